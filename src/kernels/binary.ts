@@ -1,0 +1,66 @@
+/**
+ * Elementwise binary kernels with NumPy broadcasting. The loop over the output is split into
+ * rows along the last axis: each input walks a row with stride 1 (or 0 where it is broadcast),
+ * and an odometer over the leading axes moves the row starts. Equal shapes and scalars
+ * collapse to a single row, so the common cases are one tight loop.
+ */
+import type { FloatArray } from "../tensor/dtype.js";
+import type { Shape } from "../tensor/shape.js";
+import { padShape, sizeOf, stridesOf } from "../tensor/shape.js";
+
+export const enum BinaryOp {
+  Add,
+  Sub,
+  Mul,
+  Div,
+}
+
+function row(op: BinaryOp, a: FloatArray, ai: number, sa: number, b: FloatArray, bi: number, sb: number, out: FloatArray, oi: number, n: number): void {
+  switch (op) {
+    case BinaryOp.Add:
+      for (let k = 0; k < n; k++) out[oi + k] = a[ai + k * sa] + b[bi + k * sb];
+      break;
+    case BinaryOp.Sub:
+      for (let k = 0; k < n; k++) out[oi + k] = a[ai + k * sa] - b[bi + k * sb];
+      break;
+    case BinaryOp.Mul:
+      for (let k = 0; k < n; k++) out[oi + k] = a[ai + k * sa] * b[bi + k * sb];
+      break;
+    case BinaryOp.Div:
+      for (let k = 0; k < n; k++) out[oi + k] = a[ai + k * sa] / b[bi + k * sb];
+      break;
+  }
+}
+
+/** out = a ∘ b, where out has the broadcast shape `outShape` of `aShape` and `bShape`. */
+export function binaryKernel(op: BinaryOp, a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape): void {
+  const size = out.length;
+  if (size === 0) return;
+  if (a.length === size && b.length === size) return row(op, a, 0, 1, b, 0, 1, out, 0, size);
+  if (b.length === 1 && a.length === size) return row(op, a, 0, 1, b, 0, 0, out, 0, size);
+  if (a.length === 1 && b.length === size) return row(op, a, 0, 0, b, 0, 1, out, 0, size);
+  const rank = outShape.length;
+  const pa = padShape(aShape, rank);
+  const pb = padShape(bShape, rank);
+  // Strides of each input over the output's axes, 0 along broadcast axes.
+  const ta = stridesOf(pa).map((s, i) => (pa[i] === 1 ? 0 : s));
+  const tb = stridesOf(pb).map((s, i) => (pb[i] === 1 ? 0 : s));
+  const n = outShape[rank - 1];
+  const rows = sizeOf(outShape) / n;
+  const idx = new Array<number>(rank).fill(0);
+  let ai = 0;
+  let bi = 0;
+  for (let r = 0, oi = 0; r < rows; r++, oi += n) {
+    row(op, a, ai, ta[rank - 1], b, bi, tb[rank - 1], out, oi, n);
+    // Advance the odometer over the leading axes.
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]++;
+      ai += ta[d];
+      bi += tb[d];
+      if (idx[d] < outShape[d]) break;
+      ai -= ta[d] * outShape[d];
+      bi -= tb[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Reductions over any set of axes, written once as "reduce to a shape": the target has the
+ * input's rank with 1 on each reduced axis. `sumToShapeKernel` is also how broadcasting is
+ * undone for gradients (the adjoint of `broadcastKernel`), and `argmaxKernel` finds, for each
+ * output element, the flat index of the first largest input in its group (NaN counts as largest).
+ */
+import type { FloatArray } from "../tensor/dtype.js";
+import type { Shape } from "../tensor/shape.js";
+import { stridesOf } from "../tensor/shape.js";
+
+/** Walks every input element in order, calling back with its flat output index. */
+function outStrides(shape: Shape, target: Shape): number[] {
+  return stridesOf(target).map((s, i) => (target[i] === 1 && shape[i] !== 1 ? 0 : s));
+}
+
+/** out[j] = Σ x[i] over all i that map to j, where `target` is `shape` with some axes set to 1. */
+export function sumToShapeKernel(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
+  out.fill(0);
+  const rank = shape.length;
+  if (rank === 0 || x.length === 0) {
+    if (x.length === 1) out[0] = x[0];
+    return;
+  }
+  if (out.length === 1) {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i];
+    out[0] = s;
+    return;
+  }
+  const ts = outStrides(shape, target);
+  const n = shape[rank - 1];
+  const inner = ts[rank - 1];
+  const idx = new Array<number>(rank).fill(0);
+  let oi = 0;
+  // Accumulate in float64 even for float32 data, then store once.
+  const acc = out instanceof Float64Array ? out : new Float64Array(out.length);
+  for (let xi = 0; xi < x.length; xi += n) {
+    if (inner === 0) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += x[xi + k];
+      acc[oi] += s;
+    } else {
+      for (let k = 0; k < n; k++) acc[oi + k] += x[xi + k];
+    }
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]++;
+      oi += ts[d];
+      if (idx[d] < shape[d]) break;
+      oi -= ts[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  if (acc !== out) out.set(acc);
+}
+
+/** out[i] = x[j] where j is i's position with broadcast axes (size 1 in `shape`) pinned to 0. */
+export function broadcastKernel(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
+  const rank = target.length;
+  if (x.length === 1) return void out.fill(x[0]);
+  if (out.length === 0) return;
+  const xs = outStrides(target, shape); // stride 0 along broadcast axes
+  const n = target[rank - 1];
+  const inner = xs[rank - 1];
+  const idx = new Array<number>(rank).fill(0);
+  let xi = 0;
+  for (let oi = 0; oi < out.length; oi += n) {
+    if (inner === 0) out.fill(x[xi], oi, oi + n);
+    else for (let k = 0; k < n; k++) out[oi + k] = x[xi + k];
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]++;
+      xi += xs[d];
+      if (idx[d] < target[d]) break;
+      xi -= xs[d] * target[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** For each output element, the flat input index of the first maximum of its group. */
+export function argmaxKernel(x: FloatArray, shape: Shape, target: Shape): Int32Array {
+  const outSize = target.reduce((a, b) => a * b, 1);
+  const best = new Int32Array(outSize).fill(-1);
+  const rank = shape.length;
+  if (x.length === 0) return best;
+  if (rank === 0) return best.fill(0);
+  const ts = outStrides(shape, target);
+  const idx = new Array<number>(rank).fill(0);
+  let oi = 0;
+  for (let xi = 0; xi < x.length; xi++) {
+    const b = best[oi];
+    const v = x[xi];
+    // Strictly greater keeps the first maximum; a NaN wins once and then stays.
+    if (b < 0 || v > x[b] || (v !== v && x[b] === x[b])) best[oi] = xi;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      oi += ts[d];
+      if (idx[d] < shape[d]) break;
+      oi -= ts[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return best;
+}

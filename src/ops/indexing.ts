@@ -1,0 +1,27 @@
+/**
+ * Picking elements by flat index, and its adjoint. `gather(x, idx, shape)` reads
+ * out[i] = x[idx[i]]; `scatter(g, idx, shape)` writes it back, out[idx[i]] += g[i], with zeros
+ * elsewhere. Each is the other's gradient, so max and maxout — which gather each group's
+ * arg-max — route their gradient by scattering, and stay differentiable to any order.
+ */
+import { alloc } from "../tensor/dtype.js";
+import { record } from "../tensor/graph.js";
+import type { Shape } from "../tensor/shape.js";
+import { sizeOf } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** out[i] = x[idx[i]], recorded under `op` (the op it implements, e.g. "max"). */
+export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather"): Tensor {
+  const out = new Tensor(alloc(x.dtype, idx.length), shape);
+  const a = x.data, o = out.data;
+  for (let i = 0; i < idx.length; i++) o[i] = a[idx[i]];
+  return record(out, op, [x], (g) => [scatter(g, idx, x.shape)]);
+}
+
+/** out[idx[i]] += g[i], zeros elsewhere; out has `shape`. */
+export function scatter(g: Tensor, idx: Int32Array, shape: Shape): Tensor {
+  const out = new Tensor(alloc(g.dtype, sizeOf(shape)), shape);
+  const a = g.data, o = out.data;
+  for (let i = 0; i < idx.length; i++) o[idx[i]] += a[i];
+  return record(out, "scatter", [g], (gg) => [gather(gg, idx, g.shape)]);
+}

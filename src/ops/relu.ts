@@ -1,0 +1,48 @@
+/**
+ * The rectified linear unit.
+ *
+ *   relu(x)  = max(0, x)
+ *   relu′(x) = [x > 0]        1 for x > 0, 0 for x < 0, and 0 at x = 0 by convention
+ *   relu″(x) = 0              (almost everywhere)
+ *
+ * At the kink x = 0 any value in [0, 1] is a valid subgradient; actigrad takes 0, as PyTorch,
+ * TensorFlow and JAX do, so a unit sitting exactly at 0 passes no gradient. relu(−0) is +0.
+ *
+ *   relu(tensor([-1, 0, 2]))   // [0, 0, 2]; gradient [0, 0, 1]
+ */
+import type { FloatArray } from "../tensor/dtype.js";
+import { record } from "../tensor/graph.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { ActivationSpec } from "./activation.js";
+import { ruleKernel } from "./activation.js";
+import { mapKernel } from "./unary.js";
+
+export function reluKernel(x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
+}
+
+/** out = g · [x > 0] */
+export function reluBackwardKernel(g: FloatArray, x: FloatArray, out: FloatArray): void {
+  for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : 0;
+}
+
+export function relu(x: Tensor): Tensor {
+  const y = mapKernel(x, "relu", reluKernel);
+  return record(y, "relu", [x], (g) => [reluBackward(g, x)]);
+}
+
+/** The rule g · [x > 0] as an op: linear in g (the same mask), and flat in x (relu″ = 0). */
+export function reluBackward(g: Tensor, x: Tensor): Tensor {
+  const out = ruleKernel("reluBackward", g, x, reluBackwardKernel);
+  return record(out, "reluBackward", [g, x], (gg) => [g.requiresGrad ? reluBackward(gg, x) : null, null]);
+}
+
+export const reluSpec: ActivationSpec<[], "relu"> = {
+  name: "relu",
+  formula: "relu(x) = max(0, x)",
+  derivative: "relu′(x) = [x > 0]",
+  secondDerivative: "relu″(x) = 0",
+  note: "relu′(0) = 0: the kink passes no gradient",
+  forward: relu,
+  backward: (g, { x }) => reluBackward(g, x),
+};

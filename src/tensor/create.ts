@@ -1,0 +1,170 @@
+/**
+ * Making tensors: from nested arrays, numbers or typed arrays (`tensor`), and filled ones
+ * (`zeros`, `ones`, `full`, `arange`, and the seeded `randn` / `rand`).
+ */
+import type { DType, FloatArray } from "./dtype.js";
+import { alloc, checkDtype, dtypeOf, getDefaultDtype } from "./dtype.js";
+import { random, randomNormal } from "./random.js";
+import type { Shape } from "./shape.js";
+import { checkShape, fmt, sizeOf } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+type Nested = number | readonly Nested[];
+
+function dtypeFrom(opts: TensorOptions, op: string, fallback: DType = getDefaultDtype()): DType {
+  if (opts.dtype === undefined) return fallback;
+  checkDtype(opts.dtype, op);
+  return opts.dtype;
+}
+
+function shapeArg(shape: number | Shape, op: string): number[] {
+  return checkShape(typeof shape === "number" ? [shape] : shape, op);
+}
+
+/** Infers the shape of a nested array, rejecting ragged rows and anything but numbers. */
+function inferShape(value: Nested): number[] {
+  const shape: number[] = [];
+  let v: Nested = value;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  const check = (node: unknown, axis: number, path: number[]) => {
+    if (axis === shape.length) {
+      if (typeof node !== "number") {
+        throw new TypeError(`tensor: expected a number at [${path.join(",")}], got ${describe(node)}`);
+      }
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[axis]) {
+      const got = Array.isArray(node) ? `${node.length} elements` : describe(node);
+      throw new TypeError(
+        `tensor: ragged nested array: expected ${shape[axis]} elements at [${path.join(",")}] ` +
+          `(shape ${fmt(shape)} from the first row), got ${got}`,
+      );
+    }
+    for (let i = 0; i < node.length; i++) check(node[i], axis + 1, [...path, i]);
+  };
+  check(value, 0, []);
+  return shape;
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
+  return v === null ? "null" : `${typeof v} ${String(v)}`;
+}
+
+function flatten(value: Nested, out: FloatArray): void {
+  let k = 0;
+  const walk = (v: Nested) => {
+    if (typeof v === "number") out[k++] = v;
+    else for (const x of v) walk(x);
+  };
+  walk(value);
+}
+
+/**
+ * Builds a tensor from a number, nested arrays, or a flat typed/plain array with `{ shape }`.
+ * The values are copied. A `Float32Array` stays float32 unless `{ dtype }` says otherwise.
+ *
+ *   tensor([[1, -2], [3, 4]], { requiresGrad: true })
+ *   tensor(new Float32Array(6), { shape: [2, 3] })
+ */
+export function tensor(
+  value: Nested | ArrayLike<number> | Tensor,
+  opts: TensorOptions & { shape?: Shape } = {},
+): Tensor {
+  if (value instanceof Tensor) {
+    const dtype = dtypeFrom(opts, "tensor", value.dtype);
+    const data = alloc(dtype, value.size);
+    data.set(value.data);
+    return new Tensor(data, opts.shape ? checkShape(opts.shape, "tensor") : value.shape, opts.requiresGrad);
+  }
+  if (ArrayBuffer.isView(value) || (Array.isArray(value) && opts.shape !== undefined)) {
+    const flat = value as ArrayLike<number>;
+    const fallback = value instanceof Float32Array || value instanceof Float64Array ? dtypeOf(value) : getDefaultDtype();
+    const dtype = dtypeFrom(opts, "tensor", fallback);
+    const shape = opts.shape !== undefined ? checkShape(opts.shape, "tensor") : [flat.length];
+    if (sizeOf(shape) !== flat.length) {
+      throw new RangeError(`tensor: ${flat.length} values do not fill shape ${fmt(shape)} (${sizeOf(shape)} elements)`);
+    }
+    const data = alloc(dtype, flat.length);
+    for (let i = 0; i < flat.length; i++) {
+      const x = flat[i];
+      if (typeof x !== "number") throw new TypeError(`tensor: expected a number at [${i}], got ${describe(x)}`);
+      data[i] = x;
+    }
+    return new Tensor(data, shape, opts.requiresGrad);
+  }
+  if (typeof value !== "number" && !Array.isArray(value)) {
+    throw new TypeError(`tensor: expected a number, nested arrays of numbers or a typed array, got ${describe(value)}`);
+  }
+  const shape = inferShape(value as Nested);
+  const data = alloc(dtypeFrom(opts, "tensor"), sizeOf(shape));
+  flatten(value as Nested, data);
+  return new Tensor(data, shape, opts.requiresGrad);
+}
+
+/** A tensor of `shape` with every element `value`. */
+export function full(shape: number | Shape, value: number, opts: TensorOptions = {}): Tensor {
+  const s = shapeArg(shape, "full");
+  if (typeof value !== "number") throw new TypeError(`full: value must be a number, got ${describe(value)}`);
+  const data = alloc(dtypeFrom(opts, "full"), sizeOf(s));
+  data.fill(value);
+  return new Tensor(data, s, opts.requiresGrad);
+}
+
+export function zeros(shape: number | Shape, opts: TensorOptions = {}): Tensor {
+  const s = shapeArg(shape, "zeros");
+  return new Tensor(alloc(dtypeFrom(opts, "zeros"), sizeOf(s)), s, opts.requiresGrad);
+}
+
+export function ones(shape: number | Shape, opts: TensorOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return zeros(t.shape, { dtype: t.dtype, ...opts });
+}
+
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+}
+
+/** Standard normal samples (times `std`, plus `mean`) from the seeded generator. */
+export function randn(shape: number | Shape, opts: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
+  const s = shapeArg(shape, "randn");
+  const { mean = 0, std = 1 } = opts;
+  const data = alloc(dtypeFrom(opts, "randn"), sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = mean + std * randomNormal();
+  return new Tensor(data, s, opts.requiresGrad);
+}
+
+/** Uniform samples in [low, high), default [0, 1), from the seeded generator. */
+export function rand(shape: number | Shape, opts: TensorOptions & { low?: number; high?: number } = {}): Tensor {
+  const s = shapeArg(shape, "rand");
+  const { low = 0, high = 1 } = opts;
+  if (!(high >= low)) throw new RangeError(`rand: high (${high}) must be at least low (${low})`);
+  const data = alloc(dtypeFrom(opts, "rand"), sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
+  return new Tensor(data, s, opts.requiresGrad);
+}
+
+/** `arange(stop)` or `arange(start, stop, step = 1)`: start, start + step, … up to but excluding stop. */
+export function arange(start: number, stop?: number, step = 1, opts: TensorOptions = {}): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  for (const [k, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`arange: ${k} must be a finite number, got ${String(v)}`);
+  }
+  if (step === 0) throw new RangeError("arange: step must not be 0");
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const data = alloc(dtypeFrom(opts, "arange"), n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return new Tensor(data, [n], opts.requiresGrad);
+}
