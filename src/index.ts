@@ -37,3 +37,8 @@ export { maxout, maxoutBackward } from "./ops/maxout.js";
 export { activations } from "./ops/activations.js";
 export type { ActivationName } from "./ops/activations.js";
 export type { ActivationSpec, Saved } from "./ops/activation.js";
+
+export * as nn from "./nn/index.js";
+export * as optim from "./nn/optim.js";
+export * as data from "./nn/data.js";
+export { Rng } from "./tensor/random.js";

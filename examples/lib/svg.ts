@@ -1,0 +1,127 @@
+/**
+ * A small SVG plotting helper for the examples: line charts (linear or log y) and 2-D
+ * decision-boundary maps with points. SVG is plain text, so this needs no dependency, no
+ * native build and no browser — the files open anywhere and diff well in a repository.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+export const palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+
+export interface Series {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  color?: string;
+  dashed?: boolean;
+}
+
+export interface ChartOptions {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const num = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(0) : String(+v.toPrecision(3)));
+
+/** About five round tick values covering [lo, hi]. */
+function ticks(lo: number, hi: number): number[] {
+  if (!(hi > lo)) return [lo];
+  const step0 = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(step0));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
+  return out;
+}
+
+/** A line chart of one or more series, as an SVG string. */
+export function lineChart(series: Series[], opts: ChartOptions = {}): string {
+  const { width = 640, height = 400, logY = false } = opts;
+  const m = { l: 64, r: 150, t: 36, b: 48 };
+  const W = width - m.l - m.r, H = height - m.t - m.b;
+  const ty = (v: number) => (logY ? Math.log10(Math.max(v, 1e-300)) : v);
+  const xs = series.flatMap((s) => Array.from(s.x));
+  const ys = series.flatMap((s) => Array.from(s.y).map(ty)).filter(Number.isFinite);
+  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
+  if (y1 === y0) [y0, y1] = [y0 - 1, y1 + 1];
+  const px = (v: number) => m.l + ((v - x0) / (x1 - x0)) * W;
+  const py = (v: number) => m.t + H - ((ty(v) - y0) / (y1 - y0)) * H;
+  const parts: string[] = [];
+  parts.push(`<rect x="${m.l}" y="${m.t}" width="${W}" height="${H}" fill="white" stroke="#999"/>`);
+  for (const v of ticks(x0, x1)) {
+    parts.push(`<line x1="${px(v)}" x2="${px(v)}" y1="${m.t}" y2="${m.t + H}" stroke="#eee"/>`);
+    parts.push(`<text x="${px(v)}" y="${m.t + H + 16}" text-anchor="middle">${num(v)}</text>`);
+  }
+  const yt = logY ? ticks(Math.floor(y0), Math.ceil(y1)).filter((v) => Number.isInteger(v) && v >= y0 && v <= y1) : ticks(y0, y1);
+  for (const v of yt) {
+    const y = m.t + H - ((v - y0) / (y1 - y0)) * H;
+    parts.push(`<line x1="${m.l}" x2="${m.l + W}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    parts.push(`<text x="${m.l - 6}" y="${y + 4}" text-anchor="end">${logY ? `1e${v}` : num(v)}</text>`);
+  }
+  series.forEach((s, i) => {
+    const color = s.color ?? palette[i % palette.length];
+    const pts: string[] = [];
+    for (let k = 0; k < s.x.length; k++) if (Number.isFinite(ty(s.y[k]))) pts.push(`${px(s.x[k]).toFixed(1)},${py(s.y[k]).toFixed(1)}`);
+    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${pts.join(" ")}"/>`);
+    parts.push(`<line x1="${m.l + W + 12}" x2="${m.l + W + 36}" y1="${m.t + 10 + i * 20}" y2="${m.t + 10 + i * 20}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""}/>`);
+    parts.push(`<text x="${m.l + W + 42}" y="${m.t + 14 + i * 20}">${esc(s.name)}</text>`);
+  });
+  if (opts.title) parts.push(`<text x="${m.l + W / 2}" y="${m.t - 14}" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
+  if (opts.xLabel) parts.push(`<text x="${m.l + W / 2}" y="${height - 10}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  if (opts.yLabel) parts.push(`<text transform="translate(16 ${m.t + H / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
+  return svg(width, height, parts);
+}
+
+/**
+ * A 2-D map: `classify(x, y)` gives class probabilities on a grid over the points' range, drawn
+ * as colour (the winning class, paler where less sure), with the points on top.
+ */
+export function boundaryMap(
+  points: { x: ArrayLike<number>; labels: ArrayLike<number> },
+  classify: (grid: number[][]) => number[][],
+  opts: { title?: string; size?: number; cells?: number } = {},
+): string {
+  const { size = 360, cells = 60 } = opts;
+  const n = points.labels.length;
+  const xs = Array.from({ length: n }, (_, i) => points.x[2 * i]);
+  const ys = Array.from({ length: n }, (_, i) => points.x[2 * i + 1]);
+  const pad = 0.1;
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)].map((v, i, a) => v + (i === 0 ? -1 : 1) * pad * (a[1] - a[0] || 1));
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)].map((v, i, a) => v + (i === 0 ? -1 : 1) * pad * (a[1] - a[0] || 1));
+  const top = opts.title ? 28 : 0;
+  const grid: number[][] = [];
+  for (let r = 0; r < cells; r++) for (let c = 0; c < cells; c++) grid.push([x0 + ((c + 0.5) / cells) * (x1 - x0), y1 - ((r + 0.5) / cells) * (y1 - y0)]);
+  const probs = classify(grid);
+  const cell = size / cells;
+  const parts: string[] = [];
+  probs.forEach((p, k) => {
+    const cls = p.indexOf(Math.max(...p));
+    const opacity = Math.max(0.08, Math.min(0.55, (Math.max(...p) - 1 / p.length) * 1.2));
+    const r = Math.floor(k / cells), c = k % cells;
+    parts.push(`<rect x="${(c * cell).toFixed(2)}" y="${(top + r * cell).toFixed(2)}" width="${(cell + 0.3).toFixed(2)}" height="${(cell + 0.3).toFixed(2)}" fill="${palette[cls % palette.length]}" fill-opacity="${opacity.toFixed(2)}"/>`);
+  });
+  for (let i = 0; i < n; i++) {
+    const cx = ((xs[i] - x0) / (x1 - x0)) * size, cy = top + ((y1 - ys[i]) / (y1 - y0)) * size;
+    parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="2.6" fill="${palette[points.labels[i] % palette.length]}" stroke="white" stroke-width="0.6"/>`);
+  }
+  if (opts.title) parts.push(`<text x="${size / 2}" y="19" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
+  return svg(size, size + top, parts);
+}
+
+function svg(width: number, height: number, parts: string[]): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join("\n")}\n</svg>\n`;
+}
+
+/** Writes `content` to `path`, creating folders as needed; returns the path. */
+export function save(path: string, content: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return path;
+}

@@ -1,0 +1,181 @@
+/**
+ * Data helpers: seeded mini-batches, a (stratified) train/test split, standardisation
+ * fitted on the training set, one-hot labels, and small 2-D toy sets that take a seed.
+ * Features are tensors of shape [samples, features]; labels are `Int32Array`s of class indices.
+ */
+import { alloc, getDefaultDtype, type DType } from "../tensor/dtype.js";
+import { fmt } from "../tensor/shape.js";
+import { globalRng, Rng } from "../tensor/random.js";
+import { Tensor } from "../tensor/tensor.js";
+
+export interface Dataset {
+  x: Tensor;
+  y: Int32Array;
+}
+
+function rngFor(seed: number | undefined): Rng {
+  return seed === undefined ? globalRng : new Rng(seed);
+}
+
+function checkRows(x: Tensor, op: string): [number, number] {
+  if (!(x instanceof Tensor) || x.ndim !== 2) {
+    throw new RangeError(`${op}: expected features of shape [samples, features], got ${x instanceof Tensor ? fmt(x.shape) : typeof x}`);
+  }
+  return [x.shape[0], x.shape[1]];
+}
+
+/** The rows `idx` of a [samples, features] tensor, as a new tensor with no graph. */
+export function takeRows(x: Tensor, idx: ArrayLike<number>): Tensor {
+  const [n, f] = checkRows(x, "takeRows");
+  const out = alloc(x.dtype, idx.length * f);
+  for (let i = 0; i < idx.length; i++) {
+    const r = idx[i];
+    if (!Number.isInteger(r) || r < 0 || r >= n) throw new RangeError(`takeRows: row ${r} is out of range for ${n} rows`);
+    out.set(x.data.subarray(r * f, r * f + f), i * f);
+  }
+  return new Tensor(out, [idx.length, f]);
+}
+
+/**
+ * Mini-batches of (x, y), reshuffled on each call from the global generator (or `seed`).
+ *   for (const { x, y } of batches(train, 32)) { ... }
+ */
+export function* batches(data: Dataset, batchSize: number, opts: { shuffle?: boolean; seed?: number } = {}): Generator<Dataset> {
+  const [n] = checkRows(data.x, "batches");
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (data.y.length !== n) throw new RangeError(`batches: ${data.y.length} labels for ${n} samples`);
+  const order = opts.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : rngFor(opts.seed).permutation(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const idx = order.subarray(start, Math.min(n, start + batchSize));
+    yield { x: takeRows(data.x, idx), y: Int32Array.from(idx, (i) => data.y[i]) };
+  }
+}
+
+/**
+ * Splits into train and test sets. Stratified by default: each class keeps its proportion
+ * (rounded) in the test set. The same seed gives the same split.
+ */
+export function trainTestSplit(data: Dataset, opts: { testFraction?: number; stratify?: boolean; seed?: number } = {}): { train: Dataset; test: Dataset } {
+  const [n] = checkRows(data.x, "trainTestSplit");
+  const { testFraction = 0.25, stratify = true } = opts;
+  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`trainTestSplit: testFraction must be in (0, 1), got ${testFraction}`);
+  if (data.y.length !== n) throw new RangeError(`trainTestSplit: ${data.y.length} labels for ${n} samples`);
+  const rng = rngFor(opts.seed);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = stratify ? data.y[i] : 0;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(i);
+  }
+  const train: number[] = [], test: number[] = [];
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const members = groups.get(key)!;
+    const perm = rng.permutation(members.length);
+    const nTest = Math.round(members.length * testFraction);
+    perm.forEach((p, j) => (j < nTest ? test : train).push(members[p]));
+  }
+  train.sort((a, b) => a - b);
+  test.sort((a, b) => a - b);
+  const pick = (idx: number[]): Dataset => ({ x: takeRows(data.x, idx), y: Int32Array.from(idx, (i) => data.y[i]) });
+  return { train: pick(train), test: pick(test) };
+}
+
+/** Per-feature standardisation (x − mean) / std, fitted on training data only (population std). */
+export class Standardizer {
+  mean: Float64Array = new Float64Array(0);
+  std: Float64Array = new Float64Array(0);
+
+  fit(x: Tensor): this {
+    const [n, f] = checkRows(x, "Standardizer.fit");
+    if (n === 0) throw new RangeError("Standardizer.fit: no samples");
+    this.mean = new Float64Array(f);
+    this.std = new Float64Array(f);
+    for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) this.mean[j] += x.data[i * f + j] / n;
+    for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) this.std[j] += (x.data[i * f + j] - this.mean[j]) ** 2 / n;
+    for (let j = 0; j < f; j++) this.std[j] = Math.sqrt(this.std[j]) || 1; // a constant feature is left centred, not divided by 0
+    return this;
+  }
+
+  transform(x: Tensor): Tensor {
+    const [n, f] = checkRows(x, "Standardizer.transform");
+    if (f !== this.mean.length) throw new RangeError(`Standardizer.transform: fitted on ${this.mean.length} features, got ${f}`);
+    const out = alloc(x.dtype, x.size);
+    for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) out[i * f + j] = (x.data[i * f + j] - this.mean[j]) / this.std[j];
+    return new Tensor(out, x.shape);
+  }
+}
+
+/** Labels as rows of a one-hot matrix [samples, classes]. */
+export function oneHot(labels: ArrayLike<number>, classes: number, opts: { dtype?: DType } = {}): Tensor {
+  if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`oneHot: classes must be a positive integer, got ${classes}`);
+  const out = alloc(opts.dtype ?? getDefaultDtype(), labels.length * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i];
+    if (!Number.isInteger(y) || y < 0 || y >= classes) throw new RangeError(`oneHot: label ${y} at index ${i} is not in [0, ${classes - 1}]`);
+    out[i * classes + y] = 1;
+  }
+  return new Tensor(out, [labels.length, classes]);
+}
+
+export interface ToyOptions {
+  /** Number of points (default 200). */
+  n?: number;
+  /** Standard deviation of Gaussian noise added to each coordinate. */
+  noise?: number;
+  /** Seed of the generator (default 0): the same seed gives the same points. */
+  seed?: number;
+  dtype?: DType;
+}
+
+/** Builds a toy set from a per-point function of (class, position in class, rng). */
+function toy(opts: ToyOptions, classes: number, defNoise: number, point: (c: number, t: number, rng: Rng) => [number, number]): Dataset {
+  const { n = 200, noise = defNoise, seed = 0 } = opts;
+  if (!Number.isInteger(n) || n < classes) throw new RangeError(`toy data: n must be an integer ≥ ${classes}, got ${n}`);
+  const rng = new Rng(seed);
+  const x = alloc(opts.dtype ?? getDefaultDtype(), n * 2);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % classes;
+    const perClass = Math.ceil((n - c) / classes);
+    const t = perClass > 1 ? Math.floor(i / classes) / (perClass - 1) : 0.5; // 0 … 1 within the class
+    const [a, b] = point(c, t, rng);
+    x[2 * i] = a + noise * rng.normal();
+    x[2 * i + 1] = b + noise * rng.normal();
+    y[i] = c;
+  }
+  return { x: new Tensor(x, [n, 2]), y };
+}
+
+/** Two interleaved half circles (as scikit-learn's make_moons). */
+export const moons = (opts: ToyOptions = {}): Dataset =>
+  toy(opts, 2, 0.1, (c, t) => (c === 0 ? [Math.cos(Math.PI * t), Math.sin(Math.PI * t)] : [1 - Math.cos(Math.PI * t), 0.5 - Math.sin(Math.PI * t)]));
+
+/** A circle inside a larger one (radius ratio `factor`, default 0.5); class 1 is the inner one. */
+export const circles = (opts: ToyOptions & { factor?: number } = {}): Dataset =>
+  toy(opts, 2, 0.05, (c, t) => {
+    const r = c === 0 ? 1 : opts.factor ?? 0.5;
+    return [r * Math.cos(2 * Math.PI * t), r * Math.sin(2 * Math.PI * t)];
+  });
+
+/** `classes` interleaved spiral arms (default 3). */
+export const spiral = (opts: ToyOptions & { classes?: number } = {}): Dataset => {
+  const k = opts.classes ?? 3;
+  return toy(opts, k, 0.05, (c, t) => {
+    const angle = (2 * Math.PI * c) / k + 4 * t * 1.75;
+    return [t * Math.cos(angle), t * Math.sin(angle)];
+  });
+};
+
+/** Points in [−1, 1]²; class 1 where both coordinates have the same sign, class 0 where they differ. */
+export const xor = (opts: ToyOptions = {}): Dataset =>
+  toy(opts, 2, 0, (c, _t, rng) => {
+    const s = rng.random() < 0.5 ? 1 : -1;
+    const u = 1 - rng.random(), v = 1 - rng.random(); // in (0, 1]
+    return c === 1 ? [s * u, s * v] : [s * u, -s * v];
+  });
+
+/** Gaussian blobs around `centers` (default three corners of a triangle), std `noise` (default 0.5). */
+export const blobs = (opts: ToyOptions & { centers?: readonly (readonly [number, number])[] } = {}): Dataset => {
+  const centers = opts.centers ?? [[-2, -1.5], [2, -1.5], [0, 2]];
+  return toy({ noise: 0.5, ...opts }, centers.length, 0.5, (c) => [centers[c][0], centers[c][1]]);
+};

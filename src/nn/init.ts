@@ -1,0 +1,68 @@
+/**
+ * Parameter initialisation, drawn from the seeded global generator (`manualSeed`).
+ *
+ * Keeping the variance of activations (and of gradients) the same from layer to layer is
+ * what lets a deep net train at all. The right scale depends on the activation's slope:
+ * - Xavier/Glorot (2010), for sigmoid, tanh and softmax (slope ≈ 1 near 0):
+ *   U(−a, a) with a = gain·√(6 / (fan_in + fan_out)), i.e. Var = 2 / (fan_in + fan_out).
+ * - He/Kaiming (2015), for relu and maxout (which zero or drop about half the signal):
+ *   N(0, σ²) with σ = √2 / √fan_in, i.e. Var = 2 / fan_in.
+ * Here fan_in and fan_out of a weight of shape [out, in] are in and out.
+ */
+import { globalRng } from "../tensor/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+export type InitName = "xavier" | "xavierNormal" | "he" | "heUniform" | "zeros";
+
+function fans(w: Tensor): [number, number] {
+  if (w.ndim < 2) return [w.size, w.size];
+  const receptive = w.shape.slice(2).reduce((a, b) => a * b, 1);
+  return [w.shape[1] * receptive, w.shape[0] * receptive];
+}
+
+/** Fills `w` in place (it must not be part of a graph yet) and returns it. */
+export function xavierUniform(w: Tensor, gain = 1): Tensor {
+  const [fanIn, fanOut] = fans(w);
+  const a = gain * Math.sqrt(6 / (fanIn + fanOut));
+  for (let i = 0; i < w.size; i++) w.data[i] = (2 * globalRng.random() - 1) * a;
+  return w;
+}
+
+export function xavierNormal(w: Tensor, gain = 1): Tensor {
+  const [fanIn, fanOut] = fans(w);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  for (let i = 0; i < w.size; i++) w.data[i] = std * globalRng.normal();
+  return w;
+}
+
+/** He/Kaiming normal, fan-in mode, gain √2 (for relu). */
+export function heNormal(w: Tensor): Tensor {
+  const std = Math.SQRT2 / Math.sqrt(fans(w)[0]);
+  for (let i = 0; i < w.size; i++) w.data[i] = std * globalRng.normal();
+  return w;
+}
+
+/** He/Kaiming uniform: U(−a, a) with a = √(6 / fan_in), the same variance as `heNormal`. */
+export function heUniform(w: Tensor): Tensor {
+  const a = Math.sqrt(6 / fans(w)[0]);
+  for (let i = 0; i < w.size; i++) w.data[i] = (2 * globalRng.random() - 1) * a;
+  return w;
+}
+
+export function zerosInit(w: Tensor): Tensor {
+  w.data.fill(0);
+  return w;
+}
+
+export const initializers: Record<InitName, (w: Tensor) => Tensor> = {
+  xavier: (w) => xavierUniform(w),
+  xavierNormal: (w) => xavierNormal(w),
+  he: heNormal,
+  heUniform,
+  zeros: zerosInit,
+};
+
+/** The init that suits an activation: He for relu and maxout, Xavier for the rest. */
+export function initFor(activation: string | undefined): InitName {
+  return activation === "relu" || activation === "maxout" ? "he" : "xavier";
+}

@@ -1,0 +1,91 @@
+/**
+ * Losses, each the mean over the batch by default (`reduction: "sum" | "none"` also work).
+ *
+ *   crossEntropy(z, y) = −(1/N) Σ_n logSoftmax(z_n)[y_n]     ∂/∂z = (softmax(z) − onehot(y)) / N
+ *   nllLoss(l, y)      = −(1/N) Σ_n l_n[y_n]                  (l: log-probabilities)
+ *   mseLoss(p, t)      = mean((p − t)²)
+ *   bceWithLogits(z, t) = mean(softplus(z) − z·t)              = mean(−t log σ(z) − (1 − t) log(1 − σ(z)))
+ *
+ * Cross-entropy goes through log-softmax, never log(softmax): log(softmax(z)) underflows to
+ * log(0) = −∞ for a logit 750 below the max, log-softmax just returns the (finite) difference.
+ */
+import { fmt, sameShape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { expectTensor, mul, sub } from "../ops/arithmetic.js";
+import { gather } from "../ops/indexing.js";
+import { logSoftmax } from "../ops/logSoftmax.js";
+import { softplus } from "../ops/softplus.js";
+
+export type Reduction = "mean" | "sum" | "none";
+export type Labels = readonly number[] | Int32Array | Tensor;
+
+function reduce(losses: Tensor, reduction: Reduction, op: string): Tensor {
+  if (reduction === "none") return losses;
+  if (reduction === "sum") return losses.sum();
+  if (reduction === "mean") return losses.mean();
+  throw new RangeError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
+}
+
+/** Flat indices n·C + y_n of each sample's label, after checking every label. */
+function labelIndices(op: string, scores: Tensor, labels: Labels): Int32Array {
+  expectTensor(scores, op, "the scores");
+  if (scores.ndim !== 2) {
+    throw new RangeError(`${op}: expected scores of shape [batch, classes], got ${fmt(scores.shape)}`);
+  }
+  const [n, c] = scores.shape;
+  const values: ArrayLike<number> = labels instanceof Tensor ? labels.data : labels;
+  if (values === null || typeof values !== "object" || typeof values.length !== "number") {
+    throw new TypeError(`${op}: labels must be an array of class indices, got ${values === null ? "null" : typeof values}`);
+  }
+  if (values.length !== n) {
+    throw new RangeError(`${op}: got ${values.length} labels for a batch of ${n} (scores ${fmt(scores.shape)})`);
+  }
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = values[i];
+    if (typeof y !== "number" || !Number.isInteger(y) || y < 0 || y >= c) {
+      throw new RangeError(`${op}: label ${String(y)} at index ${i} is not a class index in [0, ${c - 1}]`);
+    }
+    idx[i] = i * c + y;
+  }
+  return idx;
+}
+
+/** Mean negative log-likelihood of the labels, from log-probabilities of shape [batch, classes]. */
+export function nllLoss(logProbs: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
+  const idx = labelIndices("nllLoss", logProbs, labels);
+  return reduce(gather(logProbs, idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "nllLoss");
+}
+
+/** Softmax cross-entropy from raw scores (logits) of shape [batch, classes], fused through log-softmax. */
+export function crossEntropy(logits: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
+  const idx = labelIndices("crossEntropy", logits, labels);
+  return reduce(gather(logSoftmax(logits, -1), idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "crossEntropy");
+}
+
+function sameShapes(op: string, a: Tensor, b: Tensor, what: string): void {
+  expectTensor(a, op, "the prediction");
+  expectTensor(b, op, what);
+  if (!sameShape(a.shape, b.shape)) {
+    throw new RangeError(`${op}: prediction of shape ${fmt(a.shape)} and ${what} of shape ${fmt(b.shape)} must match`);
+  }
+}
+
+/** Mean squared error. */
+export function mseLoss(pred: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  sameShapes("mseLoss", pred, target, "target");
+  const d = sub(pred, target);
+  return reduce(mul(d, d), opts.reduction ?? "mean", "mseLoss");
+}
+
+/** Binary cross-entropy from logits, stable for any logit: softplus(z) − z·t. Targets in [0, 1]. */
+export function bceWithLogits(logits: Tensor, targets: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  sameShapes("bceWithLogits", logits, targets, "targets");
+  const t = targets.data;
+  for (let i = 0; i < t.length; i++) {
+    if (!(t[i] >= 0 && t[i] <= 1)) {
+      throw new RangeError(`bceWithLogits: target ${t[i]} at index ${i} is not in [0, 1]`);
+    }
+  }
+  return reduce(sub(softplus(logits), mul(logits, targets)), opts.reduction ?? "mean", "bceWithLogits");
+}

@@ -1,0 +1,85 @@
+/**
+ * State dicts: every tensor of a model as plain JSON data, and back, bit for bit.
+ *
+ * JSON keeps every finite double exactly (JavaScript prints the shortest string that reads
+ * back to the same number), except that it turns −0 into 0; so −0 is written as the string "-0".
+ * Loading trusts nothing: keys, shapes, dtypes and every value are checked before any write.
+ */
+import { checkDtype, type DType } from "../tensor/dtype.js";
+import { fmt, sameShape } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+export interface TensorState {
+  shape: number[];
+  dtype: DType;
+  data: (number | "-0")[];
+}
+export type StateDict = Record<string, TensorState>;
+
+const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+
+export function saveState(named: [string, Tensor][]): StateDict {
+  const out: StateDict = {};
+  for (const [name, t] of named) {
+    const data = Array.from(t.data, (v) => (Object.is(v, -0) ? "-0" : v)) as (number | "-0")[];
+    out[name] = { shape: t.shape.slice(), dtype: t.dtype, data };
+  }
+  return out;
+}
+
+function fail(key: string, why: string): never {
+  throw new TypeError(`loadStateDict: key ${JSON.stringify(key)}: ${why}`);
+}
+
+export function loadState(named: [string, Tensor][], state: unknown): void {
+  if (state === null || typeof state !== "object" || Array.isArray(state)) {
+    throw new TypeError(`loadStateDict: expected a plain object of tensors, got ${state === null ? "null" : typeof state}`);
+  }
+  const keys = Object.keys(state);
+  for (const k of keys) if (FORBIDDEN.has(k)) fail(k, "is not allowed (it could pollute object prototypes)");
+  const expected = new Map(named);
+  const missing = named.map(([k]) => k).filter((k) => !Object.prototype.hasOwnProperty.call(state, k));
+  if (missing.length > 0) {
+    throw new RangeError(`loadStateDict: missing key${missing.length > 1 ? "s" : ""} ${missing.map((k) => JSON.stringify(k)).join(", ")}`);
+  }
+  const extra = keys.filter((k) => !expected.has(k));
+  if (extra.length > 0) {
+    throw new RangeError(`loadStateDict: unexpected key${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}`);
+  }
+  // Check everything first; write only once the whole state is known to be good.
+  const writes: [Tensor, Float64Array][] = [];
+  for (const [key, t] of named) {
+    const entry = (state as Record<string, unknown>)[key];
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) fail(key, "expected { shape, dtype, data }");
+    for (const f of Object.keys(entry)) {
+      if (f !== "shape" && f !== "dtype" && f !== "data") fail(key, `unexpected field ${JSON.stringify(f)}`);
+    }
+    const { shape, dtype, data } = entry as Record<string, unknown>;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d))) fail(key, "shape must be an array of integers");
+    if (!sameShape(shape, t.shape)) {
+      throw new RangeError(`loadStateDict: key ${JSON.stringify(key)}: shape ${fmt(shape)} does not match the model's ${fmt(t.shape)}`);
+    }
+    if (dtype !== undefined) {
+      try {
+        checkDtype(dtype, "loadStateDict");
+      } catch {
+        fail(key, `dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
+      }
+    }
+    if (!Array.isArray(data) || data.length !== t.size) {
+      throw new RangeError(
+        `loadStateDict: key ${JSON.stringify(key)}: data must be an array of ${t.size} numbers, got ${Array.isArray(data) ? data.length : typeof data}`,
+      );
+    }
+    const values = new Float64Array(t.size);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (v === "-0") values[i] = -0;
+      else if (typeof v !== "number") fail(key, `value ${i} is not a number (${JSON.stringify(v)})`);
+      else if (!Number.isFinite(v)) throw new RangeError(`loadStateDict: key ${JSON.stringify(key)}: value ${i} is ${v}, not finite`);
+      else values[i] = v;
+    }
+    writes.push([t, values]);
+  }
+  for (const [t, values] of writes) t.data.set(values);
+}
