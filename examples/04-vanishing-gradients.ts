@@ -15,7 +15,7 @@ import { lineChart, save } from "./lib/svg.js";
 
 export const ACTIVATIONS = { sigmoid: nn.Sigmoid, tanh: nn.Tanh, relu: nn.ReLU } as const;
 
-const norm = (t: Tensor) => Math.sqrt(t.data.reduce((s, v) => s + v * v, 0));
+const norm = (t: Tensor) => Math.sqrt(t.pow(2).sum().item());
 
 /** ‖∂loss/∂W‖ of each Linear layer of a fresh `depth`-layer MLP, input first. */
 export function layerGradNorms(activation: keyof typeof ACTIVATIONS, seed: number, opts: { depth?: number; width?: number; batch?: number } = {}): number[] {

@@ -25,7 +25,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
-  broadcastShapes(batchA, batchB, "matmul"); // throws, naming matmul, before anything happens
+  try {
+    broadcastShapes(batchA, batchB, "matmul");
+  } catch {
+    throw new RangeError(
+      `matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)}: batch axes ${fmt(batchA)} and ${fmt(batchB)} cannot be broadcast together`,
+    );
+  }
   if (a.ndim === 1 && b.ndim === 1) return reshape(mm(reshape(a, [1, k1]), reshape(b, [k1, 1])), []);
   if (a.ndim === 1) {
     const out = mm(reshape(a, [1, k1]), b);

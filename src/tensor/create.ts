@@ -42,7 +42,7 @@ function inferShape(value: Nested): number[] {
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[axis]) {
-      const got = Array.isArray(node) ? `${node.length} elements` : describe(node);
+      const got = Array.isArray(node) ? `${node.length} element${node.length === 1 ? "" : "s"}` : describe(node);
       throw new TypeError(
         `tensor: ragged nested array: expected ${shape[axis]} elements at [${path.join(",")}] ` +
           `(shape ${fmt(shape)} from the first row), got ${got}`,
@@ -57,7 +57,8 @@ function inferShape(value: Nested): number[] {
 function describe(v: unknown): string {
   if (Array.isArray(v)) return "an array";
   if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
-  return v === null ? "null" : `${typeof v} ${String(v)}`;
+  if (v === null || v === undefined) return String(v);
+  return `${typeof v} ${String(v)}`;
 }
 
 function flatten(value: Nested, out: FloatArray): void {
