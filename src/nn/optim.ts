@@ -53,7 +53,7 @@ export interface SGDOptions {
 }
 
 export class SGD extends Optimizer {
-  readonly lr: number;
+  lr: number;
   readonly momentum: number;
   readonly dampening: number;
   readonly weightDecay: number;
@@ -103,7 +103,7 @@ export interface AdamOptions {
 }
 
 export class Adam extends Optimizer {
-  readonly lr: number;
+  lr: number;
   readonly betas: readonly [number, number];
   readonly eps: number;
   readonly weightDecay: number;
