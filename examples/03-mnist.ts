@@ -48,8 +48,9 @@ export function main(opts: { epochs?: number; batchSize?: number; lr?: number; l
   manualSeed(0);
   let { train, test } = loadMnist();
   if (opts.limit !== undefined) {
-    const idx = Array.from({ length: opts.limit }, (_, i) => i); // the split is already shuffled
-    train = { x: data.takeRows(train.x, idx), y: train.y.slice(0, opts.limit) };
+    const step = Math.floor(train.y.length / opts.limit); // evenly spaced rows cover every digit
+    const idx = Array.from({ length: opts.limit }, (_, i) => i * step);
+    train = { x: data.takeRows(train.x, idx), y: Int32Array.from(idx, (i) => train.y[i]) };
   }
   log(`MNIST: ${train.y.length} training / ${test.y.length} test digits; MLP 784-128-10 relu, float32, Adam lr ${lr} (cosine decay), weight decay 1e-4, batch ${batchSize}`);
 

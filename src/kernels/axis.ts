@@ -39,8 +39,12 @@ export function softmaxKernel(x: FloatArray, y: FloatArray, { outer, n, inner }:
   }
 }
 
-/** y = x − max − log Σ e^(x − max) along the axis, floored at −MAX_VALUE. */
+/** The largest finite float32, 2^128 − 2^104. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** y = x − max − log Σ e^(x − max) along the axis, floored at the output dtype's most negative finite value. */
 export function logSoftmaxKernel(x: FloatArray, y: FloatArray, { outer, n, inner }: AxisLayout): void {
+  const floor = y instanceof Float32Array ? -FLOAT32_MAX : -Number.MAX_VALUE;
   for (let o = 0; o < outer; o++) {
     for (let q = 0; q < inner; q++) {
       const base = o * n * inner + q;
@@ -51,9 +55,9 @@ export function logSoftmaxKernel(x: FloatArray, y: FloatArray, { outer, n, inner
       for (let i = 0, p = base; i < n; i++, p += inner) s += Math.exp(x[p] - m);
       const lse = Math.log(s);
       for (let i = 0, p = base; i < n; i++, p += inner) {
-        // x − m can only overflow (to −∞) when the true value is below −MAX_VALUE anyway.
+        // Below the floor only when the true value lies outside the dtype's range anyway.
         const v = x[p] - m - lse;
-        y[p] = v < -Number.MAX_VALUE ? -Number.MAX_VALUE : v;
+        y[p] = v < floor ? floor : v;
       }
     }
   }

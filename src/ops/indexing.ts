@@ -15,13 +15,18 @@ export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather"):
   const out = new Tensor(alloc(x.dtype, idx.length), shape);
   const a = x.data, o = out.data;
   for (let i = 0; i < idx.length; i++) o[i] = a[idx[i]];
-  return record(out, op, [x], (g) => [scatter(g, idx, x.shape)]);
+  // The rule names x as a source: the routing depends on x, but only piecewise-constantly, so its
+  // derivative in x is 0 and grad-of-grad gives zeros rather than "no graph".
+  return record(out, op, [x], (g) => [scatter(g, idx, x.shape, `${op}Backward`, x)]);
 }
 
-/** out[idx[i]] += g[i], zeros elsewhere; out has `shape`. */
-export function scatter(g: Tensor, idx: Int32Array, shape: Shape): Tensor {
+/**
+ * out[idx[i]] += g[i], zeros elsewhere; out has `shape`. `source`, when given, is the tensor
+ * the indices were chosen from: recorded as an input with zero derivative.
+ */
+export function scatter(g: Tensor, idx: Int32Array, shape: Shape, op = "scatter", source?: Tensor): Tensor {
   const out = new Tensor(alloc(g.dtype, sizeOf(shape)), shape);
   const a = g.data, o = out.data;
   for (let i = 0; i < idx.length; i++) o[idx[i]] += a[i];
-  return record(out, "scatter", [g], (gg) => [gather(gg, idx, g.shape)]);
+  return record(out, op, source ? [g, source] : [g], (gg) => [g.requiresGrad ? gather(gg, idx, g.shape) : null, null]);
 }

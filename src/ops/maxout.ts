@@ -58,7 +58,7 @@ export function maxout(x: Tensor, pieces: number): Tensor {
 /** The rule: g routed to each group's first arg-max, zeros elsewhere. */
 export function maxoutBackward(g: Tensor, x: Tensor, pieces: number): Tensor {
   checkPieces(x, pieces);
-  return scatter(g, maxoutArgmaxKernel(x.data, pieces), x.shape);
+  return scatter(g, maxoutArgmaxKernel(x.data, pieces), x.shape, "maxoutBackward", x);
 }
 
 export const maxoutSpec: ActivationSpec<[pieces: number], "maxout"> = {

@@ -1,0 +1,56 @@
+/** Every example runs with small settings and produces its outputs. */
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main as activationsTable } from "../examples/00-activations.js";
+import { main as iris } from "../examples/01-iris.js";
+import { main as compared } from "../examples/02-activations-compared.js";
+import { main as mnist } from "../examples/03-mnist.js";
+import { main as vanishing } from "../examples/04-vanishing-gradients.js";
+
+const outDir = mkdtempSync(join(tmpdir(), "actigrad-examples-"));
+const isSvg = (path: string) => existsSync(path) && /^<svg[\s\S]*<\/svg>\s*$/.test(readFileSync(path, "utf8"));
+
+describe("examples", () => {
+  it("0: prints f and f′ by backward for every activation", () => {
+    const rows = activationsTable({ print: false, grid: [-1, 0, 2] });
+    expect(rows.map((r) => r.name)).toEqual(["sigmoid", "tanh", "relu", "softplus", "softmax", "logSoftmax", "maxout"]);
+    const sig = rows.find((r) => r.name === "sigmoid")!;
+    sig.x.forEach((x, i) => {
+      const s = 1 / (1 + Math.exp(-x));
+      expect(sig.f[i]).toBeCloseTo(s, 12);
+      expect(sig.df[i]).toBeCloseTo(s * (1 - s), 12);
+    });
+    expect(rows.find((r) => r.name === "maxout")!.df).toEqual([0.5, 1, 1]); // max(x, x/2): slope 1/2 below 0
+  });
+
+  it("1: softmax regression on Iris reaches 0.95 test accuracy and writes its loss curve", () => {
+    const r = iris({ print: false, outDir });
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBe(45);
+    expect(r.losses[r.losses.length - 1]).toBeLessThan(r.losses[0]);
+    expect(isSvg(r.svgPath)).toBe(true);
+  });
+
+  it("2: compares the hidden activations (few steps) and draws each boundary", () => {
+    const r = compared({ print: false, outDir, steps: 30, seeds: 1, target: 10 });
+    expect(r.rows.map((x) => x.act)).toEqual(["sigmoid", "tanh", "relu", "softplus", "maxout"]);
+    for (const row of r.rows) expect(row.stepsToTarget).toBe(1); // a loss below 10 is reached at once
+    expect(r.svgPaths.every(isSvg)).toBe(true);
+  });
+
+  it("3: MNIST trains on a subset and beats chance by far", () => {
+    const r = mnist({ print: false, outDir, epochs: 1, limit: 1000 });
+    expect(r.accuracy).toBeGreaterThan(0.6);
+    expect(isSvg(r.svgPath)).toBe(true);
+  });
+
+  it("4: vanishing gradients: sigmoid's first-layer gradient is far smaller than relu's", () => {
+    const r = vanishing({ print: false, outDir, seeds: 1 });
+    const ratio = (v: number[]) => v[0] / v[v.length - 1];
+    expect(ratio(r.table.sigmoid)).toBeLessThan(1e-2);
+    expect(ratio(r.table.relu)).toBeGreaterThan(1e-2);
+    expect(isSvg(r.svgPath)).toBe(true);
+  });
+});
