@@ -41,9 +41,9 @@ export function main(opts: { seeds?: number; depth?: number; outDir?: string; pr
     table[act] = sums;
   }
   log(`‖∂loss/∂W‖ per layer at initialisation, ${depth}-layer MLP (width 64), mean of ${seeds} seeds`);
-  log(`  ${"layer".padEnd(7)}${Object.keys(table).map((k) => k.padStart(12)).join("")}`);
-  for (let i = 0; i < depth; i++) log(`  ${String(i + 1).padEnd(7)}${Object.values(table).map((v) => v[i].toExponential(2).padStart(12)).join("")}`);
-  log(`  ${"first/last".padEnd(7)}${Object.values(table).map((v) => (v[0] / v[depth - 1]).toExponential(2).padStart(12)).join("")}   (first layer's norm over the last's)`);
+  log(`  ${"layer".padEnd(11)}${Object.keys(table).map((k) => k.padStart(12)).join("")}`);
+  for (let i = 0; i < depth; i++) log(`  ${String(i + 1).padEnd(11)}${Object.values(table).map((v) => v[i].toExponential(2).padStart(12)).join("")}`);
+  log(`  ${"first/last".padEnd(11)}${Object.values(table).map((v) => (v[0] / v[depth - 1]).toExponential(2).padStart(12)).join("")}   (first layer's norm over the last's)`);
   const svgPath = save(
     `${outDir}/04-vanishing-gradients.svg`,
     lineChart(
