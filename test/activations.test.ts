@@ -20,20 +20,11 @@ import {
   tensor,
 } from "../src/index.js";
 import type { ActivationName, DType } from "../src/index.js";
+import { NAMES, table } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
-// Local helpers (test/helpers.ts belongs to someone else).
+// Local helpers.
 
-/** Every entry of the table, seen through one loose signature so a loop can call it. */
-interface AnySpec {
-  name: string;
-  formula: string;
-  derivative: string;
-  forward: (x: Tensor, ...args: number[]) => Tensor;
-  backward: (g: Tensor, saved: { x: Tensor; y: Tensor }, ...args: number[]) => Tensor;
-}
-const table = activations as unknown as Record<ActivationName, AnySpec>;
-const NAMES: ActivationName[] = ["sigmoid", "tanh", "relu", "softplus", "softmax", "logSoftmax", "maxout"];
 
 const RUNS = { numRuns: 40 };
 

@@ -8,27 +8,8 @@ import {
   add, sub, mul, div, neg, exp, log, pow, abs, sqrt, sum, mean, max, reshape, transpose, matmul,
   sigmoid, tanh, relu, softplus, softmax, logSoftmax, maxout,
 } from "../src/index.js";
+import { expectThrow } from "./helpers.js";
 
-type ErrorClass = typeof TypeError | typeof RangeError;
-
-/** Runs `fn`, expecting it to throw exactly `cls` with a message matching every regex. */
-function expectThrow(fn: () => unknown, cls: ErrorClass | readonly ErrorClass[], ...patterns: RegExp[]): Error {
-  let caught: unknown = undefined;
-  let threw = false;
-  try {
-    fn();
-  } catch (e) {
-    threw = true;
-    caught = e;
-  }
-  expect(threw, "expected the call to throw").toBe(true);
-  const classes = Array.isArray(cls) ? cls : [cls];
-  expect(caught).toBeInstanceOf(Error);
-  const err = caught as Error;
-  expect(classes.includes(err.constructor as ErrorClass), `wrong class ${err.constructor.name}: ${err.message}`).toBe(true);
-  for (const p of patterns) expect(err.message).toMatch(p);
-  return err;
-}
 
 /** Records values, shape, dtype, graph and gradient of each tensor; the returned check asserts none changed. */
 function snapshot(...ts: Tensor[]): () => void {

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  activations,
   grad,
   logSoftmax,
   maxout,
@@ -19,15 +18,11 @@ import {
   tensor,
 } from "../src/index.js";
 import type { ActivationName, DType } from "../src/index.js";
+import { NAMES, table } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Local helpers.
 
-interface AnySpec {
-  forward: (x: Tensor, ...args: number[]) => Tensor;
-}
-const table = activations as unknown as Record<ActivationName, AnySpec>;
-const NAMES: ActivationName[] = ["sigmoid", "tanh", "relu", "softplus", "softmax", "logSoftmax", "maxout"];
 
 const MAX = Number.MAX_VALUE;
 const F32_MAX = 3.4028234663852886e38;

@@ -6,30 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { data, gradcheck, manualSeed, nn, optim, randn, Tensor, tensor } from "../src/index.js";
+import { expectThrow } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-type ErrorClass = typeof TypeError | typeof RangeError;
-
-/** Runs `fn`, expecting a TypeError/RangeError (one of `cls`) whose message matches every pattern. */
-function expectThrow(fn: () => unknown, cls: ErrorClass | readonly ErrorClass[], ...patterns: RegExp[]): Error {
-  let caught: unknown;
-  let threw = false;
-  try {
-    fn();
-  } catch (e) {
-    threw = true;
-    caught = e;
-  }
-  expect(threw, "expected the call to throw").toBe(true);
-  expect(caught).toBeInstanceOf(Error);
-  const err = caught as Error;
-  const classes = Array.isArray(cls) ? cls : [cls];
-  expect(classes.includes(err.constructor as ErrorClass), `wrong class ${err.constructor.name}: ${err.message}`).toBe(true);
-  for (const p of patterns) expect(err.message).toMatch(p);
-  return err;
-}
 
 /** Records every parameter's values and gradient; the returned function asserts none changed. */
 function snapshotParams(params: readonly Tensor[]): () => void {

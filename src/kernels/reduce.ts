@@ -8,7 +8,7 @@ import type { FloatArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 import { stridesOf } from "../tensor/shape.js";
 
-/** Walks every input element in order, calling back with its flat output index. */
+/** Strides into the reduced (or broadcast) side for each axis of `shape`: 0 where `target` has 1. */
 function outStrides(shape: Shape, target: Shape): number[] {
   return stridesOf(target).map((s, i) => (target[i] === 1 && shape[i] !== 1 ? 0 : s));
 }

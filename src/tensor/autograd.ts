@@ -6,7 +6,7 @@
  */
 import { add } from "../ops/arithmetic.js";
 import { onesLike, zerosLike } from "./create.js";
-import { sweep } from "./graph.js";
+import { noGrad, sweep } from "./graph.js";
 import { fmt, sameShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -41,8 +41,9 @@ export function runBackward(out: Tensor, g: Tensor | undefined, createGraph: boo
   const grads = sweep([out], [seed], createGraph);
   for (const [t, gt] of grads) {
     if (!t.isLeaf) continue;
-    const incoming = createGraph ? gt : gt.detach();
-    t.grad = t.grad === null ? incoming : createGraph ? add(t.grad, incoming) : add(t.grad.detach(), incoming).detach();
+    const prev = t.grad;
+    if (createGraph) t.grad = prev === null ? gt : add(prev, gt);
+    else t.grad = prev === null ? gt.detach() : noGrad(() => add(prev, gt));
   }
 }
 
