@@ -11,13 +11,13 @@ import { sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** out[i] = x[idx[i]], recorded under `op` (the op it implements, e.g. "max"). */
-export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather"): Tensor {
+export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather", args?: Readonly<Record<string, unknown>>): Tensor {
   const out = new Tensor(alloc(x.dtype, idx.length), shape);
   const a = x.data, o = out.data;
   for (let i = 0; i < idx.length; i++) o[i] = a[idx[i]];
   // The rule names x as a source: the routing depends on x, but only piecewise-constantly, so its
   // derivative in x is 0 and grad-of-grad gives zeros rather than "no graph".
-  return record(out, op, [x], (g) => [scatter(g, idx, x.shape, `${op}Backward`, x)]);
+  return record(out, op, [x], (g) => [scatter(g, idx, x.shape, `${op}Backward`, x)], args);
 }
 
 /**

@@ -23,7 +23,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis(axis, x.ndim, "logSoftmax");
   const y = new Tensor(alloc(x.dtype, x.size), x.shape);
   logSoftmaxKernel(x.data, y.data, axisLayout(x.shape, ax));
-  return record(y, "logSoftmax", [x], (g) => [logSoftmaxBackward(g, y, ax)]);
+  return record(y, "logSoftmax", [x], (g) => [logSoftmaxBackward(g, y, ax)], { axis: ax });
 }
 
 /**

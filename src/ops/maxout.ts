@@ -52,7 +52,7 @@ function checkPieces(x: Tensor, pieces: number): number[] {
 
 export function maxout(x: Tensor, pieces: number): Tensor {
   const shape = checkPieces(x, pieces);
-  return gather(x, maxoutArgmaxKernel(x.data, pieces), shape, "maxout");
+  return gather(x, maxoutArgmaxKernel(x.data, pieces), shape, "maxout", { pieces });
 }
 
 /** The rule: g routed to each group's first arg-max, zeros elsewhere. */

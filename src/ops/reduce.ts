@@ -28,10 +28,10 @@ function reducedShapes(x: Tensor, axis: Axis | null | undefined, keepDims: boole
 
 /** Σ over `axis` (all axes when omitted). `x.sum(-1, true)` keeps the last axis as size 1. */
 export function sum(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
-  const { kept, outShape } = reducedShapes(x, axis, keepDims, "sum");
+  const { axes, kept, outShape } = reducedShapes(x, axis, keepDims, "sum");
   const out = new Tensor(alloc(x.dtype, sizeOf(kept)), outShape);
   sumToShapeKernel(x.data, x.shape, out.data, kept);
-  return record(out, "sum", [x], (g) => [broadcastTo(reshape(g, kept), x.shape)]);
+  return record(out, "sum", [x], (g) => [broadcastTo(reshape(g, kept), x.shape)], { axes, keepDims });
 }
 
 /** The average over `axis` (all axes when omitted): sum / count. */
@@ -48,5 +48,5 @@ export function max(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
     throw new RangeError(`max: cannot take the max over an empty axis (shape ${fmt(x.shape)})`);
   }
   const idx = argmaxKernel(x.data, x.shape, kept);
-  return gather(x, idx, outShape, "max");
+  return gather(x, idx, outShape, "max", { axes, keepDims });
 }

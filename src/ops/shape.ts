@@ -51,5 +51,5 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   [shape[a0], shape[a1]] = [shape[a1], shape[a0]];
   const out = new Tensor(alloc(x.dtype, x.size), shape);
   swapAxesKernel(x.data, x.shape, a0, a1, out.data);
-  return record(out, "transpose", [x], (g) => [transpose(g, a0, a1)]);
+  return record(out, "transpose", [x], (g) => [transpose(g, a0, a1)], { axis0: a0, axis1: a1 });
 }

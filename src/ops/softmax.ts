@@ -22,7 +22,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis(axis, x.ndim, "softmax");
   const y = new Tensor(alloc(x.dtype, x.size), x.shape);
   softmaxKernel(x.data, y.data, axisLayout(x.shape, ax));
-  return record(y, "softmax", [x], (g) => [softmaxBackward(g, y, ax)]);
+  return record(y, "softmax", [x], (g) => [softmaxBackward(g, y, ax)], { axis: ax });
 }
 
 /**

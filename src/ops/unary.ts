@@ -41,7 +41,7 @@ export function pow(x: Tensor, p: number): Tensor {
     if (p === 2) for (let i = 0; i < a.length; i++) o[i] = a[i] * a[i];
     else for (let i = 0; i < a.length; i++) o[i] = Math.pow(a[i], p);
   });
-  return record(y, "pow", [x], (g) => [p === 0 ? null : p === 1 ? g : mul(g, mul(pow(x, p - 1), p))]);
+  return record(y, "pow", [x], (g) => [p === 0 ? null : p === 1 ? g : mul(g, mul(pow(x, p - 1), p))], { p });
 }
 
 /** sign(x) ∈ {−1, 0, 1}; piecewise constant, so no gradient flows through it. */

@@ -17,6 +17,8 @@ export interface Node {
   readonly inputs: readonly Tensor[];
   /** Returns one gradient per input (same shape as that input), or null where there is none. */
   readonly backward: (g: Tensor) => readonly (Tensor | null)[];
+  /** The op's non-tensor arguments (axis, pieces, exponent, …), for graphs and traces. */
+  readonly args?: Readonly<Record<string, unknown>>;
 }
 
 let gradEnabled = true;
@@ -43,7 +45,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Watchers for the teaching tools (anomaly detection, tracing); null when unused, so free. */
 export interface GraphHooks {
-  forward?(out: Tensor, op: string, inputs: readonly Tensor[]): void;
+  forward?(out: Tensor, op: string, inputs: readonly Tensor[], args?: Readonly<Record<string, unknown>>): void;
   backward?(out: Tensor, node: Node, g: Tensor, inputGrads: readonly (Tensor | null)[]): void;
 }
 let hooks: GraphHooks | null = null;
@@ -60,16 +62,17 @@ export function record(
   op: string,
   inputs: readonly Tensor[],
   backward: (g: Tensor) => readonly (Tensor | null)[],
+  args?: Readonly<Record<string, unknown>>,
 ): Tensor {
   if (gradEnabled) {
     for (const t of inputs) {
       if (t.requiresGrad) {
-        out._attach({ op, inputs, backward });
+        out._attach(args ? { op, inputs, backward, args } : { op, inputs, backward });
         break;
       }
     }
   }
-  if (hooks?.forward) hooks.forward(out, op, inputs);
+  if (hooks?.forward) hooks.forward(out, op, inputs, args);
   return out;
 }
 
