@@ -46,6 +46,8 @@ export function noGrad<T>(fn: () => T): T {
 /** Watchers for the teaching tools (anomaly detection, tracing); null when unused, so free. */
 export interface GraphHooks {
   forward?(out: Tensor, op: string, inputs: readonly Tensor[], args?: Readonly<Record<string, unknown>>): void;
+  /** Called just before a node's rule runs, so ops made inside the rule can be told from forward ones. */
+  beforeBackward?(out: Tensor, node: Node, g: Tensor): void;
   backward?(out: Tensor, node: Node, g: Tensor, inputGrads: readonly (Tensor | null)[]): void;
 }
 let hooks: GraphHooks | null = null;
@@ -129,6 +131,7 @@ export function sweep(
     const node = t.node;
     const g = grads.get(t);
     if (node === null || g === undefined) continue;
+    if (hooks?.beforeBackward) hooks.beforeBackward(t, node, g);
     const inputGrads = withGradMode(createGraph, () => node.backward(g));
     if (hooks?.backward) hooks.backward(t, node, g, inputGrads);
     node.inputs.forEach((input, k) => {
