@@ -42,3 +42,4 @@ export * as nn from "./nn/index.js";
 export * as optim from "./nn/optim.js";
 export * as data from "./nn/data.js";
 export { Rng } from "./tensor/random.js";
+export * from "./teach/index.js";

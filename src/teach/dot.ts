@@ -1,0 +1,89 @@
+/**
+ * `toDot(tensor)`: the graph that made `tensor`, as Graphviz DOT text. One box per op (its
+ * name, output shape, a summary of its value and, when known, of its gradient) and one oval
+ * per leaf (parameters blue, constants grey); an edge runs from each input to the op using it.
+ *
+ *   loss.backward();
+ *   const dot = toDot(loss, { names: { W1: layer.weight } });
+ *   // render it: `dot -Tsvg`, or without native installs @viz-js/viz (Graphviz in WebAssembly)
+ *
+ * Leaves show their `.grad` after `backward()`. Op outputs have no `.grad`; pass
+ * `grads: traceGradients(traceBackward(loss))` to label every node with ∂L/∂node.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { summarize } from "./summary.js";
+
+export interface DotOptions {
+  /** Names for tensors: `{ x, W1: model.layers[0].weight }`. */
+  names?: Record<string, Tensor>;
+  /** Gradients to show, e.g. from `traceGradients`; a leaf's own `.grad` is used otherwise. */
+  grads?: ReadonlyMap<Tensor, Tensor>;
+  /** Graph direction: "TB" (default, inputs at the top, the loss at the bottom) or "LR". */
+  rankdir?: "LR" | "TB" | "BT" | "RL";
+  /** Tensors with more elements are summarised (default 6). */
+  maxValues?: number;
+}
+
+/** A DOT string literal: backslashes and quotes escaped, newlines as \n, no control characters. */
+export function dotString(s: string): string {
+  const body = s
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\r?\n/g, "\\n")
+    .replace(/[\u0000-\u001f\u007f]/g, " ");
+  return `"${body}"`;
+}
+
+/** Every tensor reachable from `root` through recorded inputs (constants included), inputs first. */
+function reachable(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const inputs = top[0].node?.inputs ?? [];
+    if (top[1] < inputs.length) {
+      const child = inputs[top[1]++];
+      if (!seen.has(child)) {
+        seen.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      order.push(top[0]);
+      stack.pop();
+    }
+  }
+  return order;
+}
+
+/** The graph of `tensor` as DOT text (a `digraph`). */
+export function toDot(tensor: Tensor, opts: DotOptions = {}): string {
+  const names = new Map<Tensor, string>(Object.entries(opts.names ?? {}).map(([n, t]) => [t, n]));
+  const show = (t: Tensor) => summarize(t, { maxValues: opts.maxValues ?? 6, digits: 3, shape: false });
+  const ids = new Map<Tensor, string>();
+  const lines = [
+    "digraph actigrad {",
+    `  rankdir=${opts.rankdir ?? "TB"};`,
+    '  node [fontname="Helvetica", fontsize=10, margin="0.2,0.06"];',
+    '  edge [color="#777777"];',
+  ];
+  for (const t of reachable(tensor)) {
+    const id = `n${ids.size}`;
+    ids.set(t, id);
+    const node = t.node;
+    const name = names.get(t);
+    const head = node ? (name ? `${name} = ${node.op}` : node.op) : name ?? (t.requiresGrad ? "parameter" : "constant");
+    const args = node?.args ? Object.entries(node.args).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(" ") : "";
+    const g = opts.grads?.get(t) ?? t.grad;
+    const label = [head + (args ? ` (${args})` : ""), `[${t.shape.join(",")}]`, `value ${show(t)}`, ...(g ? [`grad ${show(g)}`] : [])].join("\n");
+    const style = node
+      ? 'shape=box, style="rounded,filled", fillcolor="#fff7e0"'
+      : t.requiresGrad ? 'shape=ellipse, style=filled, fillcolor="#dbe9f6"' : 'shape=ellipse, style=filled, fillcolor="#eeeeee"';
+    lines.push(`  ${id} [label=${dotString(label)}, ${style}${t === tensor ? ", penwidth=2" : ""}];`);
+    node?.inputs.forEach((input, k) => {
+      lines.push(`  ${ids.get(input)} -> ${id}${node.inputs.length > 1 ? ` [label=${dotString(String(k))}, fontsize=8]` : ""};`);
+    });
+  }
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,185 @@
+/**
+ * The local derivative of every op, written the way a worked solution writes it, and the
+ * chain rule applied by hand. For a node out = f(a, b, …) the backward sweep hands the rule
+ * the upstream gradient U = ∂L/∂out; the rule returns ∂L/∂a = U · ∂out/∂a. This file names
+ * ∂out/∂a — the *local* derivative — for each op, and `chain` recombines upstream and local
+ * without calling the op's rule, so a test can check the engine against the textbook.
+ *
+ * Four shapes of "upstream combined with local":
+ *   elementwise   result = Σ_broadcast (U ⊙ local)          add, mul, exp, σ, tanh, relu, …
+ *   spread        result = spread(U) ⊙ local                sum, max, maxout, reshape, transpose, …
+ *   matmul        ∂L/∂A = U·Bᵀ,  ∂L/∂B = Aᵀ·U               (local = the other operand)
+ *   jacobian      result_j = Σ_i U_i J_ij, row by row       softmax, logSoftmax
+ */
+import { activations } from "../ops/activations.js";
+import { add, broadcastTo, div, mul, neg, sumToShape } from "../ops/arithmetic.js";
+import { matmul } from "../ops/matmul.js";
+import { reshape, transpose } from "../ops/shape.js";
+import { exp, pow, sign } from "../ops/unary.js";
+import { full, ones } from "../tensor/create.js";
+import { noGrad, type Node } from "../tensor/graph.js";
+import type { Shape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+export type LocalKind = "elementwise" | "spread" | "matmul" | "jacobian" | "rule";
+
+/** ∂out/∂input for one node, one factor per input (null where no gradient flows). */
+export interface Local {
+  kind: LocalKind;
+  /**
+   * elementwise: ∂out/∂input_k element by element, in out's shape. spread: a factor in the
+   * input's shape (ones, or a 0/1 mask of the arg-max). matmul: the other operand. jacobian:
+   * one n×n matrix per row along the axis, shape [rows, n, n] — or null when that is too big.
+   */
+  factors: (Tensor | null)[];
+  /** How result follows from upstream and local, in words. */
+  how: string;
+}
+
+type Args = Readonly<Record<string, unknown>> | undefined;
+
+/** The textbook formula of an op's local derivative. */
+export function formulaOf(op: string, args?: Args): string {
+  if (op in activations) return activations[op as keyof typeof activations].derivative;
+  const p = args?.p as number;
+  const text: Record<string, string> = {
+    add: "∂(a + b)/∂a = 1,  ∂(a + b)/∂b = 1",
+    sub: "∂(a − b)/∂a = 1,  ∂(a − b)/∂b = −1",
+    mul: "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a",
+    div: "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²",
+    neg: "∂(−x)/∂x = −1",
+    exp: "exp′(x) = exp(x)",
+    log: "log′(x) = 1/x",
+    pow: `(x^${p})′ = ${p}·x${p - 1 === 1 ? "" : `^${p - 1}`}`,
+    abs: "|x|′ = sign(x)  (0 at 0)",
+    sqrt: "(√x)′ = 1/(2√x)",
+    sum: "∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element",
+    max: "∂max/∂x_i = [i = first arg-max]",
+    pick: "∂x[y]/∂x_i = [i = y]: only the picked (label) entry gets the gradient",
+    reshape: "reshape back: the same values, so the gradient is the upstream reshaped",
+    transpose: "transpose back: the gradient is the upstream with the same axes swapped",
+    matmul: "C = A·B:  ∂L/∂A = U·Bᵀ,  ∂L/∂B = Aᵀ·U",
+    broadcastTo: "each copy passes the upstream; the copies' gradients are summed back",
+    sumToShape: "∂(Σ over broadcast axes)/∂x = 1: the upstream is broadcast back",
+    cast: "the identity (the gradient is cast back)",
+  };
+  return text[op] ?? `the rule of ${op} (no closed form in the trace)`;
+}
+
+const HOW = {
+  elementwise: "result = upstream ⊙ local, summed over broadcast axes",
+  spread: "result = upstream spread back to the input's shape, ⊙ local",
+  matmul: "∂L/∂A = upstream · Bᵀ,  ∂L/∂B = Aᵀ · upstream",
+  jacobian: "result_j = Σ_i upstream_i · J_ij, row by row along the axis",
+  rule: "the op's own rule (no local derivative shown)",
+};
+
+/** ∂out/∂input of `node` at its saved values. `maxJacobian` caps the size of a Jacobian local. */
+export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
+  return noGrad(() => {
+    const [a, b] = node.inputs.map((t) => t.detach());
+    const y = out.detach();
+    const at = (t: Tensor) => broadcastTo(t, y.shape);
+    const c = (v: number) => full(y.shape, v, { dtype: y.dtype });
+    const el = (...f: (Tensor | null)[]): Local => ({ kind: "elementwise", factors: f, how: HOW.elementwise });
+    const spread = (f: Tensor): Local => ({ kind: "spread", factors: [f], how: HOW.spread });
+    switch (node.op) {
+      case "add": return el(c(1), c(1));
+      case "sub": return el(c(1), c(-1));
+      case "mul": return el(at(b), at(a));
+      case "div": return el(at(div(1, b)), neg(div(y, at(b))));
+      case "neg": return el(c(-1));
+      case "exp": return el(y);
+      case "log": return el(div(1, a));
+      case "pow": { const p = node.args?.p as number; return el(p === 0 ? null : mul(pow(a, p - 1), p)); }
+      case "abs": return el(sign(a));
+      case "sqrt": return el(div(0.5, y));
+      case "cast": case "broadcastTo": return el(c(1));
+      case "sigmoid": case "tanh": case "relu": case "softplus":
+        // The activation table's own rule, applied to an upstream of ones, is f′ element by element.
+        return el(activations[node.op].backward(c(1), { x: a, y }));
+      case "sum": case "sumToShape": case "reshape": case "transpose":
+        return spread(ones(a.shape, { dtype: a.dtype }));
+      case "max": case "maxout": case "pick":
+        // The rule applied to ones puts a 1 at each group's first arg-max: the routing mask.
+        return spread(node.backward(ones(y.shape, { dtype: y.dtype }))[0]!.detach());
+      case "matmul": return { kind: "matmul", factors: [b, a], how: HOW.matmul };
+      case "softmax": case "logSoftmax": {
+        const { rows, n } = rowsAlong(y, node.args?.axis as number);
+        const J = rows.size * n > maxJacobian ? null : rowJacobians(rows, n, node.op === "softmax");
+        return { kind: "jacobian", factors: [J], how: HOW.jacobian };
+      }
+      default: return { kind: "rule", factors: node.inputs.map(() => null), how: HOW.rule };
+    }
+  });
+}
+
+/** `t` with `axis` swapped to the end and flattened to [rows, n]. */
+function rowsAlong(t: Tensor, axis: number): { rows: Tensor; n: number } {
+  const last = t.ndim - 1;
+  const moved = t.ndim === 0 || axis === last ? t : transpose(t, axis, last);
+  const n = t.ndim === 0 ? 1 : t.shape[axis];
+  return { rows: reshape(moved, [t.size / n, n]), n };
+}
+
+/** J[r] = diag(S) − S Sᵀ for softmax (S_i(δ_ij − S_j)), I − 1 Sᵀ for logSoftmax (δ_ij − S_j). */
+function rowJacobians(y: Tensor, n: number, isSoftmax: boolean): Tensor {
+  const S = isSoftmax ? y : exp(y);
+  const m = y.shape[0];
+  const J = new Float64Array(m * n * n);
+  for (let r = 0; r < m; r++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const s = S.data[r * n + j];
+        const d = (i === j ? 1 : 0) - s;
+        J[(r * n + i) * n + j] = isSoftmax ? S.data[r * n + i] * d : d;
+      }
+    }
+  }
+  return new Tensor(J, [m, n, n]);
+}
+
+/** Sends `u` (shaped like the op's output) back to `shape`, the input's, as the op's spread says. */
+function spreadBack(op: string, args: Args, u: Tensor, shape: Shape): Tensor {
+  if (op === "reshape") return reshape(u, shape);
+  if (op === "transpose") return transpose(u, args!.axis0 as number, args!.axis1 as number);
+  if (op === "sumToShape") return broadcastTo(u, shape);
+  const axes = args?.axes as number[] | undefined;
+  if (axes) return broadcastTo(reshape(u, shape.map((d, i) => (axes.includes(i) ? 1 : d))), shape);
+  // maxout and pick: each output element owns a run of shape.size / u.size contiguous inputs.
+  const run = shape.reduce((p, d) => p * d, 1) / Math.max(u.size, 1);
+  return reshape(broadcastTo(reshape(u, [...u.shape, 1]), [...u.shape, run]), shape);
+}
+
+/**
+ * The chain rule by hand: each input's gradient from the step's upstream and local, without
+ * running the op's rule. Null where the local is null (no gradient, or a Jacobian too big).
+ */
+export function chain(step: { op: string; args?: Args; upstream: Tensor; local: Local; inputShapes: readonly Shape[] }): (Tensor | null)[] {
+  const { op, args, upstream: u, local, inputShapes } = step;
+  return noGrad(() => local.factors.map((f, k) => {
+    if (f === null) return null;
+    const shape = inputShapes[k];
+    switch (local.kind) {
+      case "elementwise": return sumToShape(mul(u, f), shape);
+      case "spread": return mul(spreadBack(op, args, u, shape), f);
+      case "matmul": return sumToShape(k === 0 ? matmul(u, transpose(f)) : matmul(transpose(f), u), shape);
+      case "jacobian": {
+        const axis = args?.axis as number;
+        const { rows, n } = rowsAlong(u, axis);
+        // [rows, 1, n] · [rows, n, n] → [rows, 1, n]: row r of the result is U_r · J_r.
+        const r = reshape(matmul(reshape(rows, [rows.shape[0], 1, n]), f), [rows.shape[0], n]);
+        const last = u.ndim - 1;
+        const moved = axis === last ? u.shape : u.shape.map((d, i) => (i === axis ? u.shape[last] : i === last ? u.shape[axis] : d));
+        const back = reshape(r, moved);
+        return axis === last ? back : transpose(back, axis, last);
+      }
+      default: return null;
+    }
+  }));
+}
+
+/** Adds up tensors of one shape (null-safe), without recording a graph. */
+export function addAll(ts: readonly Tensor[]): Tensor {
+  return noGrad(() => ts.reduce((s, t) => add(s, t)));
+}

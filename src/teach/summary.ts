@@ -1,0 +1,68 @@
+/**
+ * Short text for a tensor, as the teaching tools print it: the values themselves when there
+ * are few (`[0.5, -1.25]`), and shape plus mean / min / max when there are many, so a trace
+ * or a graph drawing stays readable for a real network (`shape: false` leaves the shape out).
+ *
+ *   summarize(tensor([[1, 2], [3, 4]]))   // "[[1, 2], [3, 4]]"
+ *   summarize(randn([64, 784]))           // "[64,784] mean -0.0012 min -4.61 max 4.39"
+ */
+import { noGrad } from "../tensor/graph.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+/** A number in at most `digits` significant digits, without trailing noise: 0.25, -1.3e-7. */
+export function num(v: number, digits = 4): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return String(+v.toPrecision(digits));
+}
+
+export interface Stats {
+  mean: number;
+  min: number;
+  max: number;
+  /** How many values are NaN or ±Infinity (they are left out of mean, min and max). */
+  nonFinite: number;
+}
+
+export function stats(t: Tensor): Stats {
+  let sum = 0, min = Infinity, max = -Infinity, n = 0, bad = 0;
+  for (const v of t.data) {
+    if (!Number.isFinite(v)) {
+      bad++;
+      continue;
+    }
+    sum += v;
+    n++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: n ? sum / n : NaN, min: n ? min : NaN, max: n ? max : NaN, nonFinite: bad };
+}
+
+/** The values as nested brackets. */
+function values(t: Tensor, digits: number): string {
+  const nested = noGrad(() => t.toArray());
+  const show = (v: unknown): string => (Array.isArray(v) ? `[${v.map(show).join(", ")}]` : num(v as number, digits));
+  return show(nested);
+}
+
+/**
+ * Values when `t` has at most `maxValues` elements, else "[shape] mean … min … max …"
+ * (and "(3 NaN/Inf)" when some are not finite).
+ */
+export function summarize(t: Tensor, opts: { maxValues?: number; digits?: number; shape?: boolean } = {}): string {
+  const { maxValues = 12, digits = 4, shape = true } = opts;
+  if (t.size <= maxValues) return values(t, digits);
+  const s = stats(t);
+  const bad = s.nonFinite ? ` (${s.nonFinite} NaN/Inf)` : "";
+  return `${shape ? `[${t.shape.join(",")}] ` : ""}mean ${num(s.mean, 3)} min ${num(s.min, 3)} max ${num(s.max, 3)}${bad}`;
+}
+
+/** True when every value is finite (no NaN, no ±Infinity). */
+export function allFinite(t: Tensor): boolean {
+  for (const v of t.data) if (!Number.isFinite(v)) return false;
+  return true;
+}
