@@ -7,6 +7,7 @@
  * memory in order. Sums are kept in float64 and stored once, whatever the dtype.
  */
 import type { FloatArray } from "../tensor/dtype.js";
+import { simdMatmul } from "./simd.js";
 
 let panel = new Float64Array(0);
 
@@ -14,6 +15,7 @@ export function matmulKernel(
   a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
   n: number, k: number, m: number,
 ): void {
+  if (simdMatmul(a, aOff, b, bOff, c, cOff, n, k, m)) return; // float32: the WebAssembly SIMD kernel
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   if (panel.length < k * m4) panel = new Float64Array(k * m4);

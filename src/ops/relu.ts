@@ -6,7 +6,8 @@
  *   relu″(x) = 0              (almost everywhere)
  *
  * At the kink x = 0 any value in [0, 1] is a valid subgradient; actigrad takes 0, as PyTorch,
- * TensorFlow and JAX do, so a unit sitting exactly at 0 passes no gradient. relu(−0) is +0.
+ * TensorFlow and JAX do, so a unit sitting exactly at 0 passes no gradient. relu(−0) is +0;
+ * relu(NaN) is NaN, so a NaN stays visible downstream.
  *
  *   relu(tensor([-1, 0, 2]))   // [0, 0, 2]; gradient [0, 0, 1]
  */
@@ -16,13 +17,16 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { ActivationSpec } from "./activation.js";
 import { ruleKernel } from "./activation.js";
 import { mapKernel } from "./unary.js";
+import { simdRule, simdUnary } from "../kernels/simd.js";
 
 export function reluKernel(x: FloatArray, out: FloatArray): void {
-  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
+  if (simdUnary("reluF32", x, out)) return; // float32: the WebAssembly SIMD kernel
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0; // NaN passes through
 }
 
 /** out = g · [x > 0] */
 export function reluBackwardKernel(g: FloatArray, x: FloatArray, out: FloatArray): void {
+  if (simdRule("reluBackwardF32", g, x, out)) return;
   for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : 0;
 }
 

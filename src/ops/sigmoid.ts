@@ -18,13 +18,16 @@ import type { ActivationSpec } from "./activation.js";
 import { ruleKernel, sigmoidScalar } from "./activation.js";
 import { mul, sub } from "./arithmetic.js";
 import { mapKernel } from "./unary.js";
+import { simdRule, simdUnary } from "../kernels/simd.js";
 
 export function sigmoidKernel(x: FloatArray, out: FloatArray): void {
+  if (simdUnary("sigmoidF32", x, out)) return; // float32: the WebAssembly SIMD kernel
   for (let i = 0; i < x.length; i++) out[i] = sigmoidScalar(x[i]);
 }
 
 /** out = g · y(1 − y) */
 export function sigmoidBackwardKernel(g: FloatArray, y: FloatArray, out: FloatArray): void {
+  if (simdRule("sigmoidBackwardF32", g, y, out)) return;
   for (let i = 0; i < g.length; i++) out[i] = g[i] * y[i] * (1 - y[i]);
 }
 

@@ -19,8 +19,10 @@ import { ruleKernel, sigmoidScalar } from "./activation.js";
 import { mul } from "./arithmetic.js";
 import { sigmoid, sigmoidBackward } from "./sigmoid.js";
 import { mapKernel } from "./unary.js";
+import { simdRule, simdUnary } from "../kernels/simd.js";
 
 export function softplusKernel(x: FloatArray, out: FloatArray): void {
+  if (simdUnary("softplusF32", x, out)) return; // float32: the WebAssembly SIMD kernel
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
@@ -29,6 +31,7 @@ export function softplusKernel(x: FloatArray, out: FloatArray): void {
 
 /** out = g · σ(x) */
 export function softplusBackwardKernel(g: FloatArray, x: FloatArray, out: FloatArray): void {
+  if (simdRule("softplusBackwardF32", g, x, out)) return;
   for (let i = 0; i < g.length; i++) out[i] = g[i] * sigmoidScalar(x[i]);
 }
 

@@ -16,13 +16,16 @@ import type { ActivationSpec } from "./activation.js";
 import { ruleKernel } from "./activation.js";
 import { mul } from "./arithmetic.js";
 import { mapKernel } from "./unary.js";
+import { simdRule, simdUnary } from "../kernels/simd.js";
 
 export function tanhKernel(x: FloatArray, out: FloatArray): void {
+  if (simdUnary("tanhF32", x, out)) return; // float32: the WebAssembly SIMD kernel
   for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
 }
 
 /** out = g · (1 − y²) */
 export function tanhBackwardKernel(g: FloatArray, y: FloatArray, out: FloatArray): void {
+  if (simdRule("tanhBackwardF32", g, y, out)) return;
   for (let i = 0; i < g.length; i++) out[i] = g[i] * (1 - y[i] * y[i]);
 }
 

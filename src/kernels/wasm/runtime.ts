@@ -1,0 +1,87 @@
+/**
+ * Loads the WebAssembly SIMD kernels (bytes shipped in ./bytes.ts) and runs them on float32
+ * typed arrays: operands are copied into the module's memory at 16-byte-aligned offsets, the
+ * kernel runs, the result is copied out. The module is compiled synchronously where the host
+ * allows it (Node); elsewhere (a browser's main thread limits synchronous compiles) it compiles
+ * in the background and the plain TypeScript kernels serve until `wasmReady` resolves.
+ */
+import { WASM_BASE64 } from "./bytes.js";
+
+type Ptr = number;
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  matmulF32(a: Ptr, b: Ptr, c: Ptr, n: number, k: number, m: number, work: Ptr): void;
+  sigmoidF32(x: Ptr, out: Ptr, n: number): void;
+  tanhF32(x: Ptr, out: Ptr, n: number): void;
+  reluF32(x: Ptr, out: Ptr, n: number): void;
+  softplusF32(x: Ptr, out: Ptr, n: number): void;
+  expF32(x: Ptr, out: Ptr, n: number): void;
+  sigmoidBackwardF32(g: Ptr, s: Ptr, out: Ptr, n: number): void;
+  tanhBackwardF32(g: Ptr, s: Ptr, out: Ptr, n: number): void;
+  reluBackwardF32(g: Ptr, s: Ptr, out: Ptr, n: number): void;
+  softplusBackwardF32(g: Ptr, s: Ptr, out: Ptr, n: number): void;
+  softmaxF32(x: Ptr, y: Ptr, rows: number, n: number): void;
+  logSoftmaxF32(x: Ptr, y: Ptr, rows: number, n: number): void;
+  softmaxBackwardF32(g: Ptr, y: Ptr, out: Ptr, rows: number, n: number): void;
+  logSoftmaxBackwardF32(g: Ptr, y: Ptr, out: Ptr, rows: number, n: number): void;
+}
+
+export function wasmBytes(): Uint8Array<ArrayBuffer> {
+  const bin = atob(WASM_BASE64);
+  const bytes = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+let kernels: KernelExports | null = null;
+let enabled = true;
+let heap = new Float32Array(0);
+/** Float offset where operands may go: the module's own static data lies below it. */
+let base = 0;
+
+function adopt(instance: WebAssembly.Instance): boolean {
+  kernels = instance.exports as unknown as KernelExports;
+  base = kernels.heapBase() / 4;
+  heap = new Float32Array(kernels.memory.buffer);
+  return true;
+}
+
+function loadSync(): boolean {
+  if (typeof WebAssembly !== "object") return false;
+  try {
+    return adopt(new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), {}));
+  } catch {
+    return false; // no SIMD support, or synchronous compilation not allowed here
+  }
+}
+
+/** Resolves to whether the SIMD kernels are in use (false where WebAssembly SIMD is missing). */
+export const wasmReady: Promise<boolean> = loadSync()
+  ? Promise.resolve(true)
+  : typeof WebAssembly === "object"
+    ? WebAssembly.instantiate(wasmBytes(), {}).then((r) => adopt(r.instance), () => false)
+    : Promise.resolve(false);
+
+/** Switches the WebAssembly kernels on or off (to compare with, or fall back to, the TypeScript ones). */
+export function useWasm(on: boolean): void {
+  enabled = on;
+}
+
+/** The kernels when loaded and switched on, else null. */
+export function active(): KernelExports | null {
+  return enabled ? kernels : null;
+}
+
+/**
+ * Room for `floats` floats of operands, as a float32 view of the module's memory and the float
+ * offset where that room starts (memory grows as needed).
+ */
+export function reserve(k: KernelExports, floats: number): [Float32Array, number] {
+  const bytes = (base + floats) * 4;
+  const have = k.memory.buffer.byteLength;
+  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (heap.buffer !== k.memory.buffer) heap = new Float32Array(k.memory.buffer);
+  return [heap, base];
+}
+

@@ -1,0 +1,129 @@
+// Softmax and log-softmax along the last axis (rows × n, contiguous), and their backward rules.
+// Within a row the first n − n % 4 elements go four at a time; the rest one lane at a time
+// through the same vector code, so every element gets the same arithmetic.
+import { vexp, vlog1p } from "./vmath";
+
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+@inline function rowMax(x: usize, n: i32): f32 {
+  const n4 = <usize>(n & ~3) * 4;
+  let m = f32x4.splat(-Infinity);
+  for (let i: usize = 0; i < n4; i += 16) m = f32x4.max(m, v128.load(x + i));
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (let i = n4; i < <usize>n * 4; i += 4) r = max(r, load<f32>(x + i)); // NaN propagates through max
+  return r == -Infinity ? 0 : r; // an all −∞ row: avoid −∞ − (−∞)
+}
+
+/** Σ e^(x − m) over the row, writing each e^(x − m) to out when `write` is set. */
+@inline function expShiftSum(x: usize, out: usize, n: i32, m: f32, write: bool): f32 {
+  const n4 = <usize>(n & ~3) * 4;
+  const mv = f32x4.splat(m);
+  let s = f32x4.splat(0);
+  for (let i: usize = 0; i < n4; i += 16) {
+    const e = vexp(f32x4.sub(v128.load(x + i), mv));
+    if (write) v128.store(out + i, e);
+    s = f32x4.add(s, e);
+  }
+  let total = hsum(s);
+  for (let i = n4; i < <usize>n * 4; i += 4) {
+    const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(x + i) - m)), 0);
+    if (write) store<f32>(out + i, e);
+    total += e;
+  }
+  return total;
+}
+
+export function softmaxF32(x: usize, y: usize, rows: i32, n: i32): void {
+  const row = <usize>n * 4;
+  for (let r = 0; r < rows; r++, x += row, y += row) {
+    const inv = f32x4.splat(<f32>1 / expShiftSum(x, y, n, rowMax(x, n), true));
+    const n4 = <usize>(n & ~3) * 4;
+    for (let i: usize = 0; i < n4; i += 16) v128.store(y + i, f32x4.mul(v128.load(y + i), inv));
+    for (let i = n4; i < row; i += 4) store<f32>(y + i, load<f32>(y + i) * f32x4.extract_lane(inv, 0));
+  }
+}
+
+/** The float32 floor of log-softmax: its most negative finite value. */
+const FLOOR: f32 = -3.4028234663852886e38;
+
+/**
+ * Σ e^(x − m) − 1, the sum without one of its maxima's terms (each exactly 1), computed as the
+ * sum over the other elements so that a tiny remainder keeps its precision.
+ */
+@inline function restSum(x: usize, n: i32, m: f32): f32 {
+  const n4 = <usize>(n & ~3) * 4;
+  const mv = f32x4.splat(m);
+  let s = f32x4.splat(0);
+  let ties = i32x4.splat(0);
+  for (let i: usize = 0; i < n4; i += 16) {
+    const v = v128.load(x + i);
+    const top = f32x4.eq(v, mv);
+    s = f32x4.add(s, v128.andnot(vexp(f32x4.sub(v, mv)), top));
+    ties = i32x4.sub(ties, top); // a true lane is −1
+  }
+  let count = i32x4.extract_lane(ties, 0) + i32x4.extract_lane(ties, 1) + i32x4.extract_lane(ties, 2) + i32x4.extract_lane(ties, 3);
+  let rest = hsum(s);
+  for (let i = n4; i < <usize>n * 4; i += 4) {
+    const v = load<f32>(x + i);
+    if (v == m) count++;
+    else rest += f32x4.extract_lane(vexp(f32x4.splat(v - m)), 0);
+  }
+  return rest + <f32>(count - 1); // the other maxima count 1 each; adding them last keeps a tiny rest exact
+}
+
+/** log(1 + r) for r ≥ 0: the atanh series where r is small (no cancellation), log otherwise. */
+@inline function log1pScalar(r: f32): f32 {
+  return r < 0.5 ? f32x4.extract_lane(vlog1p(f32x4.splat(r)), 0) : Mathf.log(1 + r);
+}
+
+/** y = x − max − log Σ e^(x − max), floored at FLOOR. */
+export function logSoftmaxF32(x: usize, y: usize, rows: i32, n: i32): void {
+  const row = <usize>n * 4;
+  for (let r = 0; r < rows; r++, x += row, y += row) {
+    const m = rowMax(x, n);
+    subtractRow(x, y, n, m, log1pScalar(restSum(x, n, m)));
+  }
+}
+
+/** y = max((x − m) − lse, FLOOR): x − m is exact near the max, so small results stay accurate. */
+@inline function subtractRow(x: usize, y: usize, n: i32, m: f32, lse: f32): void {
+  const n4 = <usize>(n & ~3) * 4;
+  const mv = f32x4.splat(m), lv = f32x4.splat(lse), floor = f32x4.splat(FLOOR);
+  for (let i: usize = 0; i < n4; i += 16) v128.store(y + i, f32x4.max(f32x4.sub(f32x4.sub(v128.load(x + i), mv), lv), floor));
+  for (let i = n4; i < <usize>n * 4; i += 4) store<f32>(y + i, max((load<f32>(x + i) - m) - lse, FLOOR));
+}
+
+/** out = y ⊙ (g − Σ g⊙y), row by row. */
+export function softmaxBackwardF32(g: usize, y: usize, out: usize, rows: i32, n: i32): void {
+  const row = <usize>n * 4;
+  const n4 = <usize>(n & ~3) * 4;
+  for (let r = 0; r < rows; r++, g += row, y += row, out += row) {
+    let acc = f32x4.splat(0);
+    for (let i: usize = 0; i < n4; i += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(g + i), v128.load(y + i)));
+    let dot = hsum(acc);
+    for (let i = n4; i < row; i += 4) dot += load<f32>(g + i) * load<f32>(y + i);
+    const d = f32x4.splat(dot);
+    for (let i: usize = 0; i < n4; i += 16) v128.store(out + i, f32x4.mul(v128.load(y + i), f32x4.sub(v128.load(g + i), d)));
+    for (let i = n4; i < row; i += 4) store<f32>(out + i, load<f32>(y + i) * (load<f32>(g + i) - dot));
+  }
+}
+
+/** out = g − e^y · Σ g, row by row. */
+export function logSoftmaxBackwardF32(g: usize, y: usize, out: usize, rows: i32, n: i32): void {
+  const row = <usize>n * 4;
+  const n4 = <usize>(n & ~3) * 4;
+  for (let r = 0; r < rows; r++, g += row, y += row, out += row) {
+    let acc = f32x4.splat(0);
+    for (let i: usize = 0; i < n4; i += 16) acc = f32x4.add(acc, v128.load(g + i));
+    let s = hsum(acc);
+    for (let i = n4; i < row; i += 4) s += load<f32>(g + i);
+    const sv = f32x4.splat(s);
+    for (let i: usize = 0; i < n4; i += 16) v128.store(out + i, f32x4.sub(v128.load(g + i), f32x4.mul(vexp(v128.load(y + i)), sv)));
+    for (let i = n4; i < row; i += 4) {
+      const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(y + i))), 0);
+      store<f32>(out + i, load<f32>(g + i) - e * s);
+    }
+  }
+}
