@@ -17,8 +17,7 @@ export async function compileKernels(): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
   const errors: string[] = [];
   const root = fileURLToPath(new URL("..", import.meta.url));
-  const result = await asc.main(ASC_FLAGS, {
-    baseDir: root,
+  const result = await asc.main([...ASC_FLAGS, "--baseDir", root], {
     writeFile: (name, contents) => {
       if (name.endsWith(".wasm") && contents instanceof Uint8Array) binary = contents;
     },

@@ -1,6 +1,6 @@
 /**
- * A small SVG plotting helper for the examples: line charts (linear or log y) and 2-D
- * decision-boundary maps with points. SVG is plain text, so this needs no dependency, no
+ * A small SVG plotting helper for the examples: line charts (linear or log y), 2-D
+ * decision-boundary maps with points, heatmaps of a matrix, and a grid of charts on one page. SVG is plain text, so this needs no dependency, no
  * native build and no browser — the files open anywhere and diff well in a repository.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,6 +23,8 @@ export interface ChartOptions {
   logY?: boolean;
   width?: number;
   height?: number;
+  /** Lines of text under the chart (formulas, notes). */
+  notes?: string[];
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -41,8 +43,9 @@ function ticks(lo: number, hi: number): number[] {
 
 /** A line chart of one or more series, as an SVG string. */
 export function lineChart(series: Series[], opts: ChartOptions = {}): string {
-  const { width = 640, height = 400, logY = false } = opts;
-  const m = { l: 64, r: 150, t: 36, b: 48 };
+  const { width = 640, logY = false, notes = [] } = opts;
+  const height = (opts.height ?? 400) + notes.length * 16;
+  const m = { l: 64, r: 150, t: 36, b: 48 + notes.length * 16 };
   const W = width - m.l - m.r, H = height - m.t - m.b;
   const ty = (v: number) => (logY ? Math.log10(Math.max(v, 1e-300)) : v);
   const xs = series.flatMap((s) => Array.from(s.x));
@@ -74,7 +77,8 @@ export function lineChart(series: Series[], opts: ChartOptions = {}): string {
     parts.push(`<text x="${m.l + W + 42}" y="${m.t + 14 + i * 20}">${esc(s.name)}</text>`);
   });
   if (opts.title) parts.push(`<text x="${m.l + W / 2}" y="${m.t - 14}" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
-  if (opts.xLabel) parts.push(`<text x="${m.l + W / 2}" y="${height - 10}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  if (opts.xLabel) parts.push(`<text x="${m.l + W / 2}" y="${m.t + H + 36}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  notes.forEach((t, i) => parts.push(`<text x="${m.l}" y="${m.t + H + 58 + i * 16}">${esc(t)}</text>`));
   if (opts.yLabel) parts.push(`<text transform="translate(16 ${m.t + H / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
   return svg(width, height, parts);
 }
@@ -113,6 +117,50 @@ export function boundaryMap(
   }
   if (opts.title) parts.push(`<text x="${size / 2}" y="19" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
   return svg(size, size + top, parts);
+}
+
+/**
+ * A matrix as coloured cells (blue negative, red positive, white 0, scaled to the largest
+ * |value|), each cell labelled with its value when there is room.
+ */
+export function heatmap(matrix: number[][], opts: { title?: string; cell?: number; scale?: number } = {}): string {
+  const { cell = 56 } = opts;
+  const rows = matrix.length, cols = matrix[0]?.length ?? 0;
+  const top = opts.title ? 30 : 6, left = 6;
+  const scale = opts.scale ?? Math.max(1e-300, ...matrix.flat().map(Math.abs));
+  const parts: string[] = [];
+  matrix.forEach((row, i) => row.forEach((v, j) => {
+    const a = Math.min(1, Math.abs(v) / scale);
+    const [r, g, b] = v >= 0 ? [255, 255 * (1 - a * 0.75), 255 * (1 - a * 0.75)] : [255 * (1 - a * 0.75), 255 * (1 - a * 0.6), 255];
+    const x = left + j * cell, y = top + i * cell;
+    parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="rgb(${r | 0},${g | 0},${b | 0})" stroke="white"/>`);
+    const label = v !== 0 && Math.abs(v) < 1e-4 ? v.toExponential(1) : String(+v.toPrecision(3));
+    if (cell >= 36) parts.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="10">${label}</text>`);
+  }));
+  if (opts.title) parts.push(`<text x="${left + (cols * cell) / 2}" y="19" text-anchor="middle" font-size="14">${esc(opts.title)}</text>`);
+  return svg(left * 2 + cols * cell, top + rows * cell + 6, parts);
+}
+
+/** Several SVG charts on one SVG page, `cols` to a row, each keeping its own size. */
+export function grid(charts: string[], opts: { cols?: number; title?: string } = {}): string {
+  const { cols = 2 } = opts;
+  const size = (s: string) => (s.match(/width="(\d+)" height="(\d+)"/) ?? ["", "0", "0"]).slice(1).map(Number);
+  const top = opts.title ? 36 : 0;
+  let y = top, width = 0;
+  const parts: string[] = [];
+  for (let r = 0; r < charts.length; r += cols) {
+    let x = 0, h = 0;
+    for (const c of charts.slice(r, r + cols)) {
+      const [w, ch] = size(c);
+      parts.push(c.replace(/^<svg /, `<svg x="${x}" y="${y}" `));
+      x += w;
+      h = Math.max(h, ch);
+    }
+    width = Math.max(width, x);
+    y += h;
+  }
+  if (opts.title) parts.unshift(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="18">${esc(opts.title)}</text>`);
+  return svg(width, y, parts);
 }
 
 function svg(width: number, height: number, parts: string[]): string {
