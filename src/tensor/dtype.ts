@@ -28,9 +28,28 @@ export function dtypeOf(data: FloatArray): DType {
   return data instanceof Float32Array ? "float32" : "float64";
 }
 
+/**
+ * Small and middle-sized arrays are carved out of shared 256 KiB slabs: creating a view on an
+ * existing buffer costs a fraction of allocating (and zeroing, and accounting for) a buffer of
+ * its own, and an op-heavy training step makes dozens of them. A slab is freed by the garbage
+ * collector once no array on it is alive. Large arrays, and single numbers, get their own buffer.
+ */
+const SLAB_BYTES = 1 << 18;
+const SLAB_MAX_BYTES = 1 << 14;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
 /** A zero-filled array of `size` elements of `dtype`. */
 export function alloc(dtype: DType, size: number): FloatArray {
-  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  const bytes = size * (dtype === "float32" ? 4 : 8);
+  if (size <= 1 || bytes > SLAB_MAX_BYTES) return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES); // fresh memory is zero
+    slabUsed = 0;
+  }
+  const out = dtype === "float32" ? new Float32Array(slab, slabUsed, size) : new Float64Array(slab, slabUsed, size);
+  slabUsed += (bytes + 15) & ~15; // keep every array 16-byte aligned
+  return out;
 }
 
 /** Mixed dtypes promote to float64, as API.md says. */
