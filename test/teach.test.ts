@@ -59,7 +59,7 @@ function build(values: number[], program: OpCode[]): { leaves: Tensor[]; loss: T
       const ax = a.ndim === 0 ? undefined : axis % a.ndim;
       if (name === "maxout") out = a.ndim > 0 && a.shape[a.ndim - 1] % 2 === 0 ? a.maxout(2) : a.relu();
       else if (name === "softmax" || name === "logSoftmax") out = a.ndim > 0 ? a[name](ax) : a.exp();
-      else out = a[name](ax, axis % 2 === 0);
+      else out = a[name as "sum" | "mean" | "max"](ax, axis % 2 === 0);
     } else out = unary(name as (typeof UNARY)[number], a);
     pool.push(out);
   }
