@@ -145,6 +145,10 @@ describe("traceBackward", () => {
     expect(formatTrace([big], { leaves: false })).toMatch(/too big to show/);
   });
 
+  it("refuses a loss with no graph, naming itself", () => {
+    expect(() => traceBackward(tensor([1, 2]).sum())).toThrow(/traceBackward: the loss has no graph/);
+  });
+
   it("formatTrace prints each step's op, formula, upstream, local and result, and the leaves' gradients", () => {
     const w = tensor(0.5, { requiresGrad: true }), x = tensor(2, { requiresGrad: true });
     const text = formatTrace(traceBackward(w.mul(x).sigmoid(), { names: { w, x } }));

@@ -33,6 +33,7 @@ const kind = (v: number) => (Number.isNaN(v) ? "NaN" : num(v));
 
 /** Runs `fn`, throwing an Error that names the op at the first NaN/Infinity forward or backward. */
 export function detectAnomaly<T>(fn: () => T): T {
+  if (typeof fn !== "function") throw new TypeError(`detectAnomaly: expected a function to run, got ${typeof fn}`);
   let inRule: Node | null = null;
   let innerBad: string | null = null;
   return withHooks(

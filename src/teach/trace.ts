@@ -19,7 +19,7 @@
 import { grad } from "../tensor/autograd.js";
 import { setGraphHooks, topoOrder } from "../tensor/graph.js";
 import type { Shape } from "../tensor/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { addAll, chain, formulaOf, localOf, type Local } from "./formulas.js";
 import { withHooks } from "./hooks.js";
 import { num } from "./summary.js";
@@ -79,6 +79,9 @@ function namer(loss: Tensor, given: Record<string, Tensor> = {}): (t: Tensor) =>
 
 /** The backward sweep of `loss`, one step per node, in the order the engine runs them. */
 export function traceBackward(loss: Tensor, opts: TraceOptions = {}): TraceStep[] {
+  if (!(loss instanceof Tensor) || !loss.requiresGrad) {
+    throw new TypeError("traceBackward: the loss has no graph to trace (build it from tensors made with { requiresGrad: true }, outside noGrad)");
+  }
   const nameOf = namer(loss, opts.names);
   const steps: TraceStep[] = [];
   withHooks(
