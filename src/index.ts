@@ -26,7 +26,7 @@ export { add, sub, mul, div, neg, broadcastTo, sumToShape, cast } from "./ops/ar
 export { exp, log, pow, abs, sqrt, sign } from "./ops/unary.js";
 export { sum, mean, max } from "./ops/reduce.js";
 export { reshape, transpose } from "./ops/shape.js";
-export { matmul } from "./ops/matmul.js";
+export { matmul, linear } from "./ops/matmul.js";
 export { sigmoid, sigmoidBackward } from "./ops/sigmoid.js";
 export { tanh, tanhBackward } from "./ops/tanh.js";
 export { relu, reluBackward } from "./ops/relu.js";

@@ -16,6 +16,8 @@ export const enum BinaryOp {
 }
 
 function row(op: BinaryOp, a: FloatArray, ai: number, sa: number, b: FloatArray, bi: number, sb: number, out: FloatArray, oi: number, n: number): void {
+  if (sa === 1 && sb === 1) return same(op, a, ai, b, bi, out, oi, n);
+  if (sa === 1 && sb === 0) return scalarB(op, a, ai, b[bi], out, oi, n);
   switch (op) {
     case BinaryOp.Add:
       for (let k = 0; k < n; k++) out[oi + k] = a[ai + k * sa] + b[bi + k * sb];
@@ -32,6 +34,54 @@ function row(op: BinaryOp, a: FloatArray, ai: number, sa: number, b: FloatArray,
   }
 }
 
+/** Both inputs contiguous: the common case, kept free of stride arithmetic. */
+function same(op: BinaryOp, a: FloatArray, ai: number, b: FloatArray, bi: number, out: FloatArray, oi: number, n: number): void {
+  const d = bi - ai, e = oi - ai;
+  switch (op) {
+    case BinaryOp.Add:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] + b[i + d];
+      break;
+    case BinaryOp.Sub:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] - b[i + d];
+      break;
+    case BinaryOp.Mul:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] * b[i + d];
+      break;
+    case BinaryOp.Div:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] / b[i + d];
+      break;
+  }
+}
+
+/** b is one number along the row. */
+function scalarB(op: BinaryOp, a: FloatArray, ai: number, v: number, out: FloatArray, oi: number, n: number): void {
+  const e = oi - ai;
+  switch (op) {
+    case BinaryOp.Add:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] + v;
+      break;
+    case BinaryOp.Sub:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] - v;
+      break;
+    case BinaryOp.Mul:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] * v;
+      break;
+    case BinaryOp.Div:
+      for (let i = ai; i < ai + n; i++) out[i + e] = a[i] / v;
+      break;
+  }
+}
+
+/** Whether `shape`, without its leading 1s, is the trailing part of `outShape`. */
+function isTrailing(shape: Shape, outShape: Shape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const tail = shape.length - start;
+  if (tail > outShape.length) return false;
+  for (let i = 0; i < tail; i++) if (shape[start + i] !== outShape[outShape.length - tail + i]) return false;
+  return true;
+}
+
 /** out = a ∘ b, where out has the broadcast shape `outShape` of `aShape` and `bShape`. */
 export function binaryKernel(op: BinaryOp, a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape): void {
   const size = out.length;
@@ -39,6 +89,11 @@ export function binaryKernel(op: BinaryOp, a: FloatArray, aShape: Shape, b: Floa
   if (a.length === size && b.length === size) return row(op, a, 0, 1, b, 0, 1, out, 0, size);
   if (b.length === 1 && a.length === size) return row(op, a, 0, 1, b, 0, 0, out, 0, size);
   if (a.length === 1 && b.length === size) return row(op, a, 0, 0, b, 0, 1, out, 0, size);
+  if (a.length === size && isTrailing(bShape, outShape)) {
+    // b repeats along the leading axes (a bias row): one contiguous row per repeat.
+    for (let oi = 0; oi < size; oi += b.length) same(op, a, oi, b, 0, out, oi, b.length);
+    return;
+  }
   const rank = outShape.length;
   const pa = padShape(aShape, rank);
   const pb = padShape(bShape, rank);

@@ -7,15 +7,26 @@
  * memory in order. Sums are kept in float64 and stored once, whatever the dtype.
  */
 import type { FloatArray } from "../tensor/dtype.js";
+import { swapAxesKernel } from "./layout.js";
 import { simdMatmul } from "./simd.js";
 
 let panel = new Float64Array(0);
 
+/**
+ * C = op(A)·op(B) where op transposes A (stored k×n) when `ta` and B (stored m×k) when `tb`.
+ * float32 runs the WebAssembly SIMD kernel, which reads transposed operands in place; here they
+ * are transposed into a copy first (O(n·k) work beside the O(n·k·m) product).
+ */
 export function matmulKernel(
   a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
-  n: number, k: number, m: number,
+  n: number, k: number, m: number, ta = false, tb = false,
 ): void {
-  if (simdMatmul(a, aOff, b, bOff, c, cOff, n, k, m)) return; // float32: the WebAssembly SIMD kernel
+  if (simdMatmul(a, aOff, b, bOff, c, cOff, n, k, m, ta, tb)) return;
+  if (ta || tb) {
+    const A = ta ? transposed(a, aOff, k, n) : a;
+    const B = tb ? transposed(b, bOff, m, k) : b;
+    return matmulKernel(A, ta ? 0 : aOff, B, tb ? 0 : bOff, c, cOff, n, k, m);
+  }
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   if (panel.length < k * m4) panel = new Float64Array(k * m4);
@@ -53,6 +64,13 @@ export function matmulKernel(
   // The edges: rows past the last full block of 4, and columns past the last full panel.
   edge(a, aOff, b, bOff, c, cOff, k, m, n4, n, 0, m4);
   edge(a, aOff, b, bOff, c, cOff, k, m, 0, n, m4, m);
+}
+
+/** The r×c matrix at x[off…] transposed into a new c×r array. */
+function transposed(x: FloatArray, off: number, r: number, c: number): FloatArray {
+  const out = new Float64Array(r * c);
+  swapAxesKernel(x.subarray(off, off + r * c), [r, c], 0, 1, out);
+  return out;
 }
 
 function edge(

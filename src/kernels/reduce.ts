@@ -13,6 +13,14 @@ function outStrides(shape: Shape, target: Shape): number[] {
   return stridesOf(target).map((s, i) => (target[i] === 1 && shape[i] !== 1 ? 0 : s));
 }
 
+/** Whether `target` keeps every axis of `shape` after its first kept one (reduced axes all lead). */
+function leadingOnly(shape: Shape, target: Shape): boolean {
+  let i = 0;
+  while (i < shape.length && target[i] === 1) i++;
+  for (let j = i; j < shape.length; j++) if (target[j] !== shape[j]) return false;
+  return true;
+}
+
 /** out[j] = Σ x[i] over all i that map to j, where `target` is `shape` with some axes set to 1. */
 export function sumToShapeKernel(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
   out.fill(0);
@@ -27,13 +35,20 @@ export function sumToShapeKernel(x: FloatArray, shape: Shape, out: FloatArray, t
     out[0] = s;
     return;
   }
+  // Accumulate in float64 even for float32 data, then store once.
+  const acc = out instanceof Float64Array ? out : new Float64Array(out.length);
+  if (leadingOnly(shape, target)) {
+    // Reduce over leading axes only (a bias gradient): add up contiguous rows of out.length.
+    const w = out.length;
+    for (let xi = 0; xi < x.length; xi += w) for (let j = 0; j < w; j++) acc[j] += x[xi + j];
+    if (acc !== out) out.set(acc);
+    return;
+  }
   const ts = outStrides(shape, target);
   const n = shape[rank - 1];
   const inner = ts[rank - 1];
   const idx = new Array<number>(rank).fill(0);
   let oi = 0;
-  // Accumulate in float64 even for float32 data, then store once.
-  const acc = out instanceof Float64Array ? out : new Float64Array(out.length);
   for (let xi = 0; xi < x.length; xi += n) {
     if (inner === 0) {
       let s = 0;

@@ -66,11 +66,14 @@ export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32
   return k !== null && call(k, [g, y], g.length, out, 0, 0, ([pg, py, po]) => k[name](pg, py, po, rows, n));
 }
 
-/** C = A·B with A at aOff (n×k), B at bOff (k×m), C at cOff (n×m). */
-export function simdMatmul(a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number, n: number, k: number, m: number): boolean {
+/** C = op(A)·op(B) with A at aOff (n×k, or k×n when ta), B at bOff (k×m, or m×k when tb), C at cOff (n×m). */
+export function simdMatmul(
+  a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
+  n: number, k: number, m: number, ta: boolean, tb: boolean,
+): boolean {
   const kx = n * k * m >= MIN_MATMUL_FLOPS ? f32(a, b, c) : null;
   if (kx === null) return false;
   const A = a.subarray(aOff, aOff + n * k), B = b.subarray(bOff, bOff + k * m);
   const work = 256 * 8 * Math.ceil(m / 8) + 256 * 4; // packed panels of B and a block of A
-  return call(kx, [A, B], n * m, c, cOff, work, ([pa, pb, pc, pw]) => kx.matmulF32(pa, pb, pc, n, k, m, pw));
+  return call(kx, [A, B], n * m, c, cOff, work, ([pa, pb, pc, pw]) => kx.matmulF32(pa, pb, pc, n, k, m, pw, ta ? 1 : 0, tb ? 1 : 0));
 }

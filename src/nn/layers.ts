@@ -6,8 +6,7 @@
 import { alloc, getDefaultDtype, type DType } from "../tensor/dtype.js";
 import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { matmul } from "../ops/matmul.js";
-import { transpose } from "../ops/shape.js";
+import { linear } from "../ops/matmul.js";
 import { initFor, initializers, type InitName } from "./init.js";
 import { Module } from "./module.js";
 
@@ -57,8 +56,7 @@ export class Linear extends Module {
       const got = x instanceof Tensor ? `shape ${fmt(x.shape)}` : typeof x;
       throw new RangeError(`Linear(${this.inFeatures}, ${this.outFeatures}): expected input with ${this.inFeatures} features on its last axis, got ${got}`);
     }
-    const y = matmul(x, transpose(this.weight));
-    return this.bias ? y.add(this.bias) : y;
+    return linear(x, this.weight, this.bias);
   }
 }
 

@@ -9,7 +9,7 @@ import { alloc, promote } from "../tensor/dtype.js";
 import { record } from "../tensor/graph.js";
 import { broadcastShapes, fmt, padShape, sizeOf, stridesOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { expectTensor, sumToShape } from "./arithmetic.js";
+import { add, expectTensor, sumToShape } from "./arithmetic.js";
 import { reshape, transpose } from "./shape.js";
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -38,7 +38,41 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
   }
   if (b.ndim === 1) return reshape(mm(a, reshape(b, [k2, 1])), [...a.shape.slice(0, -1)]);
-  return mm(a, b);
+  return a.ndim === 2 && b.ndim === 2 ? mm2(a, b, false, false) : mm(a, b);
+}
+
+/**
+ * The 2-d product op(A)·op(B), where op transposes A (stored k×n) if `ta` and B (stored m×k)
+ * if `tb` — read in place by the kernel, so no transpose is ever copied. The rules stay in this
+ * family: for C = A·B, ∂A = G·Bᵀ and ∂B = Aᵀ·G; the transposed cases follow by transposing those.
+ */
+function mm2(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
+  const [n, k] = ta ? [a.shape[1], a.shape[0]] : a.shape;
+  const m = tb ? b.shape[0] : b.shape[1];
+  const out = new Tensor(alloc(promote(a.dtype, b.dtype), n * m), [n, m]);
+  matmulKernel(a.data, 0, b.data, 0, out.data, 0, n, k, m, ta, tb);
+  return record(out, "matmul", [a, b], (g) => [
+    // ∂op(A) = G·op(B)ᵀ, stored as A is: transposed back when ta.
+    a.requiresGrad ? (ta ? mm2(b, g, tb, true) : mm2(g, b, false, !tb)) : null,
+    // ∂op(B) = op(A)ᵀ·G, stored as B is: transposed back when tb.
+    b.requiresGrad ? (tb ? mm2(g, a, true, ta) : mm2(a, g, !ta, false)) : null,
+  ], ta || tb ? { transposeA: ta, transposeB: tb } : undefined);
+}
+
+/**
+ * A fully connected layer, y = x·Wᵀ + b, with W of shape [out, in] (PyTorch's layout) read in
+ * place, and x of shape [..., in].
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  expectTensor(x, "linear");
+  expectTensor(weight, "linear", "the weight");
+  if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new RangeError(`linear: input of shape ${fmt(x.shape)} does not fit a weight of shape ${fmt(weight.shape)} (expected [..., ${weight.shape[1]}])`);
+  }
+  const x2 = x.ndim === 2 ? x : reshape(x, [-1, weight.shape[1]]);
+  let y = mm2(x2, weight, false, true);
+  if (bias) y = add(y, bias);
+  return x.ndim === 2 ? y : reshape(y, [...x.shape.slice(0, -1), weight.shape[0]]);
 }
 
 /** The ≥2-d case: batch axes broadcast, then one kernel call per matrix pair. */

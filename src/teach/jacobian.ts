@@ -8,8 +8,11 @@
  *   const J = jacobian((a) => a.softmax(), tensor([1, 2, 3]));
  *   // J[i][j] = S_i(δ_ij − S_j): the softmax Jacobian, shape [3, 3]
  *
- * The result has shape [...y.shape, ...x.shape]. `x` itself is not touched: `fn` receives a
- * fresh leaf with the same values.
+ * The result has shape [...y.shape, ...x.shape]. No `.grad` is touched. If `x` needs no
+ * gradient, `fn` receives a fresh leaf with the same values; if it does, `fn` gets `x` itself,
+ * so with `createGraph` the Jacobian stays differentiable in x — a Jacobian of it is a Hessian:
+ *
+ *   jacobian((t) => jacobian((u) => u.pow(3).sum(), t, { createGraph: true }), x)   // diag(6x)
  */
 import { grad } from "../tensor/autograd.js";
 import { zeros } from "../tensor/create.js";
@@ -22,7 +25,7 @@ export interface JacobianOptions {
 
 export function jacobian(fn: (x: Tensor) => Tensor, x: Tensor, opts: JacobianOptions = {}): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`jacobian: x must be a Tensor, got ${x === null ? "null" : typeof x}`);
-  const leaf = new Tensor(x.data.slice(), x.shape, true);
+  const leaf = x.requiresGrad ? x : new Tensor(x.data.slice(), x.shape, true);
   const y = fn(leaf);
   if (!(y instanceof Tensor)) throw new TypeError(`jacobian: fn must return a Tensor, got ${y === null ? "null" : typeof y}`);
   const J = zeros([...y.shape, ...x.shape], { dtype: y.dtype });

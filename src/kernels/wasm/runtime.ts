@@ -11,7 +11,7 @@ type Ptr = number;
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  matmulF32(a: Ptr, b: Ptr, c: Ptr, n: number, k: number, m: number, work: Ptr): void;
+  matmulF32(a: Ptr, b: Ptr, c: Ptr, n: number, k: number, m: number, work: Ptr, ta: number, tb: number): void;
   sigmoidF32(x: Ptr, out: Ptr, n: number): void;
   tanhF32(x: Ptr, out: Ptr, n: number): void;
   reluF32(x: Ptr, out: Ptr, n: number): void;
