@@ -9,11 +9,19 @@
 
 const KC: i32 = 256;
 
-// Packs B[p0..p0+kc, 0..m8] into panels of 8 columns at `dst`.
-@inline function packB(b: usize, m: i32, m8: i32, p0: i32, kc: i32, dst: usize): void {
+// Packs B[p0..p0+kc, 0..m8] into panels of 8 columns at `dst`. With `tb`, B is stored
+// transposed (m×k, so column j of B is row j in memory).
+@inline function packB(b: usize, k: i32, m: i32, m8: i32, p0: i32, kc: i32, dst: usize, tb: bool): void {
   for (let j = 0; j < m8; j += 8) {
-    let src = b + (<usize>p0 * <usize>m + <usize>j) * 4;
     let out = dst + <usize>j * <usize>kc * 4;
+    if (tb) {
+      for (let c = 0; c < 8; c++) {
+        let src = b + (<usize>(j + c) * <usize>k + <usize>p0) * 4;
+        for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * 8 + c) * 4, load<f32>(src + <usize>p * 4));
+      }
+      continue;
+    }
+    let src = b + (<usize>p0 * <usize>m + <usize>j) * 4;
     for (let p = 0; p < kc; p++) {
       v128.store(out, v128.load(src));
       v128.store(out, v128.load(src, 16), 16);
@@ -24,7 +32,12 @@ const KC: i32 = 256;
 }
 
 // Packs rows i..i+3, columns p0..p0+kc of A so that the 4 values of each column are contiguous.
-@inline function packA(a: usize, k: i32, i: i32, p0: i32, kc: i32, dst: usize): void {
+// With `ta`, A is stored transposed (k×n), where those 4 values already lie side by side.
+@inline function packA(a: usize, n: i32, k: i32, i: i32, p0: i32, kc: i32, dst: usize, ta: bool): void {
+  if (ta) {
+    for (let p = 0; p < kc; p++) v128.store(dst + <usize>p * 16, v128.load(a + (<usize>(p0 + p) * <usize>n + <usize>i) * 4));
+    return;
+  }
   const r0 = a + (<usize>i * <usize>k + <usize>p0) * 4;
   const stride = <usize>k * 4;
   for (let p = 0; p < kc; p++) {
@@ -68,10 +81,11 @@ const KC: i32 = 256;
 }
 
 /**
- * C (n×m) = A (n×k) · B (k×m), all row-major float32 at byte offsets a, b, c.
+ * C (n×m) = A (n×k) · B (k×m), all row-major float32 at byte offsets a, b, c; with `ta` A is
+ * stored transposed (k×n), with `tb` B is (m×k), so Aᵀ·B and A·Bᵀ need no copy.
  * `work` is scratch space of at least (KC·8·⌈m/8⌉ + KC·4) floats.
  */
-export function matmulF32(a: usize, b: usize, c: usize, n: i32, k: i32, m: i32, work: usize): void {
+export function matmulF32(a: usize, b: usize, c: usize, n: i32, k: i32, m: i32, work: usize, ta: bool, tb: bool): void {
   const m8 = m & ~7;
   const n4 = n & ~3;
   const apack = work + <usize>KC * <usize>m8 * 4;
@@ -82,24 +96,27 @@ export function matmulF32(a: usize, b: usize, c: usize, n: i32, k: i32, m: i32, 
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
     const first = p0 == 0;
-    packB(b, m, m8, p0, kc, work);
+    packB(b, k, m, m8, p0, kc, work, tb);
     for (let i = 0; i < n4; i += 4) {
-      packA(a, k, i, p0, kc, apack);
+      packA(a, n, k, i, p0, kc, apack, ta);
       for (let j = 0; j < m8; j += 8) {
         micro(apack, work + <usize>j * <usize>kc * 4, kc, c + (<usize>i * <usize>m + <usize>j) * 4, m, !first);
       }
     }
   }
   // Edges, in scalar code: the last n % 4 rows (all columns), then the last m % 8 columns.
-  edge(a, b, c, k, m, n4, n, 0, m8);
-  edge(a, b, c, k, m, 0, n, m8, m);
+  edge(a, b, c, n, k, m, n4, n, 0, m8, ta, tb);
+  edge(a, b, c, n, k, m, 0, n, m8, m, ta, tb);
 }
 
-function edge(a: usize, b: usize, c: usize, k: i32, m: i32, i0: i32, i1: i32, j0: i32, j1: i32): void {
+function edge(a: usize, b: usize, c: usize, n: i32, k: i32, m: i32, i0: i32, i1: i32, j0: i32, j1: i32, ta: bool, tb: bool): void {
+  // Element strides of A along i and p, and of B along p and j, for either storage order.
+  const ai: usize = ta ? 1 : <usize>k, ap: usize = ta ? <usize>n : 1;
+  const bp: usize = tb ? 1 : <usize>m, bj: usize = tb ? <usize>k : 1;
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < j1; j++) {
       let s: f32 = 0;
-      for (let p = 0; p < k; p++) s += load<f32>(a + (<usize>i * <usize>k + <usize>p) * 4) * load<f32>(b + (<usize>p * <usize>m + <usize>j) * 4);
+      for (let p = 0; p < k; p++) s += load<f32>(a + (<usize>i * ai + <usize>p * ap) * 4) * load<f32>(b + (<usize>p * bp + <usize>j * bj) * 4);
       store<f32>(c + (<usize>i * <usize>m + <usize>j) * 4, s);
     }
   }

@@ -1,6 +1,6 @@
 // Vectorised float32 exp and log1p for the activation kernels, four lanes at a time.
 //
-// exp(x): x = n·ln2 + r with n = round(x / ln2) and |r| ≤ ln2/2; e^r from a degree-6 polynomial
+// exp(x): x = n·ln2 + r with n = round(x / ln2) and |r| ≤ ln2/2 (rounded by the 1.5·2^23 trick); e^r from a degree-6 polynomial
 // (Cephes' expf coefficients); then times 2^n, applied as 2^(n/2)·2^(n − n/2) so that results
 // down in float32's subnormal range are produced rather than flushed. Inputs are clamped to
 // [−104, 88.7]: below, e^x rounds to 0; above, it would overflow.
@@ -13,9 +13,14 @@ const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
+// 1.5·2^23: adding it rounds a float below 2^22 in magnitude to an integer, held in the low
+// mantissa bits, so n comes out as a float and as an integer without a rounding instruction.
+const MAGIC: f32 = 12582912.0;
+
 @inline export function vexp(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, f32x4.splat(-104.0)), f32x4.splat(88.7));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const n = f32x4.sub(t, f32x4.splat(MAGIC));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -25,7 +30,7 @@ const LN2_LO: f32 = -2.12194440e-4;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = i32x4.sub(t, f32x4.splat(MAGIC)); // the integer n, from the bit patterns
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
