@@ -20,6 +20,8 @@ import { lineChart, save } from "./lib/svg.js";
 export interface Row { id: string; claim: string; measurement: string; verdict: "holds" | "does not hold" | "partly" }
 const e = (v: number, d = 1) => (v === 0 ? "0" : v.toExponential(d).replace("e+0", "").replace("e+", "e"));
 const f = (v: number, d = 3) => v.toFixed(d);
+const n = (v: number) => v.toLocaleString("en-US");
+const cell = (t: string) => t.replace(/\|/g, "\\|"); // a | inside a Markdown table cell must be escaped
 
 export function main(opts: { seeds?: number; steps?: number; target?: number; fitSteps?: number; pieces?: number[]; outDir?: string; print?: boolean } = {}) {
   const { seeds = 10, steps = 500, target = 0.5, fitSteps = 1000, pieces = [1, 2, 3, 4, 6, 8], outDir = "out", print = true } = opts;
@@ -55,7 +57,7 @@ export function main(opts: { seeds?: number; steps?: number; target?: number; fi
     chains.sigmoid.push(mean(chainGradient(sigmoid, 50, x0)));
     chains.tanh.push(mean(chainGradient((t) => t.tanh(), 50, x0)));
   }
-  add("2", "relu′ = 1 for every x > 0, so no vanishing gradient there", `relu′ = 1 exactly for ${ones}/${total} positive inputs in [1e-300, 1e300]; through 50 stacked relus ∂/∂x = ${mean(chains.relu)} (sigmoid ${e(mean(chains.sigmoid))}, tanh ${e(mean(chains.tanh))})`, ones === total && mean(chains.relu) === 1);
+  add("2", "relu′ = 1 for every x > 0, so no vanishing gradient there", `relu′ = 1 exactly for ${n(ones)}/${n(total)} positive inputs in [1e-300, 1e300]; through 50 stacked relus ∂/∂x = ${mean(chains.relu)} (sigmoid ${e(mean(chains.sigmoid))}, tanh ${e(mean(chains.tanh))})`, ones === total && mean(chains.relu) === 1);
 
   // 3 and 4b, 4c: steps to a target loss and time per step, same task, init and optimiser.
   const acts: Act[] = ["sigmoid", "tanh", "relu", "softplus"];
@@ -64,8 +66,9 @@ export function main(opts: { seeds?: number; steps?: number; target?: number; fi
   const of = (act: Act) => runs.filter((r) => r.act === act);
   const stepsTo = (act: Act) => mean(of(act).map((r) => r.hit ?? steps + 1)); // a miss counts as steps + 1 (a lower bound)
   const reached = (act: Act) => of(act).filter((r) => r.hit !== null).length;
+  const finalLoss = (act: Act) => mean(of(act).map((r) => r.losses[r.losses.length - 1]));
   const stepText = (act: Act) => `${act} ${stepsTo(act).toFixed(0)}${reached(act) < seeds ? ` (${reached(act)}/${seeds} reached)` : ""}`;
-  add("3", "relu networks converge much faster than sigmoid or tanh ones", `steps to loss < ${target} (spiral, 2-32-32-3, Xavier init for all, Adam): ${["relu", "tanh", "sigmoid"].map((a) => stepText(a as Act)).join(", ")}; relu is ${f(stepsTo("tanh") / stepsTo("relu"), 1)}× faster than tanh, ${f(stepsTo("sigmoid") / stepsTo("relu"), 1)}× than sigmoid`, stepsTo("relu") * 2 <= Math.min(stepsTo("tanh"), stepsTo("sigmoid")));
+  add("3", "relu networks converge much faster than sigmoid or tanh ones", `steps to loss < ${target} (spiral, 2-32-32-3, Xavier init for all, Adam): ${["relu", "tanh", "sigmoid"].map((a) => stepText(a as Act)).join(", ")}; relu is ${f(stepsTo("tanh") / stepsTo("relu"), 1)}× faster than tanh, ${f(stepsTo("sigmoid") / stepsTo("relu"), 1)}× than sigmoid; loss at step ${steps}: ${["relu", "tanh", "sigmoid"].map((a) => `${a} ${f(finalLoss(a as Act))}`).join(", ")}`, stepsTo("relu") * 2 <= Math.min(stepsTo("tanh"), stepsTo("sigmoid")));
 
   // 4. softplus: a smooth relu with derivative σ, slower to converge, dearer to compute.
   const sp = derivativeOnGrid(softplus, -10, 10, 2001);
@@ -96,7 +99,7 @@ export function main(opts: { seeds?: number; steps?: number; target?: number; fi
   manualSeed(0);
   const xs = [0, -0, 1e-300, -1e-300, ...Array.from(rand([10_000], { low: -5, high: 5 }).data)];
   const rm = reluVsMaxout(xs);
-  add("5d", "relu is a special case of maxout: maxout over [x, 0], exactly", `values equal at all ${xs.length} inputs (${rm.valueDiffs} differ); gradients: over [x, 0] ${rm.gradDiffsXFirst} differ (at x = ${rm.gradDiffsAt.join(", ")}: the tie goes to x, so 1, while relu′(0) = 0); over [0, x] ${rm.gradDiffsZeroFirst} differ`,
+  add("5d", "relu is a special case of maxout: maxout over [x, 0], exactly", `values equal at all ${n(xs.length)} inputs (${rm.valueDiffs} differ); gradients: over [x, 0] ${rm.gradDiffsXFirst} differ (at x = ${rm.gradDiffsAt.join(", ")}: the tie goes to x, so 1, while relu′(0) = 0); over [0, x] ${rm.gradDiffsZeroFirst} differ`,
     rm.valueDiffs > 0 ? false : rm.gradDiffsXFirst === 0 ? true : rm.gradDiffsZeroFirst === 0 ? "partly" : false);
 
   // 6. softmax outputs lie in (0, 1) and sum to 1.
@@ -104,12 +107,12 @@ export function main(opts: { seeds?: number; steps?: number; target?: number; fi
   const ext = S.map((s) => (manualSeed(s), softmaxBounds(extremeScores(100))));
   const lim = softmaxFloatLimits();
   const inside = rnd.every((r) => r.min > 0 && r.max < 1);
-  add("6a", "softmax outputs lie in (0, 1)", `random scores (${rnd.length * 10_000} outputs): all in (0, 1), min ${e(Math.min(...rnd.map((r) => r.min)))}; extreme scores: ${ext.reduce((a, r) => a + r.atBounds, 0)}/${ext.reduce((a, r) => a + r.total, 0)} outputs are exactly 0 or 1 — in float64 softmax([d, 0]) = 1 from d = ${f(lim.one, 1)}, and its 2nd output is 0 from d = ${f(lim.zero, 1)}`, inside && ext.every((r) => r.atBounds === 0) ? true : inside ? "partly" : false);
+  add("6a", "softmax outputs lie in (0, 1)", `random scores (${n(rnd.length * 10_000)} outputs): all in (0, 1), min ${e(Math.min(...rnd.map((r) => r.min)))}; extreme scores: ${n(ext.reduce((a, r) => a + r.atBounds, 0))}/${n(ext.reduce((a, r) => a + r.total, 0))} outputs are exactly 0 or 1 — in float64 softmax([d, 0]) = 1 from d = ${f(lim.one, 1)}, and its 2nd output is 0 from d = ${f(lim.zero, 1)}`, inside && ext.every((r) => r.atBounds === 0) ? true : inside ? "partly" : false);
   const worst = Math.max(...rnd.map((r) => r.worst), ...ext.map((r) => r.worst));
   add("6b", "softmax outputs sum to 1", `max |Σ S − 1| = ${e(worst)} over every random and extreme row`, worst <= 8 * Number.EPSILON);
 
   // The table, the plots and the report.
-  const table = ["| # | claim | measurement | verdict |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.id} | ${r.claim} | ${r.measurement} | **${r.verdict}** |`)].join("\n");
+  const table = ["| # | claim | measurement | verdict |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.id} | ${cell(r.claim)} | ${cell(r.measurement)} | **${r.verdict}** |`)].join("\n");
   log(`The derivation's claims, measured (${seeds} seeds)\n`);
   for (const r of rows) log(`${r.id.padEnd(3)} ${r.verdict.toUpperCase().padEnd(14)} ${r.claim}\n      ${r.measurement}`);
   const plots = {
@@ -117,7 +120,8 @@ export function main(opts: { seeds?: number; steps?: number; target?: number; fi
     loss: save(`${outDir}/09-claim3-loss.svg`, lineChart(acts.map((a) => ({ name: a, x: of(a)[0].losses.map((_, i) => i + 1), y: of(a)[0].losses.map((_, i) => mean(of(a).map((r) => r.losses[i]))) })), { title: `training loss, spiral (mean of ${seeds} seeds)`, xLabel: "step", logY: true })),
     maxout: save(`${outDir}/09-claim5-maxout.svg`, lineChart([{ name: "1 unit, x²", x: pieces, y: unit }, { name: "16 units, sin 2x", x: pieces, y: net }], { title: `maxout fit vs pieces (mean of ${seeds} seeds)`, xLabel: "pieces", yLabel: "MSE", logY: true })),
   };
-  const md = `# The derivation's claims, measured\n\n${seeds} seeds; \`npx tsx examples/09-claims.ts\`.\n\n${table}\n\n![gradient norm per layer](09-claim1-gradnorms.svg)\n\n![training loss](09-claim3-loss.svg)\n\n![maxout fit](09-claim5-maxout.svg)\n`;
+  const legend = "**holds**: the measurement agrees with the claim as stated; **partly**: it agrees only under the condition the measurement names; **does not hold**: it disagrees.";
+  const md = `# The derivation's claims, measured\n\n${seeds} seeds; \`npx tsx examples/09-claims.ts\`. ${legend}\n\n${table}\n\n![gradient norm per layer](09-claim1-gradnorms.svg)\n\n![training loss](09-claim3-loss.svg)\n\n![maxout fit](09-claim5-maxout.svg)\n`;
   const reportPath = save(`${outDir}/09-claims.md`, md);
   log(`\nreport written to ${reportPath}`);
   return { rows, table, reportPath, plots };
