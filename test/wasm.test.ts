@@ -22,6 +22,18 @@ function both(f: () => Tensor): [Float32Array, Float32Array] {
   return [fast, ref];
 }
 
+/** y = f(x) and ∂(g·y)/∂x, with the SIMD kernels on and then off: [[y, dx] simd, [y, dx] reference]. */
+function forwardBackward(xs: Float32Array, shape: number[], g: Tensor, f: (x: Tensor) => Tensor): [Float32Array, Float32Array][] {
+  return [true, false].map((on) => {
+    useWasm(on);
+    const x = tensor(xs, { shape, requiresGrad: true });
+    const y = f(x);
+    y.backward(g);
+    useWasm(true);
+    return [y.data as Float32Array, x.grad!.data as Float32Array];
+  });
+}
+
 function values(n: number, seed: number, scale: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: n }, () => scale * rng.normal());
@@ -89,20 +101,10 @@ describe("WebAssembly kernels", () => {
         fc.property(fc.integer({ min: 64, max: 300 }), fc.nat(), fc.constantFrom(0.1, 3, 30, 300), (n, seed, scale) => {
           const xs = values(n, seed, scale);
           const g = tensor(values(n, seed + 7, 1));
-          const run = () => {
-            const x = tensor(xs, { requiresGrad: true });
-            const y = f(x);
-            y.backward(g);
-            return [y, x.grad!] as const;
-          };
-          useWasm(true);
-          const [y1, g1] = run();
-          useWasm(false);
-          const [y0, g0] = run();
-          useWasm(true);
-          expectUlps(y1.data as Float32Array, y0.data as Float32Array, ulps, 0, `${name} value`);
+          const [[y1, g1], [y0, g0]] = forwardBackward(xs, [n], g, f);
+          expectUlps(y1, y0, ulps, 0, `${name} value`);
           // The rule multiplies rounded factors: a few ulp of the largest term, relative to g.
-          expectUlps(g1.data as Float32Array, g0.data as Float32Array, 8, 1e-7 * Math.max(...g.data.map(Math.abs)), `${name} gradient`);
+          expectUlps(g1, g0, 8, 1e-7 * Math.max(...g.data.map(Math.abs)), `${name} gradient`);
         }),
         { numRuns: 40 },
       );
@@ -116,19 +118,9 @@ describe("WebAssembly kernels", () => {
           fc.pre(rows * n >= 64);
           const xs = values(rows * n, seed, scale);
           const g = tensor(values(rows * n, seed + 3, 1), { shape: [rows, n] });
-          const run = () => {
-            const x = tensor(xs, { shape: [rows, n], requiresGrad: true });
-            const y = x[name](-1);
-            y.backward(g);
-            return [y, x.grad!] as const;
-          };
-          useWasm(true);
-          const [y1, g1] = run();
-          useWasm(false);
-          const [y0, g0] = run();
-          useWasm(true);
-          expectUlps(y1.data as Float32Array, y0.data as Float32Array, 16, 1e-7, `${name} value`);
-          expectUlps(g1.data as Float32Array, g0.data as Float32Array, 16, 2e-6, `${name} gradient`);
+          const [[y1, g1], [y0, g0]] = forwardBackward(xs, [rows, n], g, (x) => x[name](-1));
+          expectUlps(y1, y0, 16, 1e-7, `${name} value`);
+          expectUlps(g1, g0, 16, 2e-6, `${name} gradient`);
         }),
         { numRuns: 60 },
       );
