@@ -52,7 +52,7 @@ export function main(opts: { print?: boolean } = {}) {
   log(formatTrace(net));
   log("\nRead it bottom-up as the forward pass, top-down as the backward one: crossEntropy is");
   log("mean(−pick(logSoftmax)), so its first steps hand −1/N to the label's entry, logSoftmax turns");
-  log("that into softmax − onehot, and every matmul sends it on as U·Bᵀ and Aᵀ·U.");
+  log("that into softmax − onehot, and each Linear's matmul C = X·Wᵀ sends it on as U·W (to X) and Uᵀ·X (to W).");
   const netError = checkAgainstBackward(loss, [l1.weight, l1.bias!, l2.weight, l2.bias!], net);
   log(`trace vs backward(): max difference ${netError}`);
   return { tiny, net, tinyError, netError };

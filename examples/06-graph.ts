@@ -2,8 +2,8 @@
  * Example 6 — the graph, drawn.
  *
  * What it teaches: a network is a graph of small ops, and backpropagation walks it backwards.
- * A Linear layer is a transpose, a matmul and an add; cross-entropy is logSoftmax, pick, neg,
- * sum and a division by the batch size. `toDot` writes the graph of a small MLP
+ * A Linear layer is a matmul (x·Wᵀ, W read transposed in place) and an add; cross-entropy is
+ * logSoftmax, pick, neg, sum and a division by the batch size. `toDot` writes the graph of a small MLP
  * (2 → 4 tanh → 3, batch of 4) as Graphviz DOT — every op with its shape, a summary of its
  * value and of ∂loss/∂(that node), from `traceGradients` — and `@viz-js/viz` (Graphviz
  * compiled to WebAssembly, no native install) renders it to SVG.

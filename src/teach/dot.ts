@@ -73,7 +73,7 @@ export function toDot(tensor: Tensor, opts: DotOptions = {}): string {
     const node = t.node;
     const name = names.get(t);
     const head = node ? (name ? `${name} = ${node.op}` : node.op) : name ?? (t.requiresGrad ? "parameter" : "constant");
-    const args = node?.args ? Object.entries(node.args).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(" ") : "";
+    const args = node?.args ? Object.entries(node.args).filter(([, v]) => v !== false).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(" ") : "";
     const g = opts.grads?.get(t) ?? t.grad;
     const label = [head + (args ? ` (${args})` : ""), `[${t.shape.join(",")}]`, `value ${show(t)}`, ...(g ? [`grad ${show(g)}`] : [])].join("\n");
     const style = node

@@ -12,6 +12,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { TraceStep } from "./trace.js";
 import { traceGradients } from "./trace.js";
+import { flags, MATMUL } from "./formulas.js";
 import { summarize } from "./summary.js";
 
 export interface FormatOptions {
@@ -27,7 +28,8 @@ const shapeText = (s: readonly number[]) => `[${s.join(",")}]`;
 
 /** "t3 = add(t1, b)", with the op's arguments: "t5 = sum(t4; axes [1])". */
 function equation(s: TraceStep): string {
-  const args = s.args ? `; ${Object.entries(s.args).map(([k, v]) => `${k} ${Array.isArray(v) ? shapeText(v) : String(v)}`).join(", ")}` : "";
+  const shown = Object.entries(s.args ?? {}).filter(([, v]) => v !== false);
+  const args = shown.length ? `; ${shown.map(([k, v]) => `${k} ${Array.isArray(v) ? shapeText(v) : String(v)}`).join(", ")}` : "";
   return `${s.name} = ${s.op}(${s.inputNames.join(", ")}${args})`;
 }
 
@@ -36,7 +38,10 @@ function howText(s: TraceStep, k: number): string {
   switch (s.local.kind) {
     case "elementwise": return shapeText(s.inputShapes[k]) === shapeText(s.output.shape) ? "upstream ⊙ local" : "Σ_broadcast(upstream ⊙ local)";
     case "spread": return s.op === "reshape" || s.op === "transpose" ? `upstream ${s.op}d back` : "spread(upstream) ⊙ local";
-    case "matmul": return k === 0 ? "upstream · Bᵀ" : "Aᵀ · upstream";
+    case "matmul": {
+      const rule = MATMUL[flags(s.args)][k === 0 ? "a" : "b"];
+      return rule.replace(/U(ᵀ?)/g, "upstream$1").replace(/·/g, " · ");
+    }
     case "jacobian": return "upstream · J (per row)";
     default: return `the rule of ${s.op}`;
   }
@@ -47,7 +52,7 @@ function localText(s: TraceStep, k: number, show: (t: Tensor) => string): string
   const f = s.local.factors[k];
   const d = `∂${s.name}/∂${s.inputNames[k]}`;
   switch (s.local.kind) {
-    case "matmul": return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f!)}`;
+    case "matmul": return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f!)}   (C = ${MATMUL[flags(s.args)].c})`;
     case "jacobian": return f ? `${d} = J, per row J_ij = ${s.op === "softmax" ? "S_i(δ_ij − S_j)" : "δ_ij − S_j"}: ${show(f)}` : `${d} = J (${s.inputShapes[k].join("×")} input: too big to show)`;
     case "spread": return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f!)}`;
     case "rule": return `${d}: from the op's rule`;

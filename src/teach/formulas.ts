@@ -8,7 +8,7 @@
  * Four shapes of "upstream combined with local":
  *   elementwise   result = Σ_broadcast (U ⊙ local)          add, mul, exp, σ, tanh, relu, …
  *   spread        result = spread(U) ⊙ local                sum, max, maxout, reshape, transpose, …
- *   matmul        ∂L/∂A = U·Bᵀ,  ∂L/∂B = Aᵀ·U               (local = the other operand)
+ *   matmul        ∂L/∂A = U·Bᵀ,  ∂L/∂B = Aᵀ·U               (local = the other operand; see MATMUL)
  *   jacobian      result_j = Σ_i U_i J_ij, row by row       softmax, logSoftmax
  */
 import { activations } from "../ops/activations.js";
@@ -58,7 +58,7 @@ export function formulaOf(op: string, args?: Args): string {
     pick: "∂x[y]/∂x_i = [i = y]: only the picked (label) entry gets the gradient",
     reshape: "reshape back: the same values, so the gradient is the upstream reshaped",
     transpose: "transpose back: the gradient is the upstream with the same axes swapped",
-    matmul: "C = A·B:  ∂L/∂A = U·Bᵀ,  ∂L/∂B = Aᵀ·U",
+    matmul: `C = ${MATMUL[flags(args)].c}:  ∂L/∂A = ${MATMUL[flags(args)].a},  ∂L/∂B = ${MATMUL[flags(args)].b}`,
     broadcastTo: "each copy passes the upstream; the copies' gradients are summed back",
     sumToShape: "∂(Σ over broadcast axes)/∂x = 1: the upstream is broadcast back",
     cast: "the identity (the gradient is cast back)",
@@ -66,10 +66,26 @@ export function formulaOf(op: string, args?: Args): string {
   return text[op] ?? `the rule of ${op} (no closed form in the trace)`;
 }
 
+/**
+ * C = op(A)·op(B), where the engine may read either operand transposed in place (Linear is
+ * x·Wᵀ). Each case's rule, with U the upstream; the local factor is the other stored operand.
+ */
+export const MATMUL = {
+  "": { c: "A·B", a: "U·Bᵀ", b: "Aᵀ·U" },
+  tb: { c: "A·Bᵀ", a: "U·B", b: "Uᵀ·A" },
+  ta: { c: "Aᵀ·B", a: "B·Uᵀ", b: "A·U" },
+  tatb: { c: "Aᵀ·Bᵀ", a: "Bᵀ·Uᵀ", b: "Uᵀ·Aᵀ" },
+} as const;
+
+/** Which operands a matmul node reads transposed: "", "ta", "tb" or "tatb". */
+export function flags(args: Args): keyof typeof MATMUL {
+  return `${args?.transposeA ? "ta" : ""}${args?.transposeB ? "tb" : ""}` as keyof typeof MATMUL;
+}
+
 const HOW = {
   elementwise: "result = upstream ⊙ local, summed over broadcast axes",
   spread: "result = upstream spread back to the input's shape, ⊙ local",
-  matmul: "∂L/∂A = upstream · Bᵀ,  ∂L/∂B = Aᵀ · upstream",
+  matmul: "∂L/∂A and ∂L/∂B: upstream times the other operand, by the matmul rule",
   jacobian: "result_j = Σ_i upstream_i · J_ij, row by row along the axis",
   rule: "the op's own rule (no local derivative shown)",
 };
@@ -163,7 +179,14 @@ export function chain(step: { op: string; args?: Args; upstream: Tensor; local: 
     switch (local.kind) {
       case "elementwise": return sumToShape(mul(u, f), shape);
       case "spread": return mul(spreadBack(op, args, u, shape), f);
-      case "matmul": return sumToShape(k === 0 ? matmul(u, transpose(f)) : matmul(transpose(f), u), shape);
+      case "matmul": {
+        const T = (t: Tensor) => transpose(t);
+        const product: Record<keyof typeof MATMUL, [Tensor, Tensor]> = k === 0
+          ? { "": [u, T(f)], tb: [u, f], ta: [f, T(u)], tatb: [T(f), T(u)] }
+          : { "": [T(f), u], tb: [T(u), f], ta: [f, u], tatb: [T(u), T(f)] };
+        const [x, y] = product[flags(args)];
+        return sumToShape(matmul(x, y), shape);
+      }
       case "jacobian": {
         const axis = args?.axis as number;
         const { rows, n } = rowsAlong(u, axis);
