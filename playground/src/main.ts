@@ -1,0 +1,398 @@
+/**
+ * The playground page: controls ↔ settings ↔ URL, the training loop, and the views.
+ *
+ * Play runs mini-batch steps inside requestAnimationFrame: each frame trains for a time budget
+ * (or a fixed number of steps, by the speed setting), then redraws once, so the page never
+ * freezes however fast the steps are. Step runs exactly one mini-batch and traces it.
+ */
+import "katex/dist/katex.min.css";
+import "./styles.css";
+import katex from "katex";
+import { activationCurve, engineFormulas, latex, OUTPUT_LATEX } from "./activation.js";
+import { NOISE_SCALE } from "./datasets.js";
+import { CLASS_COLORS, drawActivation, drawBoundary, drawGradBars, drawLoss, nearestPoint, surface, type LossPoint } from "./draw.js";
+import {
+  ACTIVATIONS, DATASET_LABELS, DATASETS, LEARNING_RATES, LIMITS, parseSettings, serializeSettings, SPEEDS,
+  type HiddenActivation, type Settings,
+} from "./state.js";
+import { renderGraph, renderTrace, zoomGraph, type GraphZoom } from "./trace-view.js";
+import { Trainer, type SampleTrace } from "./trainer.js";
+
+/** Milliseconds of training per frame when the speed is "max"; the rest of the frame draws. */
+const FRAME_BUDGET_MS = 7;
+const GRID = 56;
+const MAX_HISTORY = 1200;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`playground: no element #${id}`);
+  return el as T;
+};
+
+const ui = {
+  play: $<HTMLButtonElement>("play"),
+  step: $<HTMLButtonElement>("step"),
+  reset: $<HTMLButtonElement>("reset"),
+  stepCount: $("step-count"),
+  epoch: $("epoch"),
+  lossTrain: $("loss-train"),
+  lossTest: $("loss-test"),
+  sps: $("sps"),
+  fps: $("fps"),
+  dataset: $<HTMLSelectElement>("dataset"),
+  noise: $<HTMLInputElement>("noise"),
+  noiseOut: $("noise-out"),
+  ratio: $<HTMLInputElement>("ratio"),
+  ratioOut: $("ratio-out"),
+  seed: $<HTMLInputElement>("seed"),
+  layerCount: $("layer-count"),
+  layerAdd: $<HTMLButtonElement>("layer-add"),
+  layerRemove: $<HTMLButtonElement>("layer-remove"),
+  layers: $("layers"),
+  activation: $<HTMLSelectElement>("activation"),
+  pieces: $<HTMLInputElement>("pieces"),
+  piecesLabel: $("pieces-label"),
+  netSummary: $("net-summary"),
+  optimizer: $<HTMLSelectElement>("optimizer"),
+  lr: $<HTMLSelectElement>("lr"),
+  batch: $<HTMLInputElement>("batch"),
+  batchOut: $("batch-out"),
+  speed: $<HTMLSelectElement>("speed"),
+  boundary: $<HTMLCanvasElement>("boundary"),
+  boundaryCaption: $("boundary-caption"),
+  classLegend: $("class-legend"),
+  lossChart: $<HTMLCanvasElement>("loss-chart"),
+  actName: $("act-name"),
+  actF: $("act-f"),
+  actDf: $("act-df"),
+  actChart: $<HTMLCanvasElement>("act-chart"),
+  actEngine: $("act-engine"),
+  outFormulas: $("out-formulas"),
+  gradBars: $<HTMLCanvasElement>("grad-bars"),
+  trace: $<HTMLTableElement>("trace"),
+  traceCaption: $("trace-caption"),
+  graph: $("graph"),
+  graphZoom: $<HTMLButtonElement>("graph-zoom"),
+};
+
+let settings: Settings = parseSettings(location.hash);
+let trainer!: Trainer;
+let lossHistory: LossPoint[] = [];
+let playing = false;
+let rafId = 0;
+let lastTrace: SampleTrace | null = null;
+let traceNote = "";
+
+// ——— performance: frames of the last second ———
+
+interface FrameStat { t: number; steps: number; trainMs: number; drawMs: number }
+const frames: FrameStat[] = [];
+const perf = { stepsPerSecond: 0, framesPerSecond: 0, longestFrameMs: 0, trainMsPerFrame: 0, drawMsPerFrame: 0, stepsPerFrame: 0 };
+
+function recordFrame(f: FrameStat): void {
+  frames.push(f);
+  while (frames.length > 2 && f.t - frames[0].t > 1000) frames.shift();
+  if (frames.length < 2) return;
+  const first = frames[0], dt = f.t - first.t;
+  perf.stepsPerSecond = ((f.steps - first.steps) / dt) * 1000;
+  perf.framesPerSecond = ((frames.length - 1) / dt) * 1000;
+  let gap = 0, train = 0, draw = 0;
+  for (let i = 1; i < frames.length; i++) {
+    gap = Math.max(gap, frames[i].t - frames[i - 1].t);
+    train += frames[i].trainMs;
+    draw += frames[i].drawMs;
+  }
+  perf.longestFrameMs = gap;
+  perf.trainMsPerFrame = train / (frames.length - 1);
+  perf.drawMsPerFrame = draw / (frames.length - 1);
+  perf.stepsPerFrame = (f.steps - first.steps) / (frames.length - 1);
+}
+
+// ——— settings ↔ controls ↔ URL ———
+
+function writeUrl(): void {
+  history.replaceState(null, "", serializeSettings(settings));
+}
+
+function fillSelect(sel: HTMLSelectElement, options: readonly (readonly [string, string])[]): void {
+  sel.replaceChildren(...options.map(([value, text]) => new Option(text, value)));
+}
+
+function renderLayers(): void {
+  ui.layerCount.textContent = String(settings.layers.length);
+  ui.layerAdd.disabled = settings.layers.length >= LIMITS.layers;
+  ui.layerRemove.disabled = settings.layers.length === 0;
+  ui.layers.replaceChildren(...settings.layers.map((units, i) => {
+    const label = document.createElement("label");
+    label.className = "layer";
+    label.append(`layer ${i + 1}`);
+    const input = document.createElement("input");
+    Object.assign(input, { type: "number", min: "1", max: String(LIMITS.units), step: "1", value: String(units) });
+    input.dataset.testid = `units-${i + 1}`;
+    input.addEventListener("change", () => {
+      const v = Math.round(Number(input.value));
+      settings.layers[i] = Number.isFinite(v) ? Math.min(LIMITS.units, Math.max(1, v)) : units;
+      changed("reset");
+    });
+    label.append(input, " units");
+    return label;
+  }));
+}
+
+function syncControls(): void {
+  ui.dataset.value = settings.dataset;
+  ui.noise.value = String(settings.noise);
+  ui.noiseOut.textContent = `${settings.noise.toFixed(2)} (σ = ${+(settings.noise * NOISE_SCALE[settings.dataset]).toFixed(3)})`;
+  ui.ratio.value = String(settings.trainRatio);
+  ui.ratioOut.textContent = `${Math.round(settings.trainRatio * 100)}%`;
+  ui.seed.value = String(settings.seed);
+  ui.activation.value = settings.activation;
+  ui.pieces.value = String(settings.pieces);
+  ui.piecesLabel.hidden = settings.activation !== "maxout";
+  ui.optimizer.value = settings.optimizer;
+  if (!Array.from(ui.lr.options).some((o) => Number(o.value) === settings.lr)) ui.lr.add(new Option(String(settings.lr), String(settings.lr)));
+  ui.lr.value = Array.from(ui.lr.options).find((o) => Number(o.value) === settings.lr)!.value;
+  ui.batch.value = String(settings.batchSize);
+  ui.batchOut.textContent = String(settings.batchSize);
+  ui.speed.value = String(settings.speed);
+  renderLayers();
+}
+
+/** Applies a settings change: "reset" rebuilds data and network; "live" keeps training state. */
+function changed(kind: "reset" | "live"): void {
+  syncControls();
+  writeUrl();
+  if (kind === "reset") reset();
+  else {
+    trainer.setLearningRate(settings.lr);
+    trainer.batchSize = settings.batchSize;
+  }
+}
+
+// ——— training ———
+
+function reset(): void {
+  trainer = new Trainer(settings);
+  if (settings.sample >= trainer.trainSize) {
+    settings.sample = 0;
+    writeUrl();
+  }
+  frames.length = 0;
+  lossHistory = [{ step: 0, train: trainer.loss("train"), test: trainer.loss("test") }];
+  renderStatic();
+  redraw(true);
+  traceNow("at the initial parameters (step 0)");
+}
+
+function recordLoss(): void {
+  lossHistory.push({ step: trainer.steps, train: trainer.loss("train"), test: trainer.loss("test") });
+  if (lossHistory.length > MAX_HISTORY) lossHistory = lossHistory.filter((_, i) => i % 2 === 0 || i === lossHistory.length - 1);
+}
+
+function frame(now: number): void {
+  if (!playing) return;
+  const t0 = performance.now();
+  if (settings.speed > 0) {
+    for (let i = 0; i < settings.speed; i++) trainer.step();
+  } else {
+    do trainer.step(); while (performance.now() - t0 < FRAME_BUDGET_MS);
+  }
+  const t1 = performance.now();
+  recordLoss();
+  redraw(false);
+  recordFrame({ t: now, steps: trainer.steps, trainMs: t1 - t0, drawMs: performance.now() - t1 });
+  rafId = requestAnimationFrame(frame);
+}
+
+function setPlaying(on: boolean): void {
+  if (on === playing) return;
+  playing = on;
+  ui.play.textContent = on ? "❚❚ Pause" : "▶ Play";
+  ui.play.dataset.state = on ? "playing" : "paused";
+  if (on) {
+    frames.length = 0;
+    rafId = requestAnimationFrame(frame);
+  } else {
+    cancelAnimationFrame(rafId);
+    traceNow(`at the current parameters, after step ${trainer.steps}`);
+  }
+}
+
+function stepOnce(): void {
+  setPlaying(false);
+  // The trace uses the parameters this step's backward pass uses: taken before the update.
+  const t = trainer.trace(settings.sample);
+  trainer.step();
+  recordLoss();
+  redraw(true);
+  showTrace(t, `of step ${trainer.steps} (the parameters it used, before its update)`);
+}
+
+// ——— views ———
+
+let gradLabels: string[] = [];
+
+function renderStatic(): void {
+  const d = trainer.data;
+  ui.boundaryCaption.textContent = `${DATASET_LABELS[settings.dataset]} · ${d.train.y.length} train / ${d.test.y.length} test points`;
+  ui.classLegend.replaceChildren(...Array.from({ length: d.classes }, (_, c) => {
+    const s = document.createElement("span");
+    s.innerHTML = `<i style="background: rgb(${CLASS_COLORS[c].join(",")})"></i>class ${c}`;
+    return s;
+  }));
+  const widths = [2, ...settings.layers, d.classes];
+  const params = trainer.model.parameters().reduce((n, p) => n + p.size, 0);
+  ui.netSummary.textContent = `${widths.join(" → ")} · ${settings.activation}${settings.activation === "maxout" ? ` (${settings.pieces} pieces)` : ""} · softmax output · ${params} parameters`;
+  gradLabels = trainer.layers.map((l) => `${l.label}`);
+  // activation view
+  const name: HiddenActivation = settings.activation;
+  const tex = latex(name, settings.pieces);
+  katex.render(String.raw`f:\quad ${tex.f}`, ui.actF, { throwOnError: false, displayMode: true });
+  katex.render(String.raw`f':\quad ${tex.df}`, ui.actDf, { throwOnError: false, displayMode: true });
+  ui.actName.textContent = name === "maxout" ? `maxout, ${settings.pieces} pieces (drawn over fixed pieces s_k·x + c_k)` : name;
+  const eng = engineFormulas(name);
+  ui.actEngine.textContent = `engine's table: ${eng.f}  ·  ${eng.df}${eng.note ? `  ·  ${eng.note}` : ""}`;
+  const curve = activationCurve(name, settings.pieces);
+  drawActivation(surface(ui.actChart), curve.xs, curve.f, curve.df);
+}
+
+const points = (d: { x: { data: ArrayLike<number> }; y: Int32Array }) => ({ x: d.x.data, y: d.y });
+
+function fmtLoss(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return v >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3);
+}
+
+function redraw(full: boolean): void {
+  const d = trainer.data;
+  const probs = trainer.grid(GRID);
+  drawBoundary(surface(ui.boundary), probs, GRID, d.classes, d.domain, points(d.train), points(d.test), settings.sample);
+  drawLoss(surface(ui.lossChart), lossHistory);
+  drawGradBars(surface(ui.gradBars), gradLabels, trainer.takeGradNormMean());
+  const last = lossHistory[lossHistory.length - 1];
+  ui.stepCount.textContent = String(trainer.steps);
+  ui.epoch.textContent = String(trainer.epoch);
+  ui.lossTrain.textContent = fmtLoss(last.train);
+  ui.lossTest.textContent = fmtLoss(last.test);
+  if (full || frames.length % 10 === 0) {
+    ui.sps.textContent = perf.stepsPerSecond ? perf.stepsPerSecond.toFixed(0) : "0";
+    ui.fps.textContent = perf.framesPerSecond ? perf.framesPerSecond.toFixed(0) : "0";
+  }
+}
+
+let graphJob = 0;
+let graphZoom: GraphZoom = "read";
+
+function showTrace(t: SampleTrace, when: string): void {
+  lastTrace = t;
+  traceNote = when;
+  const [x, y] = t.point;
+  ui.traceCaption.textContent = `sample #${t.sample} at (${x.toFixed(2)}, ${y.toFixed(2)}), class ${t.label}, loss ${t.loss.toFixed(4)} — ${when}; ${t.steps.length} steps, loss first`;
+  renderTrace(ui.trace, t.steps);
+  ui.trace.dataset.step = String(trainer.steps);
+  const job = ++graphJob;
+  ui.graph.dataset.state = "rendering";
+  renderGraph(ui.graph, t.dot, graphZoom).then(
+    () => { if (job === graphJob) ui.graph.dataset.state = "done"; },
+    (e: unknown) => {
+      if (job !== graphJob) return;
+      ui.graph.dataset.state = "error";
+      ui.graph.textContent = `Graphviz could not draw the graph: ${e instanceof Error ? e.message : String(e)}`;
+    },
+  );
+}
+
+function traceNow(when: string): void {
+  showTrace(trainer.trace(settings.sample), when);
+}
+
+// ——— wiring ———
+
+function init(): void {
+  fillSelect(ui.dataset, DATASETS.map((d) => [d, DATASET_LABELS[d]]));
+  fillSelect(ui.activation, ACTIVATIONS.map((a) => [a, a]));
+  fillSelect(ui.lr, LEARNING_RATES.map((v) => [String(v), String(v)]));
+  fillSelect(ui.speed, SPEEDS.map((v) => [String(v), v === 0 ? "max (time budget per frame)" : `${v} step${v > 1 ? "s" : ""} per frame`]));
+  ui.outFormulas.replaceChildren(...OUTPUT_LATEX.map((tex) => {
+    const div = document.createElement("div");
+    katex.render(tex, div, { throwOnError: false, displayMode: true });
+    return div;
+  }));
+
+  ui.play.addEventListener("click", () => setPlaying(!playing));
+  ui.step.addEventListener("click", stepOnce);
+  ui.reset.addEventListener("click", () => reset());
+  ui.dataset.addEventListener("change", () => { settings.dataset = ui.dataset.value as Settings["dataset"]; changed("reset"); });
+  ui.noise.addEventListener("input", () => { settings.noise = Number(ui.noise.value); changed("reset"); });
+  ui.ratio.addEventListener("input", () => { settings.trainRatio = Number(ui.ratio.value); changed("reset"); });
+  ui.seed.addEventListener("change", () => {
+    const v = Math.round(Number(ui.seed.value));
+    settings.seed = Number.isFinite(v) ? Math.min(LIMITS.seed[1], Math.max(0, v)) : settings.seed;
+    changed("reset");
+  });
+  ui.layerAdd.addEventListener("click", () => {
+    if (settings.layers.length >= LIMITS.layers) return;
+    settings.layers.push(settings.layers[settings.layers.length - 1] ?? 4);
+    changed("reset");
+  });
+  ui.layerRemove.addEventListener("click", () => { settings.layers.pop(); changed("reset"); });
+  ui.activation.addEventListener("change", () => { settings.activation = ui.activation.value as HiddenActivation; changed("reset"); });
+  ui.pieces.addEventListener("change", () => {
+    const v = Math.round(Number(ui.pieces.value));
+    settings.pieces = Number.isFinite(v) ? Math.min(LIMITS.pieces[1], Math.max(LIMITS.pieces[0], v)) : settings.pieces;
+    changed("reset");
+  });
+  ui.optimizer.addEventListener("change", () => { settings.optimizer = ui.optimizer.value as Settings["optimizer"]; changed("reset"); });
+  ui.lr.addEventListener("change", () => { settings.lr = Number(ui.lr.value); changed("live"); });
+  ui.batch.addEventListener("input", () => { settings.batchSize = Number(ui.batch.value); changed("live"); });
+  ui.speed.addEventListener("change", () => { settings.speed = Number(ui.speed.value); changed("live"); });
+  ui.graphZoom.addEventListener("click", () => {
+    graphZoom = graphZoom === "fit" ? "read" : "fit";
+    ui.graphZoom.textContent = graphZoom === "fit" ? "actual size" : "fit to width";
+    zoomGraph(ui.graph, graphZoom);
+  });
+  ui.boundary.addEventListener("click", (e) => {
+    const r = ui.boundary.getBoundingClientRect();
+    const i = nearestPoint(e.clientX - r.left, e.clientY - r.top, r.width, r.height, trainer.data.domain, points(trainer.data.train));
+    if (i < 0) return;
+    settings.sample = i;
+    writeUrl();
+    redraw(true);
+    traceNow(`at the current parameters, after step ${trainer.steps}`);
+  });
+  // A link pasted into the address bar of an open page changes only the hash.
+  window.addEventListener("hashchange", () => {
+    const next = parseSettings(location.hash);
+    if (serializeSettings(next) === serializeSettings(settings)) return;
+    settings = next;
+    syncControls();
+    reset();
+  });
+
+  syncControls();
+  writeUrl();
+  reset();
+}
+
+init();
+
+/** Hooks for tests and the curious: `window.__playground.stats()` in the console. */
+declare global {
+  interface Window {
+    __playground: {
+      ready: boolean;
+      settings: () => Settings;
+      stats: () => typeof perf & { steps: number; playing: boolean; trainLoss: number; testLoss: number };
+      trace: () => { ops: string[]; note: string } | null;
+    };
+  }
+}
+window.__playground = {
+  ready: true,
+  settings: () => structuredClone(settings),
+  stats: () => {
+    const last = lossHistory[lossHistory.length - 1];
+    return { ...perf, steps: trainer.steps, playing, trainLoss: last.train, testLoss: last.test };
+  },
+  trace: () => (lastTrace ? { ops: lastTrace.steps.map((s) => s.op), note: traceNote } : null),
+};

@@ -1,0 +1,215 @@
+/**
+ * The network and its training, on actigrad: build the MLP the settings describe, run one
+ * mini-batch step at a time, evaluate losses and the decision surface, and trace one sample's
+ * backward pass with the teaching tools.
+ */
+import {
+  data, manualSeed, nn, noGrad, optim, Rng, tensor, toDot, traceBackward, traceGradients,
+  type Tensor, type TraceStep,
+} from "../../src/index.js";
+import { makeData, type PlaygroundData } from "./datasets.js";
+import type { Settings } from "./state.js";
+
+type Module = InstanceType<typeof nn.Sequential>["layers"][number];
+
+const ACTIVATION_MODULES = {
+  sigmoid: () => new nn.Sigmoid(),
+  tanh: () => new nn.Tanh(),
+  relu: () => new nn.ReLU(),
+  softplus: () => new nn.Softplus(),
+} as const;
+
+/** One Linear layer of the network, for the gradient-norm bars. */
+export interface LayerInfo {
+  label: string;
+  linear: InstanceType<typeof nn.Linear>;
+}
+
+export interface SampleTrace {
+  sample: number;
+  label: number;
+  point: [number, number];
+  loss: number;
+  steps: TraceStep[];
+  dot: string;
+  /** The training step the parameters belong to (the trace is taken before that step's update). */
+  atStep: number;
+}
+
+export class Trainer {
+  readonly data: PlaygroundData;
+  readonly model: InstanceType<typeof nn.Sequential>;
+  readonly layers: LayerInfo[];
+  readonly optimizer: InstanceType<typeof optim.SGD> | InstanceType<typeof optim.Adam>;
+  /** Mini-batch steps taken since the reset. */
+  steps = 0;
+  epoch = 0;
+  lastBatchLoss = NaN;
+  /** ‖∂L/∂(W, b)‖ of each layer at the last step. */
+  readonly gradNorms: Float64Array;
+  /** Sum of the norms since `takeGradNormMean()` was last called, and how many steps. */
+  private gradNormSum: Float64Array;
+  private gradNormCount = 0;
+  private readonly order: Rng;
+  private perm: Int32Array = new Int32Array(0);
+  private cursor = 0;
+  private gridInput: Tensor | null = null;
+  private gridSize = 0;
+
+  /** Samples per mini-batch (may change while training). */
+  batchSize: number;
+
+  constructor(settings: Settings) {
+    this.batchSize = settings.batchSize;
+    this.data = makeData(settings);
+    manualSeed(settings.seed);
+    const mods: Module[] = [];
+    this.layers = [];
+    let width = 2;
+    settings.layers.forEach((units, i) => {
+      if (settings.activation === "maxout") {
+        const m = new nn.Maxout(width, units, settings.pieces);
+        mods.push(m);
+        this.layers.push({ label: `hidden ${i + 1}`, linear: m.linear });
+      } else {
+        const l = new nn.Linear(width, units);
+        mods.push(l, ACTIVATION_MODULES[settings.activation]());
+        this.layers.push({ label: `hidden ${i + 1}`, linear: l });
+      }
+      width = units;
+    });
+    const out = new nn.Linear(width, this.data.classes);
+    mods.push(out);
+    this.layers.push({ label: "output", linear: out });
+    this.model = new nn.Sequential(...mods);
+    const params = this.model.parameters();
+    this.optimizer = settings.optimizer === "adam"
+      ? new optim.Adam(params, { lr: settings.lr })
+      : new optim.SGD(params, { lr: settings.lr });
+    this.gradNorms = new Float64Array(this.layers.length);
+    this.gradNormSum = new Float64Array(this.layers.length);
+    this.order = new Rng(settings.seed * 7919 + 17);
+  }
+
+  get trainSize(): number {
+    return this.data.train.y.length;
+  }
+
+  setLearningRate(lr: number): void {
+    this.optimizer.lr = lr;
+  }
+
+  /** The indices of the next mini-batch: a fresh seeded permutation each epoch. */
+  private nextBatch(size: number): Int32Array {
+    const n = this.trainSize;
+    if (this.cursor >= this.perm.length) {
+      this.perm = this.order.permutation(n);
+      this.cursor = 0;
+      this.epoch++;
+    }
+    const idx = this.perm.subarray(this.cursor, Math.min(n, this.cursor + size));
+    this.cursor += idx.length;
+    return idx;
+  }
+
+  /** One mini-batch step: forward, cross-entropy, backward, gradient norms, update. Returns the batch loss. */
+  step(): number {
+    const idx = this.nextBatch(this.batchSize);
+    const x = data.takeRows(this.data.train.x, idx);
+    const y = Int32Array.from(idx, (i) => this.data.train.y[i]);
+    this.optimizer.zeroGrad();
+    const loss = nn.crossEntropy(this.model.forward(x), y);
+    loss.backward();
+    this.layers.forEach((l, k) => {
+      let s = 0;
+      for (const p of [l.linear.weight, l.linear.bias]) {
+        const g = p?.grad?.data;
+        if (g) for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+      }
+      this.gradNorms[k] = Math.sqrt(s);
+      this.gradNormSum[k] += this.gradNorms[k];
+    });
+    this.gradNormCount++;
+    this.optimizer.step();
+    this.steps++;
+    this.lastBatchLoss = loss.item();
+    return this.lastBatchLoss;
+  }
+
+  /** The mean gradient norm per layer over the steps since the last call (the last step's if none). */
+  takeGradNormMean(): Float64Array {
+    const out = this.gradNormCount > 0 ? this.gradNormSum.map((v) => v / this.gradNormCount) : Float64Array.from(this.gradNorms);
+    this.gradNormSum.fill(0);
+    this.gradNormCount = 0;
+    return out;
+  }
+
+  /** Mean cross-entropy over a whole set, without a graph. */
+  loss(set: "train" | "test"): number {
+    const d = this.data[set];
+    if (d.y.length === 0) return NaN;
+    return noGrad(() => nn.crossEntropy(this.model.forward(d.x), d.y).item());
+  }
+
+  /** Class probabilities on a size×size grid over the domain, row-major from the top-left. */
+  grid(size: number): Float64Array | Float32Array {
+    if (this.gridInput === null || this.gridSize !== size) {
+      const [x0, x1, y0, y1] = this.data.domain;
+      const pts = new Float64Array(size * size * 2);
+      for (let r = 0; r < size; r++) {
+        for (let c = 0; c < size; c++) {
+          const i = r * size + c;
+          pts[2 * i] = x0 + ((c + 0.5) / size) * (x1 - x0);
+          pts[2 * i + 1] = y1 - ((r + 0.5) / size) * (y1 - y0);
+        }
+      }
+      this.gridInput = tensor(pts, { shape: [size * size, 2] });
+      this.gridSize = size;
+    }
+    const input = this.gridInput;
+    return noGrad(() => this.model.forward(input).softmax(-1).data);
+  }
+
+  /**
+   * The backward pass of one training sample's loss, at the current parameters, run through
+   * `traceBackward`, and the graph as DOT (every node labelled with ∂L/∂node).
+   */
+  trace(sample: number): SampleTrace {
+    const i = Math.min(Math.max(0, sample), this.trainSize - 1);
+    const px = this.data.train.x.data[2 * i], py = this.data.train.x.data[2 * i + 1];
+    const label = this.data.train.y[i];
+    const x = tensor([[px, py]]);
+    const names: Record<string, Tensor> = { x };
+    let h: Tensor = x;
+    let k = 0;
+    const nameLinear = (l: InstanceType<typeof nn.Linear>, z: Tensor, last: boolean) => {
+      const tag = last ? "out" : String(k);
+      names[`W${tag}`] = l.weight;
+      if (l.bias) names[`b${tag}`] = l.bias;
+      names[last ? "logits" : `z${k}`] = z;
+    };
+    const mods = this.model.layers;
+    mods.forEach((m, j) => {
+      if (m instanceof nn.Linear) {
+        const last = j === mods.length - 1;
+        if (!last) k++;
+        h = m.forward(h);
+        nameLinear(m, h, last);
+      } else if (m instanceof nn.Maxout) {
+        k++;
+        const z = m.linear.forward(h);
+        nameLinear(m.linear, z, false);
+        h = z.maxout(m.pieces);
+        names[`h${k}`] = h;
+      } else {
+        h = m.forward(h);
+        names[`h${k}`] = h;
+      }
+    });
+    const loss = nn.crossEntropy(h, [label]);
+    names.loss = loss;
+    const steps = traceBackward(loss, { names });
+    const dot = toDot(loss, { names, grads: traceGradients(steps), rankdir: "LR", maxValues: 4 });
+    return { sample: i, label, point: [px, py], loss: loss.item(), steps, dot, atStep: this.steps };
+  }
+}
