@@ -1,0 +1,249 @@
+/**
+ * End-to-end test of the playground in a real browser: Debian's Chromium (/usr/bin/chromium,
+ * headless), driven by playwright-core — nothing downloads a browser of its own. It serves the
+ * built page (npm run build:playground → playground/dist) from a small static server on
+ * 127.0.0.1 and, in a fresh profile:
+ *
+ *   1. plays the default network (2-8-8-2 tanh, 250 points) for 3 s and measures steps/s and frames/s;
+ *   2. picks spiral + tanh, plays until the training loss is below half its start, pauses;
+ *   3. switches to three blobs + maxout, steps once, and checks the trace table lists maxout and
+ *      the softmax/cross-entropy steps (logSoftmax → pick → neg → mean as sum and div), the graph
+ *      is drawn, and Reset reproduces the same start and the same step;
+ *   4. reloads and checks every setting came back from the URL;
+ *   5. saves a screenshot to docs/figures/playground.png and checks it is not blank.
+ *
+ *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
+ *
+ * Not part of the vitest unit suite (its name does not end in .test.ts); every wait is bounded.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Page } from "playwright-core";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = join(repo, "playground/dist");
+const screenshotPath = join(repo, "docs/figures/playground.png");
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+/** The whole run must finish well within this. */
+const OVERALL_MS = 240_000;
+
+const started = Date.now();
+const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
+  ".png": "image/png", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".wasm": "application/wasm",
+  ".json": "application/json",
+};
+
+/** A static file server for `root` on 127.0.0.1 (a random free port). */
+async function serve(root: string): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+      let file = resolve(root, "." + path);
+      if (file !== root && !file.startsWith(root + sep)) throw new Error("outside the root");
+      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+    }
+  });
+  await new Promise<void>((ok, fail) => server.once("error", fail).listen(0, "127.0.0.1", ok));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+const text = async (page: Page, testid: string) => (await page.getByTestId(testid).textContent({ timeout: 5_000 })) ?? "";
+const num = async (page: Page, testid: string) => Number(await text(page, testid));
+const stats = (page: Page) => page.evaluate(() => window.__playground.stats());
+const ready = (page: Page) => page.waitForFunction(() => window.__playground?.ready === true, null, { timeout: 20_000 });
+
+async function play(page: Page, on: boolean): Promise<void> {
+  const want = on ? "playing" : "paused";
+  if ((await page.getByTestId("play").getAttribute("data-state")) !== want) await page.getByTestId("play").click();
+  await page.waitForSelector(`[data-testid="play"][data-state="${want}"]`, { timeout: 5_000 });
+}
+
+/** Distinct colours in an image (a PNG as base64), counted in the page. */
+function distinctColours(page: Page, png: string): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.naturalWidth;
+    c.height = img.naturalHeight;
+    const ctx = c.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  }, png);
+}
+
+async function main(): Promise<void> {
+  const guard = setTimeout(() => {
+    console.error(`e2e: still running after ${OVERALL_MS / 1000} s — giving up`);
+    process.exit(1);
+  }, OVERALL_MS);
+  guard.unref();
+
+  assert.ok(existsSync(join(dist, "index.html")), `e2e: ${dist}/index.html is missing — run npm run build:playground first`);
+  assert.ok(existsSync(executablePath), `e2e: no browser at ${executablePath} — apt-get install -y chromium (never npx playwright install)`);
+  const { server, url } = await serve(dist);
+  const profile = await mkdtemp(join(tmpdir(), "actigrad-e2e-"));
+  log(`serving ${dist} at ${url}; Chromium ${executablePath}, fresh profile ${profile}`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, headless: true, args: FLAGS, viewport: { width: 1440, height: 1000 }, timeout: 30_000,
+  });
+  const errors: string[] = [];
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(`console error: ${m.text()}`); });
+    await page.goto(url, { waitUntil: "load", timeout: 30_000 });
+    await ready(page);
+    log(`page loaded (browser ${context.browser()?.version() ?? "?"})`);
+
+    // 1 — speed of the default network
+    const defaults = await page.evaluate(() => window.__playground.settings());
+    assert.equal(defaults.layers.join(","), "8,8");
+    assert.equal(await page.getByTestId("dataset").inputValue(), "circle");
+    await play(page, true);
+    await page.waitForTimeout(3_000);
+    const speed = await stats(page);
+    await play(page, false);
+    log(`default network (2-8-8-2 ${defaults.activation}, 250 points, batch ${defaults.batchSize}): ` +
+      `${speed.stepsPerSecond.toFixed(0)} steps/s, ${speed.framesPerSecond.toFixed(1)} frames/s, ` +
+      `${speed.stepsPerFrame.toFixed(1)} steps and ${speed.trainMsPerFrame.toFixed(1)} ms training + ${speed.drawMsPerFrame.toFixed(1)} ms drawing per frame, ` +
+      `longest frame ${speed.longestFrameMs.toFixed(0)} ms`);
+    assert.ok(speed.stepsPerSecond >= 100, `at least 100 steps/s on the default network, got ${speed.stepsPerSecond}`);
+    assert.ok(speed.framesPerSecond >= 20, `the page redraws smoothly while training (≥ 20 frames/s), got ${speed.framesPerSecond}`);
+    assert.ok(Number.isFinite(await num(page, "loss-train")), "loss-train holds a number");
+
+    // 2 — spiral + tanh until the training loss halves
+    await page.getByTestId("dataset").selectOption("spiral");
+    await page.getByTestId("activation").selectOption("tanh");
+    assert.equal(await text(page, "step-count"), "0", "changing the data resets training");
+    const start = await num(page, "loss-train");
+    assert.ok(start > 0.3 && Number.isFinite(start), `a sensible starting loss, got ${start}`);
+    const t2 = Date.now();
+    await play(page, true);
+    await page.waitForFunction(
+      (half) => Number(document.querySelector('[data-testid="loss-train"]')!.textContent) < half,
+      start / 2, { timeout: 60_000, polling: 50 },
+    );
+    await play(page, false);
+    const halved = await num(page, "loss-train");
+    const spiralSteps = (await stats(page)).steps;
+    log(`spiral + tanh: training loss ${start} → ${halved} in ${spiralSteps} steps, ${((Date.now() - t2) / 1000).toFixed(1)} s`);
+    assert.ok(halved < start / 2, `loss below half its start after pausing: ${halved} vs ${start}`);
+    const pausedAt = (await stats(page)).steps;
+    await page.waitForTimeout(300);
+    assert.equal((await stats(page)).steps, pausedAt, "Pause stops training");
+
+    // 3 — three blobs + maxout, one step, the trace
+    await page.getByTestId("dataset").selectOption("blobs");
+    await page.getByTestId("activation").selectOption("maxout");
+    assert.equal(await text(page, "step-count"), "0");
+    const initialLoss = await text(page, "loss-train");
+    await page.getByTestId("step").click();
+    await page.waitForSelector('[data-testid="trace"][data-step="1"] tbody tr', { timeout: 10_000 });
+    assert.equal(await text(page, "step-count"), "1", "Step runs exactly one mini-batch");
+    assert.equal((await stats(page)).steps, 1);
+    const ops = await page.$$eval('[data-testid="trace"] tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.op ?? ""));
+    const tableText = (await page.getByTestId("trace").textContent()) ?? "";
+    log(`trace after one step: ${ops.length} rows: ${ops.join(" ")}`);
+    for (const op of ["maxout", "logSoftmax", "pick", "neg", "sum", "div", "matmul", "add"]) {
+      assert.ok(ops.includes(op), `the trace lists ${op} (got ${ops.join(", ")})`);
+    }
+    assert.equal(ops.filter((o) => o === "maxout").length, 2, "one maxout step per hidden layer");
+    assert.ok(ops.indexOf("div") < ops.indexOf("logSoftmax") && ops.indexOf("logSoftmax") < ops.indexOf("maxout"),
+      "the sweep runs from the loss back: mean (div) before logSoftmax before maxout");
+    assert.match(tableText, /δ_ij − S_j/, "logSoftmax's local derivative is its Jacobian");
+    assert.match(tableText, /arg-max/, "maxout's local derivative routes to the arg-max");
+    await page.waitForSelector('#graph[data-state="done"] svg', { timeout: 20_000 });
+    const graphNodes = await page.$$eval("#graph svg g.node", (n) => n.length);
+    log(`graph drawn by Graphviz: ${graphNodes} nodes`);
+    assert.ok(graphNodes >= 15, `the graph has the network's nodes, got ${graphNodes}`);
+
+    // Reset re-initialises with the seed: the same start, and the same first step again.
+    const afterOne = await text(page, "loss-train");
+    await page.getByTestId("reset").click();
+    assert.equal(await text(page, "step-count"), "0", "Reset goes back to step 0");
+    assert.equal(await text(page, "loss-train"), initialLoss, "Reset gives the same initial network");
+    await page.getByTestId("step").click();
+    assert.equal(await text(page, "loss-train"), afterOne, "the same seed gives the same first mini-batch step");
+    log(`reset reproduces the seed: loss ${initialLoss} → ${afterOne} after one step, twice`);
+
+    // 4 — reload: settings come back from the URL
+    const before = await page.evaluate(() => window.__playground.settings());
+    const urlBefore = page.url();
+    assert.match(urlBefore, /dataset=blobs/);
+    assert.match(urlBefore, /activation=maxout/);
+    await page.reload({ waitUntil: "load", timeout: 30_000 });
+    await ready(page);
+    assert.equal(page.url(), urlBefore);
+    assert.equal(await page.getByTestId("dataset").inputValue(), "blobs");
+    assert.equal(await page.getByTestId("activation").inputValue(), "maxout");
+    assert.deepEqual(await page.evaluate(() => window.__playground.settings()), before, "every setting restored from the URL");
+    log(`reload restored ${Object.keys(before).length} settings from ${urlBefore.slice(urlBefore.indexOf("#"))}`);
+
+    // 5 — a state worth a picture: overlapping blobs, maxout with 3 pieces, trained briefly;
+    // set through the URL hash of the open page (a pasted link), which must apply it.
+    const shot = "#dataset=blobs&noise=0.2&trainRatio=0.7&seed=3&layers=8,8&activation=maxout&pieces=3&lr=0.01&batchSize=10&optimizer=adam&sample=86&speed=20";
+    await page.evaluate((h) => { location.hash = h; }, shot);
+    await page.waitForFunction(() => window.__playground.settings().pieces === 3 && window.__playground.stats().steps === 0, null, { timeout: 10_000 });
+    assert.equal(await page.getByTestId("dataset").inputValue(), "blobs");
+    await play(page, true);
+    await page.waitForTimeout(800);
+    await play(page, false);
+    await page.getByTestId("step").click();
+    const stepped = (await stats(page)).steps;
+    await page.waitForSelector(`[data-testid="trace"][data-step="${stepped}"] tbody tr`);
+    await page.waitForSelector('#graph[data-state="done"] svg', { timeout: 20_000 });
+    await mkdir(dirname(screenshotPath), { recursive: true });
+    const png = (await page.screenshot({ path: screenshotPath, fullPage: true, timeout: 20_000 })).toString("base64");
+    const colours = await distinctColours(page, png);
+    const boundaryColours = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="boundary"]')!;
+      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      return seen.size;
+    });
+    log(`screenshot ${screenshotPath}: ${colours} distinct colours; boundary canvas ${boundaryColours}; loss ${await text(page, "loss-train")} after ${stepped} steps`);
+    assert.ok(colours >= 500, `the screenshot is not blank (${colours} colours)`);
+    assert.ok(boundaryColours >= 100, `the heatmap is drawn (${boundaryColours} colours)`);
+    assert.deepEqual(errors, [], "no errors in the page");
+    log(`passed: ${speed.stepsPerSecond.toFixed(0)} steps/s at ${speed.framesPerSecond.toFixed(0)} frames/s on the default network; whole run ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    if (errors.length) console.error(errors.join("\n"));
+    await context.close().catch(() => {});
+    server.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack ?? e.message : e);
+    process.exit(1);
+  },
+);
