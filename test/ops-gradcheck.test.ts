@@ -271,6 +271,20 @@ describe("binary ops with broadcasting: gradcheck", () => {
   });
 });
 
+/** One test per case: gradcheck of f on fast-check shapes (rank 0–3) and values mapped by fx. */
+function gradcheckEach(cases: [string, (x: Tensor) => Tensor, (v: number) => number][]): void {
+  for (const [name, f, fx] of cases) {
+    it(name, () => {
+      fc.assert(
+        fc.property(shapedArb(shapeArb(0, 3), fx), ({ shape, values }) => {
+          expectGradOk(gradcheck(f, [tensor(values, { shape })]));
+        }),
+        RUNS,
+      );
+    });
+  }
+}
+
 describe("binary ops with a plain number on either side: gradcheck", () => {
   const cases: [string, (x: Tensor) => Tensor, (v: number) => number][] = [
     ["add(x, 2.5)", (x) => add(x, 2.5), (v) => v],
@@ -283,16 +297,7 @@ describe("binary ops with a plain number on either side: gradcheck", () => {
     ["div(1.7, x)", (x) => div(1.7, x), awayFromZero],
     ["x.sub(0.5).mul(2).div(3)", (x) => x.sub(0.5).mul(2).div(3), (v) => v],
   ];
-  for (const [name, f, fx] of cases) {
-    it(name, () => {
-      fc.assert(
-        fc.property(shapedArb(shapeArb(0, 3), fx), ({ shape, values }) => {
-          expectGradOk(gradcheck(f, [tensor(values, { shape })]));
-        }),
-        RUNS,
-      );
-    });
-  }
+  gradcheckEach(cases);
 });
 
 describe("unary ops: gradcheck", () => {
@@ -312,16 +317,7 @@ describe("unary ops: gradcheck", () => {
     ["sqrt (positive inputs)", (x) => sqrt(x), positive],
     ["composite exp(x)·log(x²+1)", (x) => x.exp().mul(x.pow(2).add(1).log()), (v) => v],
   ];
-  for (const [name, f, fx] of cases) {
-    it(name, () => {
-      fc.assert(
-        fc.property(shapedArb(shapeArb(0, 3), fx), ({ shape, values }) => {
-          expectGradOk(gradcheck(f, [tensor(values, { shape })]));
-        }),
-        RUNS,
-      );
-    });
-  }
+  gradcheckEach(cases);
 });
 
 describe("reductions: gradcheck", () => {
