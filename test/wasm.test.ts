@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bytesModule, compileKernels } from "../scripts/build-wasm.js";
 import { WASM_BASE64 } from "../src/kernels/wasm/bytes.js";
 import { active, useWasm, wasmReady } from "../src/kernels/wasm/runtime.js";
-import { matmul, Rng, tensor, type Tensor } from "../src/index.js";
+import { linear, matmul, Rng, tensor, type Tensor } from "../src/index.js";
 
 afterEach(() => useWasm(true));
 
@@ -77,6 +77,31 @@ describe("WebAssembly kernels", () => {
             expect(Math.abs(fast[i * m + j] - ref[i * m + j]), `C[${i},${j}] of ${n}×${k}·${k}×${m}`).toBeLessThanOrEqual(tol);
           }
         }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("transposed layouts (x·Wᵀ forward, then G·W and Gᵀ·x backward) agree with the reference", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 19 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 21 }), fc.nat(), (n, k, m, seed) => {
+        const xs = values(n * k, seed, 1), ws = values(m * k, seed + 1, 1), gs = values(n * m, seed + 2, 1);
+        const runs = [true, false].map((on) => {
+          useWasm(on);
+          const x = tensor(xs, { shape: [n, k], requiresGrad: true });
+          const w = tensor(ws, { shape: [m, k], requiresGrad: true });
+          const y = linear(x, w);
+          y.backward(tensor(gs, { shape: [n, m] }));
+          useWasm(true);
+          return [y.data, x.grad!.data, w.grad!.data];
+        });
+        runs[0].forEach((fast, i) => {
+          const ref = runs[1][i];
+          const scale = Math.max(1, ...Array.from(ref, Math.abs));
+          for (let j = 0; j < ref.length; j++) {
+            expect(Math.abs(fast[j] - ref[j]), `output ${i} [${j}] of n=${n} k=${k} m=${m}`).toBeLessThanOrEqual(2e-6 * Math.max(k, n) * scale);
+          }
+        });
       }),
       { numRuns: 60 },
     );
