@@ -8,16 +8,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bytesModule, compileKernels } from "../scripts/build-wasm.js";
 import { WASM_BASE64 } from "../src/kernels/wasm/bytes.js";
 import { active, useWasm, wasmReady } from "../src/kernels/wasm/runtime.js";
-import { linear, matmul, Rng, tensor, type Tensor } from "../src/index.js";
+import { linear, matmul, Rng, tensor, type FloatArray, type Tensor } from "../src/index.js";
 
 afterEach(() => useWasm(true));
 
 /** Runs f with the SIMD kernels on and off; returns [simd, reference]. */
-function both(f: () => Tensor): [Float32Array, Float32Array] {
+function both(f: () => Tensor): [FloatArray, FloatArray] {
   useWasm(true);
-  const fast = f().data as Float32Array;
+  const fast = f().data;
   useWasm(false);
-  const ref = f().data as Float32Array;
+  const ref = f().data;
   useWasm(true);
   return [fast, ref];
 }
@@ -62,36 +62,40 @@ describe("WebAssembly kernels", () => {
     expect(Buffer.from(WASM_BASE64, "base64").equals(Buffer.from(built))).toBe(true);
   }, 60_000);
 
-  it("matmul agrees with the reference on odd shapes (float32 sums: error within k·ε·Σ|a||b|)", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 41 }), fc.nat(), (n, k, m, seed) => {
-        const a = tensor(values(n * k, seed, 1), { shape: [n, k] });
-        const b = tensor(values(k * m, seed + 1, 1), { shape: [k, m] });
-        const [fast, ref] = both(() => matmul(a, b));
-        const absA = a.data.map(Math.abs), absB = b.data.map(Math.abs);
-        for (let i = 0; i < n; i++) {
-          for (let j = 0; j < m; j++) {
-            let bound = 0;
-            for (let p = 0; p < k; p++) bound += absA[i * k + p] * absB[p * m + j];
-            const tol = (k + 2) * 2 ** -24 * bound + 1e-30;
-            expect(Math.abs(fast[i * m + j] - ref[i * m + j]), `C[${i},${j}] of ${n}×${k}·${k}×${m}`).toBeLessThanOrEqual(tol);
+  for (const dtype of ["float32", "float64"] as const) {
+    it(`${dtype} matmul agrees with the reference on odd shapes (error within k·ε·Σ|a||b|)`, () => {
+      const eps = dtype === "float32" ? 2 ** -24 : 2 ** -53;
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 41 }), fc.nat(), (n, k, m, seed) => {
+          const a = tensor(values(n * k, seed, 1), { shape: [n, k], dtype });
+          const b = tensor(values(k * m, seed + 1, 1), { shape: [k, m], dtype });
+          const [fast, ref] = both(() => matmul(a, b));
+          expect(fast).toBeInstanceOf(dtype === "float32" ? Float32Array : Float64Array);
+          const absA = a.data.map(Math.abs), absB = b.data.map(Math.abs);
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < m; j++) {
+              let bound = 0;
+              for (let p = 0; p < k; p++) bound += absA[i * k + p] * absB[p * m + j];
+              const tol = (k + 2) * eps * bound + 1e-300;
+              expect(Math.abs(fast[i * m + j] - ref[i * m + j]), `C[${i},${j}] of ${n}×${k}·${k}×${m}`).toBeLessThanOrEqual(tol);
+            }
           }
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
+        }),
+        { numRuns: 50 },
+      );
+    });
+  }
 
-  it("transposed layouts (x·Wᵀ forward, then G·W and Gᵀ·x backward) agree with the reference", () => {
+  it("transposed layouts (x·Wᵀ forward, then G·W and Gᵀ·x backward) agree with the reference, both dtypes", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 19 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 21 }), fc.nat(), (n, k, m, seed) => {
+      fc.property(fc.integer({ min: 1, max: 19 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 21 }), fc.nat(), fc.constantFrom("float32", "float64"), (n, k, m, seed, dtype) => {
         const xs = values(n * k, seed, 1), ws = values(m * k, seed + 1, 1), gs = values(n * m, seed + 2, 1);
         const runs = [true, false].map((on) => {
           useWasm(on);
-          const x = tensor(xs, { shape: [n, k], requiresGrad: true });
-          const w = tensor(ws, { shape: [m, k], requiresGrad: true });
+          const x = tensor(xs, { shape: [n, k], requiresGrad: true, dtype });
+          const w = tensor(ws, { shape: [m, k], requiresGrad: true, dtype });
           const y = linear(x, w);
-          y.backward(tensor(gs, { shape: [n, m] }));
+          y.backward(tensor(gs, { shape: [n, m], dtype }));
           useWasm(true);
           return [y.data, x.grad!.data, w.grad!.data];
         });

@@ -2,6 +2,7 @@
 // src/kernels/wasm/bytes.ts. Memory is managed by the JavaScript side: it copies operands in at
 // byte offsets it chooses, calls a kernel, and copies the result out.
 export { matmulF32 } from "./matmul";
+export { matmulF64 } from "./matmul64";
 export {
   sigmoidF32, sigmoidBackwardF32, tanhF32, tanhBackwardF32, reluF32, reluBackwardF32,
   softplusF32, softplusBackwardF32, expF32,

@@ -1,8 +1,8 @@
 /**
- * The fast path for float32: each function runs a WebAssembly SIMD kernel when the operands are
- * Float32Arrays and the kernels are loaded, and returns false otherwise so the caller runs its
- * plain TypeScript loop (the readable reference, and the float64 path). Operands are copied
- * into the module's memory one after another, each starting 16-byte aligned.
+ * The fast path: each function runs a WebAssembly SIMD kernel when the operands are
+ * Float32Arrays (or, for matmul, Float64Arrays too) and the kernels are loaded, and returns false
+ * otherwise so the caller runs its plain TypeScript loop (the readable reference). Operands are
+ * copied into the module's memory one after another, each starting 16-byte aligned.
  */
 import type { FloatArray } from "../tensor/dtype.js";
 import { active, reserve, type KernelExports } from "./wasm/runtime.js";
@@ -18,27 +18,36 @@ function f32(...arrays: FloatArray[]): KernelExports | null {
   return active();
 }
 
-/** Rounds a float count up to a multiple of 4 (16 bytes), so every operand starts aligned. */
-const align4 = (n: number): number => (n + 3) & ~3;
+/** Rounds a byte count up to a multiple of 16, so every operand starts aligned. */
+const align16 = (n: number): number => (n + 15) & ~15;
+
+let views: { buffer: ArrayBuffer | null; f32: Float32Array; f64: Float64Array } = { buffer: null, f32: new Float32Array(0), f64: new Float64Array(0) };
+
+/** A view of the module's memory of `a`'s element type. */
+function viewLike(buffer: ArrayBuffer, a: FloatArray): Float32Array | Float64Array {
+  if (views.buffer !== buffer) views = { buffer, f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
+  return a instanceof Float32Array ? views.f32 : views.f64;
+}
 
 /**
  * Copies `inputs` into the module's memory and calls `run` with their byte addresses and the
- * address of an output of `outSize` floats (plus `extra` floats of scratch after it); then
- * copies the output into `out` at `outOff`.
+ * address of an output of `outSize` elements of `out`'s type (plus `extraBytes` of scratch
+ * after it); then copies the output into `out` at `outOff`.
  */
-function call(k: KernelExports, inputs: FloatArray[], outSize: number, out: FloatArray, outOff: number, extra: number, run: (ptrs: number[]) => void): true {
-  const sizes = [...inputs.map((a) => align4(a.length)), align4(outSize)];
-  const [heap, base] = reserve(k, sizes.reduce((a, b) => a + b, 0) + extra);
+function call(k: KernelExports, inputs: FloatArray[], outSize: number, out: FloatArray, outOff: number, extraBytes: number, run: (ptrs: number[]) => void): true {
+  const sizes = [...inputs.map((a) => align16(a.byteLength)), align16(outSize * out.BYTES_PER_ELEMENT)];
+  const [buffer, base] = reserve(k, sizes.reduce((a, b) => a + b, 0) + extraBytes);
   const ptrs: number[] = [];
   let at = base;
   inputs.forEach((a, i) => {
-    heap.set(a, at);
-    ptrs.push(at * 4);
+    viewLike(buffer, a).set(a, at / a.BYTES_PER_ELEMENT);
+    ptrs.push(at);
     at += sizes[i];
   });
-  ptrs.push(at * 4, (at + sizes[sizes.length - 1]) * 4); // the output, then the scratch space
+  ptrs.push(at, at + sizes[sizes.length - 1]); // the output, then the scratch space
   run(ptrs);
-  out.set(heap.subarray(at, at + outSize), outOff);
+  const start = at / out.BYTES_PER_ELEMENT;
+  out.set(viewLike(buffer, out).subarray(start, start + outSize), outOff);
   return true;
 }
 
@@ -66,14 +75,21 @@ export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32
   return k !== null && call(k, [g, y], g.length, out, 0, 0, ([pg, py, po]) => k[name](pg, py, po, rows, n));
 }
 
-/** C = op(A)·op(B) with A at aOff (n×k, or k×n when ta), B at bOff (k×m, or m×k when tb), C at cOff (n×m). */
+/**
+ * C = op(A)·op(B) with A at aOff (n×k, or k×n when ta), B at bOff (k×m, or m×k when tb), C at
+ * cOff (n×m): the float32 kernel, or the float64 one (two lanes per vector) for float64.
+ */
 export function simdMatmul(
   a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
   n: number, k: number, m: number, ta: boolean, tb: boolean,
 ): boolean {
-  const kx = n * k * m >= MIN_MATMUL_FLOPS ? f32(a, b, c) : null;
+  if (n * k * m < MIN_MATMUL_FLOPS) return false;
+  const f64 = a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array;
+  const kx = f64 ? active() : f32(a, b, c);
   if (kx === null) return false;
   const A = a.subarray(aOff, aOff + n * k), B = b.subarray(bOff, bOff + k * m);
-  const work = 256 * 8 * Math.ceil(m / 8) + 256 * 4; // packed panels of B and a block of A
-  return call(kx, [A, B], n * m, c, cOff, work, ([pa, pb, pc, pw]) => kx.matmulF32(pa, pb, pc, n, k, m, pw, ta ? 1 : 0, tb ? 1 : 0));
+  // Packed panels of B and a block of A: KC·(panel width)·⌈m / width⌉ + KC·4 elements.
+  const work = f64 ? (256 * 4 * Math.ceil(m / 4) + 256 * 4) * 8 : (256 * 8 * Math.ceil(m / 8) + 256 * 4) * 4;
+  const kernel = f64 ? kx.matmulF64 : kx.matmulF32;
+  return call(kx, [A, B], n * m, c, cOff, work, ([pa, pb, pc, pw]) => kernel(pa, pb, pc, n, k, m, pw, ta ? 1 : 0, tb ? 1 : 0));
 }

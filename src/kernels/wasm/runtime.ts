@@ -12,6 +12,7 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   matmulF32(a: Ptr, b: Ptr, c: Ptr, n: number, k: number, m: number, work: Ptr, ta: number, tb: number): void;
+  matmulF64(a: Ptr, b: Ptr, c: Ptr, n: number, k: number, m: number, work: Ptr, ta: number, tb: number): void;
   sigmoidF32(x: Ptr, out: Ptr, n: number): void;
   tanhF32(x: Ptr, out: Ptr, n: number): void;
   reluF32(x: Ptr, out: Ptr, n: number): void;
@@ -36,14 +37,12 @@ export function wasmBytes(): Uint8Array<ArrayBuffer> {
 
 let kernels: KernelExports | null = null;
 let enabled = true;
-let heap = new Float32Array(0);
-/** Float offset where operands may go: the module's own static data lies below it. */
+/** Byte offset where operands may go: the module's own static data lies below it. */
 let base = 0;
 
 function adopt(instance: WebAssembly.Instance): boolean {
   kernels = instance.exports as unknown as KernelExports;
-  base = kernels.heapBase() / 4;
-  heap = new Float32Array(kernels.memory.buffer);
+  base = kernels.heapBase();
   return true;
 }
 
@@ -74,14 +73,11 @@ export function active(): KernelExports | null {
 }
 
 /**
- * Room for `floats` floats of operands, as a float32 view of the module's memory and the float
- * offset where that room starts (memory grows as needed).
+ * Room for `bytes` bytes of operands: the module's memory (grown as needed; growing replaces
+ * its buffer, so take views after this call) and the byte offset where that room starts.
  */
-export function reserve(k: KernelExports, floats: number): [Float32Array, number] {
-  const bytes = (base + floats) * 4;
+export function reserve(k: KernelExports, bytes: number): [ArrayBuffer, number] {
   const have = k.memory.buffer.byteLength;
-  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-  if (heap.buffer !== k.memory.buffer) heap = new Float32Array(k.memory.buffer);
-  return [heap, base];
+  if (base + bytes > have) k.memory.grow(Math.ceil((base + bytes - have) / 65536));
+  return [k.memory.buffer, base];
 }
-
