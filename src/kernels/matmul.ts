@@ -85,14 +85,3 @@ function edge(
     }
   }
 }
-
-/** The textbook triple loop, kept as the reference the blocked kernel is tested against. */
-export function matmulNaive(a: FloatArray, b: FloatArray, c: FloatArray, n: number, k: number, m: number): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * m + j];
-      c[i * m + j] = s;
-    }
-  }
-}
