@@ -16,6 +16,7 @@ export { tensor, zeros, ones, full, zerosLike, onesLike, randn, rand, arange } f
 export type { TensorOptions } from "./tensor/create.js";
 export { manualSeed } from "./tensor/random.js";
 export { noGrad, isGradEnabled } from "./tensor/graph.js";
+export { scope } from "./tensor/scope.js";
 export type { Node } from "./tensor/graph.js";
 export { grad } from "./tensor/autograd.js";
 export type { GradOptions } from "./tensor/autograd.js";

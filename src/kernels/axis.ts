@@ -22,7 +22,7 @@ export function axisLayout(shape: Shape, axis: number): AxisLayout {
 
 /** y = softmax(x) along the axis: e^(x − max) / Σ e^(x − max). */
 export function softmaxKernel(x: FloatArray, y: FloatArray, { outer, n, inner }: AxisLayout): void {
-  if (inner === 1 && simdRows("softmaxF32", x, y, outer, n)) return; // float32, last axis: SIMD
+  if (inner === 1 && simdRows("softmaxF32", x, outer, n, y)) return; // float32, last axis: SIMD
   for (let o = 0; o < outer; o++) {
     for (let q = 0; q < inner; q++) {
       const base = o * n * inner + q;
@@ -46,7 +46,7 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** y = x − max − log Σ e^(x − max) along the axis, floored at the output dtype's most negative finite value. */
 export function logSoftmaxKernel(x: FloatArray, y: FloatArray, { outer, n, inner }: AxisLayout): void {
-  if (inner === 1 && simdRows("logSoftmaxF32", x, y, outer, n)) return;
+  if (inner === 1 && simdRows("logSoftmaxF32", x, outer, n, y)) return;
   const floor = y instanceof Float32Array ? -FLOAT32_MAX : -Number.MAX_VALUE;
   for (let o = 0; o < outer; o++) {
     for (let q = 0; q < inner; q++) {
@@ -68,7 +68,7 @@ export function logSoftmaxKernel(x: FloatArray, y: FloatArray, { outer, n, inner
 
 /** out = y ⊙ (g − Σ g⊙y): the softmax Jacobian S_i(δ_ij − S_j) applied to g, never built. */
 export function softmaxBackwardKernel(g: FloatArray, y: FloatArray, out: FloatArray, { outer, n, inner }: AxisLayout): void {
-  if (inner === 1 && simdRowsRule("softmaxBackwardF32", g, y, out, outer, n)) return;
+  if (inner === 1 && simdRowsRule("softmaxBackwardF32", g, y, outer, n, out)) return;
   for (let o = 0; o < outer; o++) {
     for (let q = 0; q < inner; q++) {
       const base = o * n * inner + q;
@@ -81,7 +81,7 @@ export function softmaxBackwardKernel(g: FloatArray, y: FloatArray, out: FloatAr
 
 /** out = g − e^y · Σ g, where y = log-softmax(x), so e^y = softmax(x). */
 export function logSoftmaxBackwardKernel(g: FloatArray, y: FloatArray, out: FloatArray, { outer, n, inner }: AxisLayout): void {
-  if (inner === 1 && simdRowsRule("logSoftmaxBackwardF32", g, y, out, outer, n)) return;
+  if (inner === 1 && simdRowsRule("logSoftmaxBackwardF32", g, y, outer, n, out)) return;
   for (let o = 0; o < outer; o++) {
     for (let q = 0; q < inner; q++) {
       const base = o * n * inner + q;

@@ -4,9 +4,11 @@
  * derivation states it (the op records exactly this rule).
  */
 import type { FloatArray } from "../tensor/dtype.js";
-import { alloc, promote } from "../tensor/dtype.js";
+import { promote } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { simdRule, type Rule } from "../kernels/simd.js";
 
 /** What the backward rule may read: the input x and the output y of the forward. */
 export interface Saved {
@@ -31,15 +33,18 @@ export interface ActivationSpec<Args extends unknown[] = [], Name extends string
 
 /**
  * Output of a fused backward kernel `out = rule(g, s)` where s is a saved tensor of g's shape
- * (y or x). The result takes the wider of the two dtypes.
+ * (y or x). The result takes the wider of the two dtypes. `simd` names the WebAssembly kernel
+ * that makes it directly when both are float32 (see `mapKernel`).
  */
 export function ruleKernel(
-  op: string, g: Tensor, s: Tensor, kernel: (g: FloatArray, s: FloatArray, out: FloatArray) => void,
+  op: string, g: Tensor, s: Tensor, kernel: (g: FloatArray, s: FloatArray, out: FloatArray) => void, simd?: Rule,
 ): Tensor {
   if (!sameShape(g.shape, s.shape)) {
     throw new RangeError(`${op}: gradient of shape ${fmt(g.shape)} does not match saved tensor of shape ${fmt(s.shape)}`);
   }
-  const out = new Tensor(alloc(promote(g.dtype, s.dtype), g.size), g.shape);
+  const fast = simd === undefined ? null : simdRule(simd, g.data, s.data); // float32: made by the SIMD kernel
+  if (fast !== null) return new Tensor(fast, g.shape);
+  const out = new Tensor(allocValues(promote(g.dtype, s.dtype), g.size), g.shape);
   kernel(g.data, s.data, out.data);
   return out;
 }

@@ -8,7 +8,8 @@
 import { BinaryOp, binaryKernel } from "../kernels/binary.js";
 import { broadcastKernel, sumToShapeKernel } from "../kernels/reduce.js";
 import type { DType } from "../tensor/dtype.js";
-import { alloc, checkDtype, promote } from "../tensor/dtype.js";
+import { checkDtype, promote } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
 import { record } from "../tensor/graph.js";
 import type { Shape } from "../tensor/shape.js";
 import { broadcastShapes, broadcastsTo, checkShape, fmt, padShape, sameShape, sizeOf } from "../tensor/shape.js";
@@ -18,7 +19,7 @@ import { Tensor } from "../tensor/tensor.js";
 export function asTensor(x: Tensor | number, dtype: DType, op: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === "number") {
-    const data = alloc(dtype, 1);
+    const data = allocValues(dtype, 1);
     data[0] = x;
     return new Tensor(data, []);
   }
@@ -41,7 +42,7 @@ function binary(
   const ta = asTensor(a, dt, op);
   const tb = asTensor(b, dt, op);
   const shape = sameShape(ta.shape, tb.shape) ? ta.shape : broadcastShapes(ta.shape, tb.shape, op);
-  const out = new Tensor(alloc(promote(ta.dtype, tb.dtype), sizeOf(shape)), shape);
+  const out = new Tensor(allocValues(promote(ta.dtype, tb.dtype), sizeOf(shape)), shape);
   binaryKernel(kind, ta.data, ta.shape, tb.data, tb.shape, out.data, shape);
   return record(out, op, [ta, tb], (g) => {
     const [ga, gb] = rule(g, ta, tb, out);
@@ -74,7 +75,7 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
 /** −x; its rule is d(−x) = −g. */
 export function neg(x: Tensor): Tensor {
   expectTensor(x, "neg");
-  const out = new Tensor(alloc(x.dtype, x.size), x.shape);
+  const out = new Tensor(allocValues(x.dtype, x.size), x.shape);
   const a = x.data, o = out.data;
   for (let i = 0; i < a.length; i++) o[i] = -a[i];
   return record(out, "neg", [x], (g) => [neg(g)]);
@@ -88,7 +89,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   if (!broadcastsTo(x.shape, target)) {
     throw new RangeError(`broadcastTo: shape ${fmt(x.shape)} cannot be broadcast to ${fmt(target)}`);
   }
-  const out = new Tensor(alloc(x.dtype, sizeOf(target)), target);
+  const out = new Tensor(allocValues(x.dtype, sizeOf(target)), target);
   broadcastKernel(x.data, padShape(x.shape, target.length), out.data, target);
   return record(out, "broadcastTo", [x], (g) => [sumToShape(g, x.shape)]);
 }
@@ -103,7 +104,7 @@ export function sumToShape(x: Tensor, shape: Shape): Tensor {
     throw new RangeError(`sumToShape: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
   }
   const target = shape.slice();
-  const out = new Tensor(alloc(x.dtype, sizeOf(target)), target);
+  const out = new Tensor(allocValues(x.dtype, sizeOf(target)), target);
   sumToShapeKernel(x.data, x.shape, out.data, padShape(target, x.shape.length));
   return record(out, "sumToShape", [x], (g) => [broadcastTo(g, x.shape)]);
 }
@@ -113,7 +114,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   expectTensor(x, "cast");
   checkDtype(dtype, "cast");
   if (x.dtype === dtype) return x;
-  const data = alloc(dtype, x.size);
+  const data = allocValues(dtype, x.size);
   data.set(x.data);
   const from = x.dtype;
   return record(new Tensor(data, x.shape), "cast", [x], (g) => [cast(g, from)]);

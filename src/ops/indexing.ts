@@ -4,7 +4,7 @@
  * elsewhere. Each is the other's gradient, so max and maxout — which gather each group's
  * arg-max — route their gradient by scattering, and stay differentiable to any order.
  */
-import { alloc } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
 import { record } from "../tensor/graph.js";
 import type { Shape } from "../tensor/shape.js";
 import { sizeOf } from "../tensor/shape.js";
@@ -12,7 +12,7 @@ import { Tensor } from "../tensor/tensor.js";
 
 /** out[i] = x[idx[i]], recorded under `op` (the op it implements, e.g. "max"). */
 export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather", args?: Readonly<Record<string, unknown>>): Tensor {
-  const out = new Tensor(alloc(x.dtype, idx.length), shape);
+  const out = new Tensor(allocValues(x.dtype, idx.length), shape);
   const a = x.data, o = out.data;
   for (let i = 0; i < idx.length; i++) o[i] = a[idx[i]];
   // The rule names x as a source: the routing depends on x, but only piecewise-constantly, so its
@@ -25,7 +25,7 @@ export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather", 
  * the indices were chosen from: recorded as an input with zero derivative.
  */
 export function scatter(g: Tensor, idx: Int32Array, shape: Shape, op = "scatter", source?: Tensor): Tensor {
-  const out = new Tensor(alloc(g.dtype, sizeOf(shape)), shape);
+  const out = new Tensor(allocValues(g.dtype, sizeOf(shape)), shape);
   const a = g.data, o = out.data;
   for (let i = 0; i < idx.length; i++) o[idx[i]] += a[i];
   return record(out, op, source ? [g, source] : [g], (gg) => [g.requiresGrad ? gather(gg, idx, g.shape) : null, null]);

@@ -9,7 +9,9 @@
  * lies below the float range (only for inputs near ±MAX_VALUE), it is floored at −MAX_VALUE.
  */
 import { axisLayout, logSoftmaxBackwardKernel, logSoftmaxKernel } from "../kernels/axis.js";
-import { alloc, promote } from "../tensor/dtype.js";
+import { promote } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
+import { simdRows, simdRowsRule } from "../kernels/simd.js";
 import { record } from "../tensor/graph.js";
 import { fmt, normalizeAxis, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -21,8 +23,11 @@ import { exp } from "./unary.js";
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   expectTensor(x, "logSoftmax");
   const ax = normalizeAxis(axis, x.ndim, "logSoftmax");
-  const y = new Tensor(alloc(x.dtype, x.size), x.shape);
-  logSoftmaxKernel(x.data, y.data, axisLayout(x.shape, ax));
+  const layout = axisLayout(x.shape, ax);
+  // Along the last axis of float32, the SIMD kernel makes the output array itself.
+  const fast = layout.inner === 1 ? simdRows("logSoftmaxF32", x.data, layout.outer, layout.n) : null;
+  const y = new Tensor(fast ?? allocValues(x.dtype, x.size), x.shape);
+  if (fast === null) logSoftmaxKernel(x.data, y.data, layout);
   return record(y, "logSoftmax", [x], (g) => [logSoftmaxBackward(g, y, ax)], { axis: ax });
 }
 
@@ -35,8 +40,10 @@ export function logSoftmaxBackward(g: Tensor, y: Tensor, axis: number): Tensor {
     throw new RangeError(`logSoftmaxBackward: gradient of shape ${fmt(g.shape)} does not match ${fmt(y.shape)}`);
   }
   const ax = normalizeAxis(axis, y.ndim, "logSoftmaxBackward");
-  const out = new Tensor(alloc(promote(g.dtype, y.dtype), g.size), g.shape);
-  logSoftmaxBackwardKernel(g.data, y.data, out.data, axisLayout(y.shape, ax));
+  const layout = axisLayout(y.shape, ax);
+  const fast = layout.inner === 1 ? simdRowsRule("logSoftmaxBackwardF32", g.data, y.data, layout.outer, layout.n) : null;
+  const out = new Tensor(fast ?? allocValues(promote(g.dtype, y.dtype), g.size), g.shape);
+  if (fast === null) logSoftmaxBackwardKernel(g.data, y.data, out.data, layout);
   return record(out, "logSoftmaxBackward", [g, y], (gg) => [
     g.requiresGrad ? sub(gg, sum(mul(gg, exp(y)), ax, true)) : null,
     y.requiresGrad ? neg(mul(mul(gg, exp(y)), sum(g, ax, true))) : null,

@@ -5,7 +5,8 @@
  *   C = A·B:   ∂L/∂A = G·Bᵀ,   ∂L/∂B = Aᵀ·G     (each summed over broadcast batch axes)
  */
 import { matmulKernel } from "../kernels/matmul.js";
-import { alloc, promote } from "../tensor/dtype.js";
+import { promote } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
 import { record } from "../tensor/graph.js";
 import { broadcastShapes, fmt, padShape, sizeOf, stridesOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -49,7 +50,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 function mm2(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   const [n, k] = ta ? [a.shape[1], a.shape[0]] : a.shape;
   const m = tb ? b.shape[0] : b.shape[1];
-  const out = new Tensor(alloc(promote(a.dtype, b.dtype), n * m), [n, m]);
+  const out = new Tensor(allocValues(promote(a.dtype, b.dtype), n * m), [n, m]);
   matmulKernel(a.data, 0, b.data, 0, out.data, 0, n, k, m, ta, tb);
   return record(out, "matmul", [a, b], (g) => [
     // ∂op(A) = G·op(B)ᵀ, stored as A is: transposed back when ta.
@@ -80,7 +81,7 @@ function mm(a: Tensor, b: Tensor): Tensor {
   const [n, k] = a.shape.slice(-2);
   const m = b.shape[b.ndim - 1];
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
-  const out = new Tensor(alloc(promote(a.dtype, b.dtype), sizeOf(batch) * n * m), [...batch, n, m]);
+  const out = new Tensor(allocValues(promote(a.dtype, b.dtype), sizeOf(batch) * n * m), [...batch, n, m]);
   const count = sizeOf(batch);
   if (count === 1) {
     matmulKernel(a.data, 0, b.data, 0, out.data, 0, n, k, m);

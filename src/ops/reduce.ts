@@ -7,7 +7,7 @@
  *   max:  g goes to the first largest element of each group (NaN counts as largest)
  */
 import { argmaxKernel, sumToShapeKernel } from "../kernels/reduce.js";
-import { alloc } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
 import { record } from "../tensor/graph.js";
 import type { Shape } from "../tensor/shape.js";
 import { fmt, normalizeAxes, sizeOf } from "../tensor/shape.js";
@@ -29,7 +29,7 @@ function reducedShapes(x: Tensor, axis: Axis | null | undefined, keepDims: boole
 /** Σ over `axis` (all axes when omitted). `x.sum(-1, true)` keeps the last axis as size 1. */
 export function sum(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   const { axes, kept, outShape } = reducedShapes(x, axis, keepDims, "sum");
-  const out = new Tensor(alloc(x.dtype, sizeOf(kept)), outShape);
+  const out = new Tensor(allocValues(x.dtype, sizeOf(kept)), outShape);
   sumToShapeKernel(x.data, x.shape, out.data, kept);
   return record(out, "sum", [x], (g) => [broadcastTo(reshape(g, kept), x.shape)], { axes, keepDims });
 }

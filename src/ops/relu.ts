@@ -31,13 +31,13 @@ export function reluBackwardKernel(g: FloatArray, x: FloatArray, out: FloatArray
 }
 
 export function relu(x: Tensor): Tensor {
-  const y = mapKernel(x, "relu", reluKernel);
+  const y = mapKernel(x, "relu", reluKernel, "reluF32");
   return record(y, "relu", [x], (g) => [reluBackward(g, x)]);
 }
 
 /** The rule g · [x > 0] as an op: linear in g (the same mask), and flat in x (relu″ = 0). */
 export function reluBackward(g: Tensor, x: Tensor): Tensor {
-  const out = ruleKernel("reluBackward", g, x, reluBackwardKernel);
+  const out = ruleKernel("reluBackward", g, x, reluBackwardKernel, "reluBackwardF32");
   return record(out, "reluBackward", [g, x], (gg) => [g.requiresGrad ? reluBackward(gg, x) : null, null]);
 }
 

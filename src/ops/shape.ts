@@ -5,7 +5,7 @@
  *   reshape:   ∂/∂x = g reshaped back        transpose: ∂/∂x = g transposed back
  */
 import { swapAxesKernel } from "../kernels/layout.js";
-import { alloc } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
 import { record } from "../tensor/graph.js";
 import { fmt, normalizeAxis, sameShape, sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -49,7 +49,7 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   if (a0 === a1 || x.ndim < 2) return x;
   const shape = x.shape.slice();
   [shape[a0], shape[a1]] = [shape[a1], shape[a0]];
-  const out = new Tensor(alloc(x.dtype, x.size), shape);
+  const out = new Tensor(allocValues(x.dtype, x.size), shape);
   swapAxesKernel(x.data, x.shape, a0, a1, out.data);
   return record(out, "transpose", [x], (g) => [transpose(g, a0, a1)], { axis0: a0, axis1: a1 });
 }

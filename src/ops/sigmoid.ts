@@ -32,7 +32,7 @@ export function sigmoidBackwardKernel(g: FloatArray, y: FloatArray, out: FloatAr
 }
 
 export function sigmoid(x: Tensor): Tensor {
-  const y = mapKernel(x, "sigmoid", sigmoidKernel);
+  const y = mapKernel(x, "sigmoid", sigmoidKernel, "sigmoidF32");
   return record(y, "sigmoid", [x], (g) => [sigmoidBackward(g, y)]);
 }
 
@@ -41,7 +41,7 @@ export function sigmoid(x: Tensor): Tensor {
  * ∂/∂g = σ(1 − σ) (the same rule), ∂/∂y = g(1 − 2y), which through y = σ(x) gives σ″.
  */
 export function sigmoidBackward(g: Tensor, y: Tensor): Tensor {
-  const out = ruleKernel("sigmoidBackward", g, y, sigmoidBackwardKernel);
+  const out = ruleKernel("sigmoidBackward", g, y, sigmoidBackwardKernel, "sigmoidBackwardF32");
   return record(out, "sigmoidBackward", [g, y], (gg) => [
     g.requiresGrad ? sigmoidBackward(gg, y) : null,
     y.requiresGrad ? mul(mul(gg, g), sub(1, mul(y, 2))) : null,

@@ -9,7 +9,9 @@
  * shift-invariant), so e^1000 never appears: softmax([1000, 1001]) = [0.2689…, 0.7310…].
  */
 import { axisLayout, softmaxBackwardKernel, softmaxKernel } from "../kernels/axis.js";
-import { alloc, promote } from "../tensor/dtype.js";
+import { promote } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
+import { simdRows, simdRowsRule } from "../kernels/simd.js";
 import { record } from "../tensor/graph.js";
 import { fmt, normalizeAxis, sameShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -20,8 +22,11 @@ import { sum } from "./reduce.js";
 export function softmax(x: Tensor, axis = -1): Tensor {
   expectTensor(x, "softmax");
   const ax = normalizeAxis(axis, x.ndim, "softmax");
-  const y = new Tensor(alloc(x.dtype, x.size), x.shape);
-  softmaxKernel(x.data, y.data, axisLayout(x.shape, ax));
+  const layout = axisLayout(x.shape, ax);
+  // Along the last axis of float32, the SIMD kernel makes the output array itself.
+  const fast = layout.inner === 1 ? simdRows("softmaxF32", x.data, layout.outer, layout.n) : null;
+  const y = new Tensor(fast ?? allocValues(x.dtype, x.size), x.shape);
+  if (fast === null) softmaxKernel(x.data, y.data, layout);
   return record(y, "softmax", [x], (g) => [softmaxBackward(g, y, ax)], { axis: ax });
 }
 
@@ -34,8 +39,10 @@ export function softmaxBackward(g: Tensor, y: Tensor, axis: number): Tensor {
     throw new RangeError(`softmaxBackward: gradient of shape ${fmt(g.shape)} does not match ${fmt(y.shape)}`);
   }
   const ax = normalizeAxis(axis, y.ndim, "softmaxBackward");
-  const out = new Tensor(alloc(promote(g.dtype, y.dtype), g.size), g.shape);
-  softmaxBackwardKernel(g.data, y.data, out.data, axisLayout(y.shape, ax));
+  const layout = axisLayout(y.shape, ax);
+  const fast = layout.inner === 1 ? simdRowsRule("softmaxBackwardF32", g.data, y.data, layout.outer, layout.n) : null;
+  const out = new Tensor(fast ?? allocValues(promote(g.dtype, y.dtype), g.size), g.shape);
+  if (fast === null) softmaxBackwardKernel(g.data, y.data, out.data, layout);
   return record(out, "softmaxBackward", [g, y], (gg) => [
     g.requiresGrad ? softmaxBackward(gg, y, ax) : null,
     y.requiresGrad ? sub(mul(gg, sub(g, sum(mul(g, y), ax, true))), mul(g, sum(mul(gg, y), ax, true))) : null,

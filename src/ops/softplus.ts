@@ -36,13 +36,13 @@ export function softplusBackwardKernel(g: FloatArray, x: FloatArray, out: FloatA
 }
 
 export function softplus(x: Tensor): Tensor {
-  const y = mapKernel(x, "softplus", softplusKernel);
+  const y = mapKernel(x, "softplus", softplusKernel, "softplusF32");
   return record(y, "softplus", [x], (g) => [softplusBackward(g, x)]);
 }
 
 /** The rule g · σ(x) as an op: ∂/∂g = σ(x), ∂/∂x = g · σ′(x), which is softplus″. */
 export function softplusBackward(g: Tensor, x: Tensor): Tensor {
-  const out = ruleKernel("softplusBackward", g, x, softplusBackwardKernel);
+  const out = ruleKernel("softplusBackward", g, x, softplusBackwardKernel, "softplusBackwardF32");
   return record(out, "softplusBackward", [g, x], (gg) => [
     g.requiresGrad ? softplusBackward(gg, x) : null,
     x.requiresGrad ? mul(gg, sigmoidBackward(g, sigmoid(x))) : null,

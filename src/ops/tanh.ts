@@ -30,13 +30,13 @@ export function tanhBackwardKernel(g: FloatArray, y: FloatArray, out: FloatArray
 }
 
 export function tanh(x: Tensor): Tensor {
-  const y = mapKernel(x, "tanh", tanhKernel);
+  const y = mapKernel(x, "tanh", tanhKernel, "tanhF32");
   return record(y, "tanh", [x], (g) => [tanhBackward(g, y)]);
 }
 
 /** The rule g · (1 − y²) as an op: ∂/∂g = 1 − y², ∂/∂y = −2gy, which through y gives tanh″. */
 export function tanhBackward(g: Tensor, y: Tensor): Tensor {
-  const out = ruleKernel("tanhBackward", g, y, tanhBackwardKernel);
+  const out = ruleKernel("tanhBackward", g, y, tanhBackwardKernel, "tanhBackwardF32");
   return record(out, "tanhBackward", [g, y], (gg) => [
     g.requiresGrad ? tanhBackward(gg, y) : null,
     y.requiresGrad ? mul(mul(gg, g), mul(y, -2)) : null,

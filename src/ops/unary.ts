@@ -5,15 +5,22 @@
  *   |x|′ = sign(x), 0 at 0                √x′ = 1/(2√x)     sign′ = 0
  */
 import type { FloatArray } from "../tensor/dtype.js";
-import { alloc } from "../tensor/dtype.js";
+import { allocValues } from "../tensor/scope.js";
 import { record } from "../tensor/graph.js";
 import { Tensor } from "../tensor/tensor.js";
 import { div, expectTensor, mul } from "./arithmetic.js";
+import { simdUnary, type Unary } from "../kernels/simd.js";
 
-/** A new tensor of x's shape and dtype, filled by `kernel(x.data, out.data)`. */
-export function mapKernel(x: Tensor, op: string, kernel: (x: FloatArray, out: FloatArray) => void): Tensor {
+/**
+ * A new tensor of x's shape and dtype, filled by `kernel(x.data, out.data)` — or, when `simd`
+ * names a WebAssembly kernel that applies (float32), made by it as a fresh array, which saves
+ * zero-filling an output that is about to be overwritten.
+ */
+export function mapKernel(x: Tensor, op: string, kernel: (x: FloatArray, out: FloatArray) => void, simd?: Unary): Tensor {
   expectTensor(x, op);
-  const out = new Tensor(alloc(x.dtype, x.size), x.shape);
+  const fast = simd === undefined ? null : simdUnary(simd, x.data);
+  if (fast !== null) return new Tensor(fast, x.shape);
+  const out = new Tensor(allocValues(x.dtype, x.size), x.shape);
   kernel(x.data, out.data);
   return out;
 }

@@ -7,6 +7,7 @@
 import { add } from "../ops/arithmetic.js";
 import { onesLike, zerosLike } from "./create.js";
 import { noGrad, sweep } from "./graph.js";
+import { noteGradHolder } from "./scope.js";
 import { fmt, sameShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -44,6 +45,7 @@ export function runBackward(out: Tensor, g: Tensor | undefined, createGraph: boo
     const prev = t.grad;
     if (createGraph) t.grad = prev === null ? gt : add(prev, gt);
     else t.grad = prev === null ? gt.detach() : noGrad(() => add(prev, gt));
+    noteGradHolder(t); // inside a scope(), this gradient outlives it
   }
 }
 

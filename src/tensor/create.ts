@@ -3,7 +3,8 @@
  * (`zeros`, `ones`, `full`, `arange`, and the seeded `randn` / `rand`).
  */
 import type { DType, FloatArray } from "./dtype.js";
-import { alloc, checkDtype, dtypeOf, getDefaultDtype } from "./dtype.js";
+import { checkDtype, dtypeOf, getDefaultDtype } from "./dtype.js";
+import { allocValues } from "./scope.js";
 import { random, randomNormal } from "./random.js";
 import type { Shape } from "./shape.js";
 import { checkShape, fmt, sizeOf } from "./shape.js";
@@ -83,7 +84,7 @@ export function tensor(
 ): Tensor {
   if (value instanceof Tensor) {
     const dtype = dtypeFrom(opts, "tensor", value.dtype);
-    const data = alloc(dtype, value.size);
+    const data = allocValues(dtype, value.size);
     data.set(value.data);
     return new Tensor(data, opts.shape ? checkShape(opts.shape, "tensor") : value.shape, opts.requiresGrad);
   }
@@ -95,7 +96,7 @@ export function tensor(
     if (sizeOf(shape) !== flat.length) {
       throw new RangeError(`tensor: ${flat.length} values do not fill shape ${fmt(shape)} (${sizeOf(shape)} elements)`);
     }
-    const data = alloc(dtype, flat.length);
+    const data = allocValues(dtype, flat.length);
     for (let i = 0; i < flat.length; i++) {
       const x = flat[i];
       if (typeof x !== "number") throw new TypeError(`tensor: expected a number at [${i}], got ${describe(x)}`);
@@ -107,7 +108,7 @@ export function tensor(
     throw new TypeError(`tensor: expected a number, nested arrays of numbers or a typed array, got ${describe(value)}`);
   }
   const shape = inferShape(value as Nested);
-  const data = alloc(dtypeFrom(opts, "tensor"), sizeOf(shape));
+  const data = allocValues(dtypeFrom(opts, "tensor"), sizeOf(shape));
   flatten(value as Nested, data);
   return new Tensor(data, shape, opts.requiresGrad);
 }
@@ -116,14 +117,14 @@ export function tensor(
 export function full(shape: number | Shape, value: number, opts: TensorOptions = {}): Tensor {
   const s = shapeArg(shape, "full");
   if (typeof value !== "number") throw new TypeError(`full: value must be a number, got ${describe(value)}`);
-  const data = alloc(dtypeFrom(opts, "full"), sizeOf(s));
+  const data = allocValues(dtypeFrom(opts, "full"), sizeOf(s));
   data.fill(value);
   return new Tensor(data, s, opts.requiresGrad);
 }
 
 export function zeros(shape: number | Shape, opts: TensorOptions = {}): Tensor {
   const s = shapeArg(shape, "zeros");
-  return new Tensor(alloc(dtypeFrom(opts, "zeros"), sizeOf(s)), s, opts.requiresGrad);
+  return new Tensor(allocValues(dtypeFrom(opts, "zeros"), sizeOf(s)), s, opts.requiresGrad);
 }
 
 export function ones(shape: number | Shape, opts: TensorOptions = {}): Tensor {
@@ -142,7 +143,7 @@ export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
 export function randn(shape: number | Shape, opts: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = shapeArg(shape, "randn");
   const { mean = 0, std = 1 } = opts;
-  const data = alloc(dtypeFrom(opts, "randn"), sizeOf(s));
+  const data = allocValues(dtypeFrom(opts, "randn"), sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = mean + std * randomNormal();
   return new Tensor(data, s, opts.requiresGrad);
 }
@@ -152,7 +153,7 @@ export function rand(shape: number | Shape, opts: TensorOptions & { low?: number
   const s = shapeArg(shape, "rand");
   const { low = 0, high = 1 } = opts;
   if (!(high >= low)) throw new RangeError(`rand: high (${high}) must be at least low (${low})`);
-  const data = alloc(dtypeFrom(opts, "rand"), sizeOf(s));
+  const data = allocValues(dtypeFrom(opts, "rand"), sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
   return new Tensor(data, s, opts.requiresGrad);
 }
@@ -165,7 +166,7 @@ export function arange(start: number, stop?: number, step = 1, opts: TensorOptio
   }
   if (step === 0) throw new RangeError("arange: step must not be 0");
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const data = alloc(dtypeFrom(opts, "arange"), n);
+  const data = allocValues(dtypeFrom(opts, "arange"), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new Tensor(data, [n], opts.requiresGrad);
 }

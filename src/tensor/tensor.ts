@@ -12,6 +12,7 @@ import type { Node } from "./graph.js";
 import type { Shape } from "./shape.js";
 import { fmt, sizeOf } from "./shape.js";
 import { runBackward } from "./autograd.js";
+import { adoptIfResident } from "./scope.js";
 import { add, div, mul, neg, sub } from "../ops/arithmetic.js";
 import { abs, exp, log, pow, sqrt } from "../ops/unary.js";
 import { max, mean, sum } from "../ops/reduce.js";
@@ -28,22 +29,44 @@ import { maxout } from "../ops/maxout.js";
 export type Axis = number | readonly number[];
 
 export class Tensor {
-  /** The values, row-major. Read it; writing it bypasses the graph. */
-  readonly data: FloatArray;
   readonly shape: Shape;
   /** ∂L/∂this, filled (added to) by `backward()` on leaves; null until then. */
   grad: Tensor | null = null;
   private _node: Node | null = null;
   private _requiresGrad: boolean;
+  /** The values; null once released at the end of the `scope()` that made this tensor. */
+  private _data: FloatArray | null;
 
   /** Low-level: wraps `data` (not copied) as a tensor of `shape`. Use `tensor()` to build one. */
   constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
     if (data.length !== sizeOf(shape)) {
       throw new RangeError(`Tensor: ${data.length} values do not fill shape ${fmt(shape)}`);
     }
-    this.data = data;
+    this._data = data;
     this.shape = Object.freeze(shape.slice());
     this._requiresGrad = requiresGrad;
+    adoptIfResident(this, data);
+  }
+
+  /** The values, row-major. Read it; writing it bypasses the graph. */
+  get data(): FloatArray {
+    const d = this._data;
+    if (d === null) {
+      throw new TypeError(
+        `Tensor of shape ${fmt(this.shape)} was released when the scope() that made it ended; ` +
+          "return it from the scope (or copy its values) to use it afterwards",
+      );
+    }
+    return d;
+  }
+
+  /** @internal scope(): the values move out of the arena into an array of their own. */
+  _materialize(): void {
+    if (this._data !== null) this._data = this._data.slice();
+  }
+  /** @internal scope(): the arena memory is about to be reused. */
+  _release(): void {
+    this._data = null;
   }
 
   get dtype(): DType {
