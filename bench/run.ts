@@ -13,8 +13,9 @@ import { dirname, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { setDefaultDtype } from "../src/index.js";
+import { active } from "../src/kernels/wasm/runtime.js";
 import { interleaved, summarize, type Samples, type TimingOptions } from "./lib/timing.js";
-import { actigrad } from "./workloads/actigrad.js";
+import { actigrad, actigradScope } from "./workloads/actigrad.js";
 import {
   activationNames, w1Spec, w2Spec, w3Spec, w4Spec,
   type Kernel, type MlpSpec, type System, type Trainer,
@@ -22,7 +23,7 @@ import {
 
 // ---------------------------------------------------------------- flags
 
-const ALL_SYSTEMS = ["actigrad", "tfjs-wasm", "tfjs-cpu"] as const;
+const ALL_SYSTEMS = ["actigrad", "actigrad-scope", "tfjs-wasm", "tfjs-cpu"] as const;
 const ALL_WORKLOADS = ["W1", "W2", "W3", "W4"] as const;
 type WorkloadId = (typeof ALL_WORKLOADS)[number];
 
@@ -108,6 +109,7 @@ const systems: System[] = [];
 let tfjsTensorCount: () => number = () => 0;
 for (const name of args.systems) {
   if (name === "actigrad") systems.push(actigrad);
+  else if (name === "actigrad-scope") systems.push(actigradScope);
   else {
     const mod = await import("./workloads/tfjs.js");
     await mod.loadTfjs();
@@ -116,7 +118,9 @@ for (const name of args.systems) {
   }
 }
 const ref = systems[0];
-const hasActigrad = ref.name === "actigrad";
+const isOurs = (name: string) => name.startsWith("actigrad");
+const ours = systems.filter((s) => isOurs(s.name));
+const peers = systems.filter((s) => !isOurs(s.name));
 
 // ---------------------------------------------------------------- machine info
 
@@ -191,22 +195,29 @@ function record(workload: WorkloadId, label: string, unit: string, work: number,
 const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
 const pad = (s: string, n: number) => s.padEnd(n);
 
-/** One table: a row per case, a column per system, then actigrad's ratio to each peer. */
+/** The ratio columns: each actigrad system against each peer. */
+const ratioPairs = ours.flatMap((a) => peers.map((p) => [a.name, p.name] as const));
+const ratioHead = ([a, p]: readonly [string, string]) => `${a === "actigrad" ? "" : a.slice("actigrad".length) + " "}÷ ${p}`.trim();
+
+/** One table: a row per case, a column per system, then each actigrad system's ratio to each peer. */
 function printTable(title: string, rows: ResultRow[][]): void {
   console.log(title);
   const cells = rows.map((r) => r.map((x) => `${fmt(x.median)} [${fmt(x.min)}–${fmt(x.max)}]`));
   const caseW = Math.max(6, ...rows.map((r) => r[0].case.length)) + 2;
   const colW = systems.map((s, j) => Math.max(s.name.length, ...cells.map((c) => c[j].length)) + 3);
+  const ratioW = ratioPairs.map((pair) => ratioHead(pair).length + 3);
   let head = "  " + pad("", caseW) + systems.map((s, j) => pad(s.name, colW[j])).join("");
-  if (hasActigrad && systems.length > 1) head += "actigrad ÷ peer";
+  head += ratioPairs.map((pair, j) => pad(ratioHead(pair), ratioW[j])).join("");
   console.log(head);
   rows.forEach((r, i) => {
     let line = "  " + pad(r[0].case, caseW) + cells[i].map((c, j) => pad(c, colW[j])).join("");
-    if (hasActigrad) {
-      line += r.slice(1).map((x) => `${(r[0].median / x.median).toFixed(2)}× ${x.system}`).join("   ");
-    }
+    line += ratioPairs.map(([a, p], j) => {
+      const ra = r.find((x) => x.system === a)!, rp = r.find((x) => x.system === p)!;
+      return pad(`${(ra.median / rp.median).toFixed(2)}×`, ratioW[j]);
+    }).join("");
     console.log(line);
   });
+  if (ratioPairs.length > 0) console.log("  (a ratio is actigrad's median over the peer's: above 1, actigrad is faster; \"-scope ÷\" is the actigrad-scope system's)");
   console.log("");
 }
 
@@ -316,7 +327,7 @@ function gcFunction(): (() => void) | null {
  * array buffers on a background thread after a collection, so a forced reading collects, lets
  * the event loop turn once, and collects again before it looks.
  */
-async function memoryCheck(spec: MlpSpec): Promise<void> {
+async function memoryCheck(spec: MlpSpec, system: System): Promise<Record<string, unknown>> {
   const gc = gcFunction();
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
   const snap = async (at: string, forced: boolean) => {
@@ -326,9 +337,9 @@ async function memoryCheck(spec: MlpSpec): Promise<void> {
       gc();
     }
     const m = process.memoryUsage();
-    return { at, gc: forced && gc !== null, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
+    return { at, gc: forced && gc !== null, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, wasmMemory: active()?.memory.buffer.byteLength ?? 0 };
   };
-  const trainer = actigrad.mlp(spec);
+  const trainer = system.mlp(spec);
   trainer.step();
   const snaps = [await snap("after step 1", true)];
   const third = Math.round(memorySteps / 3);
@@ -338,14 +349,14 @@ async function memoryCheck(spec: MlpSpec): Promise<void> {
     if ((s + 1) % third === 0 || s + 1 === memorySteps) snaps.push(await snap(`after step ${s + 1}`, true));
   }
   trainer.dispose();
-  console.log(`actigrad heap over a ${memorySteps}-step W2 run${gc ? " (GC forced before each reading except the one marked)" : " (no forced GC available)"}`);
-  for (const s of snaps) console.log(`  ${pad(s.at, 28)} heapUsed ${mb(s.heapUsed).padStart(9)}   arrayBuffers ${mb(s.arrayBuffers).padStart(9)}`);
+  console.log(`${system.name} heap over a ${memorySteps}-step W2 run${gc ? " (GC forced before each reading except the one marked)" : " (no forced GC available)"}`);
+  for (const s of snaps) console.log(`  ${pad(s.at, 28)} heapUsed ${mb(s.heapUsed).padStart(9)}   arrayBuffers ${mb(s.arrayBuffers).padStart(9)}   wasm memory ${mb(s.wasmMemory).padStart(9)}`);
   const first = snaps[0], last = snaps[snaps.length - 1];
-  const growth = { heapUsed: last.heapUsed - first.heapUsed, arrayBuffers: last.arrayBuffers - first.arrayBuffers };
-  const flat = gc !== null && growth.heapUsed < 2 * 2 ** 20 && growth.arrayBuffers < 2 * 2 ** 20;
-  console.log(`  growth from step 1 to step ${memorySteps}: heapUsed ${mb(growth.heapUsed)}, arrayBuffers ${mb(growth.arrayBuffers)} — ${flat ? "flat" : gc ? "NOT flat" : "unknown without GC"}\n`);
-  if (gc && !flat) warn(`actigrad's memory grew over ${memorySteps} W2 steps`);
-  memory = { steps: memorySteps, forcedGc: gc !== null, snapshots: snaps, growth, flat };
+  const growth = { heapUsed: last.heapUsed - first.heapUsed, arrayBuffers: last.arrayBuffers - first.arrayBuffers, wasmMemory: last.wasmMemory - first.wasmMemory };
+  const flat = gc !== null && growth.heapUsed < 2 * 2 ** 20 && growth.arrayBuffers < 2 * 2 ** 20 && growth.wasmMemory === 0;
+  console.log(`  growth from step 1 to step ${memorySteps}: heapUsed ${mb(growth.heapUsed)}, arrayBuffers ${mb(growth.arrayBuffers)}, wasm memory ${mb(growth.wasmMemory)} — ${flat ? "flat" : gc ? "NOT flat" : "unknown without GC"}\n`);
+  if (gc && !flat) warn(`${system.name}'s memory grew over ${memorySteps} W2 steps`);
+  return { system: system.name, steps: memorySteps, forcedGc: gc !== null, snapshots: snaps, growth, flat };
 }
 
 // ---------------------------------------------------------------- run
@@ -361,7 +372,9 @@ if (args.only.includes("W2")) {
   console.log("W2 mnist-mlp …");
   const spec = w2Spec();
   await trainingWorkload("W2", "W2 mnist-mlp: MLP 784-256-10 relu, softmax CE, batch 128, SGD lr 0.01 — steps/s and samples/s", spec);
-  if (hasActigrad) await memoryCheck(spec);
+  const checked: Record<string, unknown>[] = [];
+  for (const s of ours) checked.push(await memoryCheck(spec, s));
+  if (checked.length > 0) memory = { runs: checked };
 }
 
 if (args.only.includes("W3")) {
@@ -393,12 +406,11 @@ console.log(`wall time ${wallSeconds.toFixed(1)} s`);
 if (warnings.length > 0) console.log(`${warnings.length} warning(s):\n${warnings.map((w) => `  - ${w}`).join("\n")}`);
 else if (checks.length > 0) console.log(`all ${checks.length} agreement checks within ${TOL} relative`);
 
-const ratios = hasActigrad
-  ? results.filter((r) => r.system !== "actigrad").map((r) => {
-      const a = results.find((x) => x.system === "actigrad" && x.workload === r.workload && x.case === r.case)!;
-      return { workload: r.workload, case: r.case, peer: r.system, ratio: a.median / r.median };
-    })
-  : [];
+const ratios = results.filter((r) => !isOurs(r.system)).flatMap((r) =>
+  results
+    .filter((x) => isOurs(x.system) && x.workload === r.workload && x.case === r.case)
+    .map((a) => ({ workload: r.workload, case: r.case, system: a.system, peer: r.system, ratio: a.median / r.median })),
+);
 
 const jsonPath = resolve(args.json);
 mkdirSync(dirname(jsonPath), { recursive: true });

@@ -1,8 +1,13 @@
 /**
  * The four workloads in actigrad, float32, through the public API only (nn.Sequential of
  * nn.Linear + activation modules, nn.crossEntropy, optim.SGD) — what a user would write.
+ *
+ * Two systems: `actigrad`, plain code; and `actigrad-scope`, the same code with each step or
+ * call wrapped in `scope()`, so intermediate tensors live in the WebAssembly memory and are
+ * freed at its end — what tfjs does with tidy()/dispose(), and what its wasm backend always
+ * does. The inputs (x, dy, A, B, the batch) are made outside, as ordinary arrays, in both.
  */
-import { matmul, nn, optim, tensor, type Tensor } from "../../src/index.js";
+import { grad, matmul, nn, optim, scope, tensor, type Tensor } from "../../src/index.js";
 import type { ActivationName, ActivationSpec, Kernel, MatmulSpec, MlpSpec, System, Trainer } from "./common.js";
 
 const f32 = { dtype: "float32" } as const;
@@ -19,8 +24,9 @@ const activations: Record<ActivationName, (x: Tensor) => Tensor> = {
   softmax: (x) => x.softmax(-1),
 };
 
-export const actigrad: System = {
-  name: "actigrad",
+function makeSystem(scoped: boolean): System {
+ return {
+  name: scoped ? "actigrad-scope" : "actigrad",
 
   async activate() {},
 
@@ -46,13 +52,22 @@ export const actigrad: System = {
     const labels = spec.labels;
     const opt = new optim.SGD(model.parameters(), { lr: spec.lr });
     return {
-      step() {
-        const loss = nn.crossEntropy(model.forward(x), labels);
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        return loss.item();
-      },
+      step: scoped
+        ? () => scope(() => {
+            const loss = nn.crossEntropy(model.forward(x), labels);
+            opt.zeroGrad();
+            loss.backward();
+            opt.step();
+            opt.zeroGrad(); // the gradients are spent: dropped here, they need not outlive the scope
+            return loss.item();
+          })
+        : () => {
+            const loss = nn.crossEntropy(model.forward(x), labels);
+            opt.zeroGrad();
+            loss.backward();
+            opt.step();
+            return loss.item();
+          },
       dispose() {},
     };
   },
@@ -62,6 +77,14 @@ export const actigrad: System = {
     const a = tensor(spec.a, { ...f32, shape: [n, n] });
     const b = tensor(spec.b, { ...f32, shape: [n, n] });
     let c: Tensor | null = null;
+    if (scoped) {
+      // The product is freed with the scope; result() computes it once more, returned (kept).
+      return {
+        run() { scope(() => { sink += matmul(a, b).data[0]; }); },
+        result() { return Float32Array.from(scope(() => matmul(a, b)).data); },
+        dispose() {},
+      };
+    }
     return {
       run() {
         c = matmul(a, b);
@@ -76,6 +99,15 @@ export const actigrad: System = {
     const f = activations[spec.name];
     const x = tensor(spec.x, { ...f32, shape: spec.shape, requiresGrad: true });
     const dy = tensor(spec.dy, { ...f32, shape: spec.shape });
+    if (scoped) {
+      // As tfjs's tf.grad(f)(x, dy): the gradient as a value, freed with the scope.
+      const dx = () => grad(f(x), [x], { gradOutputs: [dy] })[0];
+      return {
+        run() { scope(() => { sink += dx().data[0]; }); },
+        result() { return Float32Array.from(scope(dx).data); },
+        dispose() {},
+      };
+    }
     return {
       run() {
         x.grad = null;
@@ -86,4 +118,8 @@ export const actigrad: System = {
       dispose() { x.grad = null; },
     };
   },
-};
+ };
+}
+
+export const actigrad = makeSystem(false);
+export const actigradScope = makeSystem(true);
