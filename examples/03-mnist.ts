@@ -10,7 +10,7 @@
  *   npx tsx examples/03-mnist.ts
  */
 import { createRequire } from "node:module";
-import { data, manualSeed, nn, noGrad, optim, tensor, type Tensor } from "../src/index.js";
+import { data, manualSeed, nn, noGrad, optim, scope, tensor, type Tensor } from "../src/index.js";
 import { argmaxRows } from "./01-iris.js";
 import { lineChart, save } from "./lib/svg.js";
 
@@ -63,11 +63,15 @@ export function main(opts: { epochs?: number; batchSize?: number; lr?: number; l
     const t0 = performance.now();
     let sum = 0, count = 0;
     for (const batch of data.batches(train, batchSize)) {
-      const loss = nn.crossEntropy(model.forward(batch.x), batch.y);
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-      sum += loss.item() * batch.y.length;
+      // One step in a scope: its tensors live in the WebAssembly memory and are freed at its end.
+      sum += scope(() => {
+        const loss = nn.crossEntropy(model.forward(batch.x), batch.y);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        opt.zeroGrad(); // spent gradients: dropped here, they are not copied out of the scope
+        return loss.item();
+      }) * batch.y.length;
       count += batch.y.length;
     }
     const seconds = (performance.now() - t0) / 1000;
