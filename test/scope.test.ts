@@ -30,7 +30,8 @@ function workout(dtype: DType, rows: number, cols: number, seed: number): FloatA
   const h = linear(x, w, b);
   const acts = [h.sigmoid(), h.tanh(), h.relu(), h.softplus(), h.softmax(-1), h.logSoftmax(-1), h.maxout(5)];
   let loss = acts.map((a) => a.sum()).reduce((p, q) => p.add(q));
-  loss = loss.add(matmul(h, h.transpose()).mean()).add(h.max(0).exp().sum().log()).add(h.reshape([-1]).pow(2).sqrt().sum().div(7));
+  const batched = matmul(x.reshape([1, rows, cols]).mul(randn([2, 1, 1], { dtype })), w.transpose()); // [2, rows, 5], written at offsets
+  loss = loss.add(batched.tanh().sum()).add(matmul(h, h.transpose()).mean()).add(h.max(0).exp().sum().log()).add(h.reshape([-1]).pow(2).sqrt().sum().div(7));
   loss.backward();
   return [loss.data, h.data, ...acts.map((a) => a.data), x.grad!.data, w.grad!.data, b.grad!.data].map((d) => d.slice());
 }
