@@ -1,7 +1,7 @@
 // Elementwise activations and their backward rules over float32 arrays, four lanes at a time;
 // the last n % 4 elements go through the same vector code on a zero-padded copy, so every
 // element gets exactly the same arithmetic. Pointers are byte offsets into memory.
-import { vexp, vlog1p, vsigmoid, vtanh } from "./vmath";
+import { vexp, vsigmoid, vsoftplus, vtanh } from "./vmath";
 
 // One vector op over x (and optionally a second input) into out.
 @inline function tail(x: usize, n: i32): v128 {
@@ -74,11 +74,6 @@ export function reluBackwardF32(g: usize, x: usize, out: usize, n: i32): void {
   const zero = f32x4.splat(0);
   for (let i: usize = 0; i < n4; i += 16) v128.store(out + i, v128.and(v128.load(g + i), f32x4.gt(v128.load(x + i), zero)));
   storeTail(out + n4, v128.and(tail(g + n4, n), f32x4.gt(tail(x + n4, n), zero)), n);
-}
-
-/** softplus(x) = max(x, 0) + log1p(e^−|x|) */
-@inline function vsoftplus(x: v128): v128 {
-  return f32x4.add(f32x4.max(x, f32x4.splat(0)), vlog1p(vexp(f32x4.neg(f32x4.abs(x)))));
 }
 
 export function softplusF32(x: usize, out: usize, n: i32): void {

@@ -1,35 +1,53 @@
 // Softmax and log-softmax along the last axis (rows × n, contiguous), and their backward rules.
 // Within a row the first n − n % 4 elements go four at a time; the rest one lane at a time
 // through the same vector code, so every element gets the same arithmetic.
-import { vexp, vlog1p } from "./vmath";
+import { vexp, vexp24, vlog1p } from "./vmath";
 
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+/**
+ * The row's maximum, or 0 for an all −∞ row (to avoid −∞ − (−∞)). The vector part uses pmax (one
+ * maxps; f32x4.max costs V8 ~8 instructions), which skips NaNs rather than propagating them, and
+ * four accumulators, as pmax's latency would otherwise bound the loop. Skipping a NaN changes
+ * nothing downstream: e^(NaN − m) is NaN, so the row's sum, and every output, is NaN all the same.
+ */
 @inline function rowMax(x: usize, n: i32): f32 {
+  const n16 = <usize>(n & ~15) * 4;
   const n4 = <usize>(n & ~3) * 4;
-  let m = f32x4.splat(-Infinity);
-  for (let i: usize = 0; i < n4; i += 16) m = f32x4.max(m, v128.load(x + i));
+  let m0 = f32x4.splat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
+  for (let i: usize = 0; i < n16; i += 64) {
+    m0 = f32x4.pmax(m0, v128.load(x + i));
+    m1 = f32x4.pmax(m1, v128.load(x + i, 16));
+    m2 = f32x4.pmax(m2, v128.load(x + i, 32));
+    m3 = f32x4.pmax(m3, v128.load(x + i, 48));
+  }
+  for (let i = n16; i < n4; i += 16) m0 = f32x4.pmax(m0, v128.load(x + i));
+  const m = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
   let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
   for (let i = n4; i < <usize>n * 4; i += 4) r = max(r, load<f32>(x + i)); // NaN propagates through max
-  return r == -Infinity ? 0 : r; // an all −∞ row: avoid −∞ − (−∞)
+  return r == -Infinity ? 0 : r;
 }
 
-/** Σ e^(x − m) over the row, writing each e^(x − m) to out when `write` is set. */
-@inline function expShiftSum(x: usize, out: usize, n: i32, m: f32, write: bool): f32 {
+/**
+ * Writes q = 2^24·e^(x − m) (x − m ≤ 0) for each element of the row to out and returns their sum.
+ * Kept scaled: q is a normal number even where e^(x − m) is subnormal, so the one multiplication
+ * by 1/Σq that normalises it also rounds a tiny result, only once.
+ */
+@inline function expShiftSum(x: usize, out: usize, n: i32, m: f32): f32 {
   const n4 = <usize>(n & ~3) * 4;
   const mv = f32x4.splat(m);
   let s = f32x4.splat(0);
   for (let i: usize = 0; i < n4; i += 16) {
-    const e = vexp(f32x4.sub(v128.load(x + i), mv));
-    if (write) v128.store(out + i, e);
+    const e = vexp24(f32x4.sub(v128.load(x + i), mv));
+    v128.store(out + i, e);
     s = f32x4.add(s, e);
   }
   let total = hsum(s);
   for (let i = n4; i < <usize>n * 4; i += 4) {
-    const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(x + i) - m)), 0);
-    if (write) store<f32>(out + i, e);
+    const e = f32x4.extract_lane(vexp24(f32x4.splat(load<f32>(x + i) - m)), 0);
+    store<f32>(out + i, e);
     total += e;
   }
   return total;
@@ -38,7 +56,8 @@ import { vexp, vlog1p } from "./vmath";
 export function softmaxF32(x: usize, y: usize, rows: i32, n: i32): void {
   const row = <usize>n * 4;
   for (let r = 0; r < rows; r++, x += row, y += row) {
-    const inv = f32x4.splat(<f32>1 / expShiftSum(x, y, n, rowMax(x, n), true));
+    // An all −∞ row gives Σq = 0 and so NaN, as in the reference.
+    const inv = f32x4.splat(<f32>1 / expShiftSum(x, y, n, rowMax(x, n)));
     const n4 = <usize>(n & ~3) * 4;
     for (let i: usize = 0; i < n4; i += 16) v128.store(y + i, f32x4.mul(v128.load(y + i), inv));
     for (let i = n4; i < row; i += 4) store<f32>(y + i, load<f32>(y + i) * f32x4.extract_lane(inv, 0));
@@ -60,7 +79,7 @@ const FLOOR: f32 = -3.4028234663852886e38;
   for (let i: usize = 0; i < n4; i += 16) {
     const v = v128.load(x + i);
     const top = f32x4.eq(v, mv);
-    s = f32x4.add(s, v128.andnot(vexp(f32x4.sub(v, mv)), top));
+    s = f32x4.add(s, v128.andnot(vexp24(f32x4.sub(v, mv)), top));
     ties = i32x4.sub(ties, top); // a true lane is −1
   }
   let count = i32x4.extract_lane(ties, 0) + i32x4.extract_lane(ties, 1) + i32x4.extract_lane(ties, 2) + i32x4.extract_lane(ties, 3);
@@ -68,8 +87,9 @@ const FLOOR: f32 = -3.4028234663852886e38;
   for (let i = n4; i < <usize>n * 4; i += 4) {
     const v = load<f32>(x + i);
     if (v == m) count++;
-    else rest += f32x4.extract_lane(vexp(f32x4.splat(v - m)), 0);
+    else rest += f32x4.extract_lane(vexp24(f32x4.splat(v - m)), 0);
   }
+  rest *= 5.9604644775390625e-8; // the sum of 2^24·e^(x − m), scaled back once (2^−24)
   return rest + <f32>(count - 1); // the other maxima count 1 each; adding them last keeps a tiny rest exact
 }
 
@@ -91,7 +111,7 @@ export function logSoftmaxF32(x: usize, y: usize, rows: i32, n: i32): void {
 @inline function subtractRow(x: usize, y: usize, n: i32, m: f32, lse: f32): void {
   const n4 = <usize>(n & ~3) * 4;
   const mv = f32x4.splat(m), lv = f32x4.splat(lse), floor = f32x4.splat(FLOOR);
-  for (let i: usize = 0; i < n4; i += 16) v128.store(y + i, f32x4.max(f32x4.sub(f32x4.sub(v128.load(x + i), mv), lv), floor));
+  for (let i: usize = 0; i < n4; i += 16) v128.store(y + i, f32x4.pmax(f32x4.sub(f32x4.sub(v128.load(x + i), mv), lv), floor)); // NaN stays NaN
   for (let i = n4; i < <usize>n * 4; i += 4) store<f32>(y + i, max((load<f32>(x + i) - m) - lse, FLOOR));
 }
 
