@@ -39,12 +39,12 @@ function values(n: number, seed: number, scale: number): Float32Array {
   return Float32Array.from({ length: n }, () => scale * rng.normal());
 }
 
-/** |a − b| ≤ ulps·ulp(b) + atol, element by element. */
+/** |a − b| ≤ ulps·ulp(b) + atol, element by element (equal infinities and NaN with NaN pass). */
 function expectUlps(a: Float32Array, b: Float32Array, ulps: number, atol: number, what: string): void {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) {
     const tol = ulps * Math.max(Math.abs(b[i]) * 2 ** -23, 2 ** -149) + atol;
-    if (!(Math.abs(a[i] - b[i]) <= tol) && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+    if (!(Math.abs(a[i] - b[i]) <= tol) && a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
       expect.fail(`${what}[${i}]: SIMD ${a[i]} vs reference ${b[i]} (tolerance ${tol})`);
     }
   }
@@ -168,6 +168,34 @@ describe("WebAssembly kernels", () => {
     k.expF32(base * 4, (base + xs.length) * 4, xs.length);
     out.set(mem.subarray(base + xs.length, base + 2 * xs.length));
     expectUlps(out, Float32Array.from(x.data, (v) => Math.exp(v)), 1, 0, "exp");
+  });
+
+  // The kernels clamp with pmin/pmax and build 2^n from bit patterns, and switch formulas inside
+  // tanh: NaN must still come out NaN, zeros keep their sign, and the clamp and switch edges, the
+  // subnormal range and the saturation points must agree with the reference.
+  const special = [
+    NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -3e-39, 1e3, -1e3, 3e38, -3e38, 88.7, -88.7,
+    -87.5, -100, -103.5, -103.9, -104, -104.4, -105, 17, 17.4, 20, 25, -20, 9, 9.02, -9.02, 10, -10.5,
+    0.17, -0.1733, 0.52, 0.5199, 0.87, -0.8665, 0.5, 1, 2, 3.6,
+  ];
+  for (const [name, f] of elementwise) {
+    it(`${name} of NaN, ±∞, ±0, subnormals and the clamp and formula edges agree with the reference`, () => {
+      const xs = Float32Array.from({ length: 64 }, (_, i) => special[i % special.length]);
+      const [y1, y0] = both(() => f(tensor(xs)));
+      expectUlps(y1 as Float32Array, y0 as Float32Array, 4, 0, `${name} value`);
+      for (let i = 0; i < xs.length; i++) {
+        expect(Number.isNaN(y1[i]), `${name}(${xs[i]}) NaN`).toBe(Number.isNaN(y0[i]));
+        if (y0[i] === 0) expect(Object.is(y1[i], y0[i]), `${name}(${xs[i]}) = ${y1[i]}, reference ${y0[i]}`).toBe(true);
+      }
+    });
+  }
+
+  it("softmax rows holding NaN, ±∞ or results down in the subnormal range agree with the reference", () => {
+    const rows = [[NaN, 1, 2, 3], [-Infinity, -Infinity, -Infinity, -Infinity], [Infinity, 0, 1, 2], [0, -Infinity, -Infinity, 5], [0, -100, -104, -200], [0, -87.5, -103.5, -103.9], [3e38, -3e38, 0, 1], [-1e3, -1e3, -1e3, -999]];
+    const xs = Float32Array.from(rows.flat());
+    const [y1, y0] = both(() => tensor(xs, { shape: [rows.length, 4] }).softmax(-1));
+    expectUlps(y1 as Float32Array, y0 as Float32Array, 4, 0, "softmax value");
+    for (let i = 0; i < xs.length; i++) expect(Number.isNaN(y1[i]), `softmax element ${i} NaN`).toBe(Number.isNaN(y0[i]));
   });
 
   it("extremes stay finite and exact where they should", () => {
