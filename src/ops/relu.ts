@@ -32,10 +32,15 @@ export function reluBackwardKernel(g: FloatArray, x: FloatArray, out: FloatArray
 
 export function relu(x: Tensor): Tensor {
   const y = mapKernel(x, "relu", reluKernel, "reluF32");
-  return record(y, "relu", [x], (g) => [reluBackward(g, x)]);
+  // The rule reads the saved output: [y > 0] = [x > 0] (y is 0 wherever x ≤ 0, NaN where x is),
+  // and y is what a scope() keeps in the module's memory, where x may have come from outside.
+  return record(y, "relu", [x], (g) => [reluBackward(g, y)]);
 }
 
-/** The rule g · [x > 0] as an op: linear in g (the same mask), and flat in x (relu″ = 0). */
+/**
+ * The rule g · [x > 0] as an op: linear in g (the same mask), and flat in x (relu″ = 0). The
+ * second argument may be x or y = relu(x): the masks are the same.
+ */
 export function reluBackward(g: Tensor, x: Tensor): Tensor {
   const out = ruleKernel("reluBackward", g, x, reluBackwardKernel, "reluBackwardF32");
   return record(out, "reluBackward", [g, x], (gg) => [g.requiresGrad ? reluBackward(gg, x) : null, null]);
