@@ -100,6 +100,7 @@ describe("scope: what survives and what is released", () => {
     expect(() => kept!.data).toThrow(/released when the scope\(\) that made it ended/);
     expect(() => kept!.sum()).toThrow(/released/);
     expect(() => kept!.item()).toThrow(/released/);
+    expect(String(kept)).toBe("tensor(<released by scope()>, shape=[200])"); // printing still works
   });
 
   it("backward() inside a scope leaves gradients on outside tensors, and they survive it", () => {

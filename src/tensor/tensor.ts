@@ -137,6 +137,7 @@ export class Tensor {
   }
 
   toString(): string {
+    if (this._data === null) return `tensor(<released by scope()>, shape=${fmt(this.shape)})`;
     const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
     return `tensor(${body}, shape=${fmt(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
   }
