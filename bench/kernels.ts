@@ -1,10 +1,16 @@
 /**
- * Kernel throughput of actigrad alone: matmul GFLOP/s and activation forward+backward
- * Melem/s, in float32 and float64. (Peer libraries join this in the performance issue.)
+ * Kernel throughput of actigrad alone, plain code: matmul GFLOP/s and activation
+ * forward+backward Melem/s, in float32 and float64; then the float32 SIMD kernels by
+ * themselves (ms per million elements, inside a scope so nothing is copied). `npm run bench`
+ * is the comparison with the peers.
  *
- *   npm run bench            # or: npx tsx bench/kernels.ts --quick
+ *   npm run bench:kernels    # or: npx tsx bench/kernels.ts --quick
  */
-import { manualSeed, matmul, randn, type Tensor } from "../src/index.js";
+import {
+  manualSeed, matmul, randn, reluBackward, scope, sigmoidBackward, softmaxBackward, softplusBackward, tanhBackward,
+  type Tensor,
+} from "../src/index.js";
+import { active } from "../src/kernels/wasm/runtime.js";
 
 const quick = process.argv.includes("--quick");
 
@@ -62,4 +68,41 @@ for (const dtype of ["float32", "float64"] as const) {
     const mel = (s: number) => x.size / s / 1e6;
     console.log(`  ${dtype}  ${name.padEnd(10)} ${fmt(mel(t.med)).padStart(6)}  [${fmt(mel(t.max))}–${fmt(mel(t.min))}]`);
   }
+}
+
+// Inside a scope every operand already lives in the WebAssembly memory and the result is
+// written there, so these are the float32 SIMD kernels themselves, with no copies.
+console.log("\nfloat32 ops alone inside scope() (operands in WebAssembly memory: the SIMD kernel), ms per million elements");
+const f32 = { dtype: "float32" } as const;
+const ops: [string, number[], (x: Tensor) => Tensor, (g: Tensor, x: Tensor, y: Tensor) => Tensor][] = [
+  ["sigmoid", [1_000_000], (x) => x.sigmoid(), (g, _x, y) => sigmoidBackward(g, y)],
+  ["tanh", [1_000_000], (x) => x.tanh(), (g, _x, y) => tanhBackward(g, y)],
+  ["relu", [1_000_000], (x) => x.relu(), (g, _x, y) => reluBackward(g, y)],
+  ["softplus", [1_000_000], (x) => x.softplus(), (g, x) => softplusBackward(g, x)],
+  ["softmax", [1000, 1000], (x) => x.softmax(-1), (g, _x, y) => softmaxBackward(g, y, -1)],
+];
+scope(() => {
+  for (const [name, shape, f, rule] of ops) {
+    const x = randn(shape, f32), g = randn(shape, f32), y = f(x);
+    const fwd = time(() => scope(() => void f(x)));
+    const bwd = time(() => scope(() => void rule(g, x, y)));
+    const ms = (s: number) => (s * 1e3 * 1e6) / x.size;
+    console.log(`  ${name.padEnd(10)} forward ${fmt(ms(fwd.med)).padStart(5)}  [${fmt(ms(fwd.min))}–${fmt(ms(fwd.max))}]   backward ${fmt(ms(bwd.med)).padStart(5)}  [${fmt(ms(bwd.min))}–${fmt(ms(bwd.max))}]`);
+  }
+});
+
+// What plain code pays around each kernel instead: its operands are ordinary arrays, copied in,
+// and its result is a new array (made by slice(), which skips zero-filling).
+const k = active();
+if (k !== null) {
+  console.log("\nmoving one million float32 (4 MB) outside a scope, ms");
+  const src = randn([1_000_000], f32).data;
+  if (k.memory.buffer.byteLength < 2 * src.byteLength + (1 << 20)) k.memory.grow(Math.ceil((2 * src.byteLength) / 65536) + 16);
+  const mem = new Float32Array(k.memory.buffer, k.heapBase(), src.length);
+  const copyIn = time(() => mem.set(src));
+  const copyOut = time(() => void mem.slice());
+  const zeroed = time(() => void new Float32Array(src.length).set(mem));
+  console.log(`  copy into WebAssembly memory         ${fmt(copyIn.med * 1e3)}  [${fmt(copyIn.min * 1e3)}–${fmt(copyIn.max * 1e3)}]`);
+  console.log(`  out into a new array (slice)         ${fmt(copyOut.med * 1e3)}  [${fmt(copyOut.min * 1e3)}–${fmt(copyOut.max * 1e3)}]`);
+  console.log(`  out into a new zeroed array (set)    ${fmt(zeroed.med * 1e3)}  [${fmt(zeroed.min * 1e3)}–${fmt(zeroed.max * 1e3)}]`);
 }
