@@ -13,8 +13,8 @@ import { simdUnary, type Unary } from "../kernels/simd.js";
 
 /**
  * A new tensor of x's shape and dtype, filled by `kernel(x.data, out.data)` — or, when `simd`
- * names a WebAssembly kernel that applies (float32), made by it as a fresh array, which saves
- * zero-filling an output that is about to be overwritten.
+ * names a WebAssembly kernel that applies (float32), made by it as a fresh array: inside a
+ * scope that is arena memory written once, not zero-filled first and then overwritten.
  */
 export function mapKernel(x: Tensor, op: string, kernel: (x: FloatArray, out: FloatArray) => void, simd?: Unary): Tensor {
   expectTensor(x, op);
