@@ -14,6 +14,11 @@ import { vexp, vexp24, vlog1p } from "./vmath";
  * nothing downstream: e^(NaN − m) is NaN, so the row's sum, and every output, is NaN all the same.
  */
 @inline function rowMax(x: usize, n: i32): f32 {
+  const r = rawRowMax(x, n);
+  return r == -Infinity ? 0 : r; // an all −∞ row: shift by 0, so −∞ − m is not −∞ − (−∞) = NaN
+}
+
+@inline function rawRowMax(x: usize, n: i32): f32 {
   const n16 = <usize>(n & ~15) * 4;
   const n4 = <usize>(n & ~3) * 4;
   let m0 = f32x4.splat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
@@ -27,7 +32,7 @@ import { vexp, vexp24, vlog1p } from "./vmath";
   const m = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
   let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
   for (let i = n4; i < <usize>n * 4; i += 4) r = max(r, load<f32>(x + i)); // NaN propagates through max
-  return r == -Infinity ? 0 : r;
+  return r;
 }
 
 /**
@@ -98,12 +103,16 @@ const FLOOR: f32 = -3.4028234663852886e38;
   return r < 0.5 ? f32x4.extract_lane(vlog1p(f32x4.splat(r)), 0) : Mathf.log(1 + r);
 }
 
-/** y = x − max − log Σ e^(x − max), floored at FLOOR. */
+/**
+ * y = x − max − log Σ e^(x − max), floored at FLOOR. A row whose max is ±∞ gives NaN, as the
+ * reference does: ∞ − ∞, or for an all −∞ row log Σ = log 0 = −∞ and −∞ − (−∞). (m − m is 0
+ * only for a finite m.)
+ */
 export function logSoftmaxF32(x: usize, y: usize, rows: i32, n: i32): void {
   const row = <usize>n * 4;
   for (let r = 0; r < rows; r++, x += row, y += row) {
-    const m = rowMax(x, n);
-    subtractRow(x, y, n, m, log1pScalar(restSum(x, n, m)));
+    const m = rawRowMax(x, n);
+    subtractRow(x, y, n, m, m - m == 0 ? log1pScalar(restSum(x, n, m)) : NaN);
   }
 }
 
