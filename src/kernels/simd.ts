@@ -71,44 +71,42 @@ function call(k: KernelExports, inputs: FloatArray[], outSize: number, out: Floa
   return out;
 }
 
+/**
+ * The elementwise and row kernels: run when every operand is float32 and there are enough
+ * elements. With `out`, fills it and says whether it ran; without, returns a new array or null.
+ */
+function kernelCall(inputs: FloatArray[], out: FloatArray | undefined, run: (k: KernelExports, ptrs: number[]) => void): FloatArray | boolean | null {
+  const k = inputs[0].length >= MIN_ELEMENTS ? f32(...inputs, out ?? inputs[0]) : null;
+  const r = k === null ? null : call(k, inputs, inputs[0].length, out ?? "fresh", 0, 0, (ptrs) => run(k, ptrs));
+  return out ? r !== null : r;
+}
+
 /** out = f(x) elementwise; `simdUnary(name, x)` returns a new array, or null where no kernel applies. */
 export function simdUnary(name: Unary, x: FloatArray, out: FloatArray): boolean;
 export function simdUnary(name: Unary, x: FloatArray): FloatArray | null;
 export function simdUnary(name: Unary, x: FloatArray, out?: FloatArray): FloatArray | boolean | null {
-  const k = x.length >= MIN_ELEMENTS ? f32(x, out ?? x) : null;
-  if (k === null) return out ? false : null;
-  const r = call(k, [x], x.length, out ?? "fresh", 0, 0, ([px, po]) => k[name](px, po, x.length));
-  return out ? r !== null : r;
+  return kernelCall([x], out, (k, [px, po]) => k[name](px, po, x.length));
 }
 
 /** out = rule(g, s) elementwise, s being the saved x or y; without `out`, a new array or null. */
 export function simdRule(name: Rule, g: FloatArray, s: FloatArray, out: FloatArray): boolean;
 export function simdRule(name: Rule, g: FloatArray, s: FloatArray): FloatArray | null;
 export function simdRule(name: Rule, g: FloatArray, s: FloatArray, out?: FloatArray): FloatArray | boolean | null {
-  const k = g.length >= MIN_ELEMENTS ? f32(g, s, out ?? g) : null;
-  if (k === null) return out ? false : null;
-  const r = call(k, [g, s], g.length, out ?? "fresh", 0, 0, ([pg, ps, po]) => k[name](pg, ps, po, g.length));
-  return out ? r !== null : r;
+  return kernelCall([g, s], out, (k, [pg, ps, po]) => k[name](pg, ps, po, g.length));
 }
 
 /** y = softmax or log-softmax of each row of x (rows × n); without `y`, a new array or null. */
 export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number, y: FloatArray): boolean;
 export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number): FloatArray | null;
 export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number, y?: FloatArray): FloatArray | boolean | null {
-  const k = x.length >= MIN_ELEMENTS ? f32(x, y ?? x) : null;
-  if (k === null) return y ? false : null;
-  const r = call(k, [x], x.length, y ?? "fresh", 0, 0, ([px, py]) => k[name](px, py, rows, n));
-  return y ? r !== null : r;
+  return kernelCall([x], y, (k, [px, py]) => k[name](px, py, rows, n));
 }
 
 /** out = the softmax or log-softmax rule of (g, y), row by row; without `out`, a new array or null. */
 export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32", g: FloatArray, y: FloatArray, rows: number, n: number, out: FloatArray): boolean;
 export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32", g: FloatArray, y: FloatArray, rows: number, n: number): FloatArray | null;
 export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32", g: FloatArray, y: FloatArray, rows: number, n: number, out?: FloatArray): FloatArray | boolean | null {
-  const k = g.length >= MIN_ELEMENTS ? f32(g, y, out ?? g) : null;
-  if (k === null) return out ? false : null;
-  const r = call(k, [g, y], g.length, out ?? "fresh", 0, 0, ([pg, py, po]) => k[name](pg, py, po, rows, n));
-  return out ? r !== null : r;
+  return kernelCall([g, y], out, (k, [pg, py, po]) => k[name](pg, py, po, rows, n));
 }
 
 /**
