@@ -120,9 +120,8 @@ export function arenaAlloc(bytes: number): number | null {
   if (k === null || marks.length === 0) return null;
   const at = align16(Math.max(base, top));
   const asked = align16(Math.max(base, wanted)) + bytes;
-  if (!fits(k, at + bytes)) {
+  if (!fits(k, at + bytes)) { // fits() has noted the demand
     wanted = asked;
-    demand = Math.max(demand, wanted);
     return null;
   }
   top = at + bytes;
@@ -136,8 +135,8 @@ export function arenaBuffer(): ArrayBuffer | null {
 }
 
 /**
- * Opens a scope's stretch of the arena. The outermost scope first
- * grows the memory to what earlier scopes asked for (or 64 MiB), as nothing lives in it yet.
+ * Opens a scope's stretch of the arena. The outermost scope first grows the memory to what
+ * earlier scopes asked for (or 64 MiB), as nothing lives in it yet.
  */
 export function arenaOpen(): void {
   const k = active();
