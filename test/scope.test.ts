@@ -178,7 +178,10 @@ describe("scope: what survives and what is released", () => {
     expect(y.data.length).toBe(300);
   });
 
-  it("rejects a non-function with a clear error", () => {
+  it("rejects a non-function, and an async function, with a clear error", async () => {
     expect(() => scope(42 as unknown as () => void)).toThrow(/scope: expected a function/);
+    let inside: Tensor | null = null;
+    expect(() => scope(async () => { inside = randn([100], { dtype: "float32" }); })).toThrow(/returned a promise; scope\(\) is synchronous/);
+    expect(() => inside!.data).toThrow(/released/); // cleaned up all the same
   });
 });

@@ -62,6 +62,9 @@ export function scope<T>(fn: () => T): T {
   let done = false;
   try {
     result = fn();
+    if (typeof (result as { then?: unknown } | null)?.then === "function") {
+      throw new TypeError("scope: the function returned a promise; scope() is synchronous (its tensors are released when the function returns), so put the awaits outside it");
+    }
     done = true;
     return result;
   } finally {
