@@ -7,7 +7,15 @@
  *   npm run bench:kernels    # or: npx tsx bench/kernels.ts --quick
  */
 import {
-  manualSeed, matmul, randn, reluBackward, scope, sigmoidBackward, softmaxBackward, softplusBackward, tanhBackward,
+  manualSeed,
+  matmul,
+  randn,
+  reluBackward,
+  scope,
+  sigmoidBackward,
+  softmaxBackward,
+  softplusBackward,
+  tanhBackward,
   type Tensor,
 } from "../src/index.js";
 import { active } from "../src/kernels/wasm/runtime.js";
@@ -40,7 +48,8 @@ manualSeed(0);
 console.log("matmul C = A·B, N×N (GFLOP/s, median [min–max])");
 for (const dtype of ["float32", "float64"] as const) {
   for (const n of quick ? [128, 256] : [128, 256, 512, 1024]) {
-    const a = randn([n, n], { dtype }), b = randn([n, n], { dtype });
+    const a = randn([n, n], { dtype }),
+      b = randn([n, n], { dtype });
     const t = time(() => matmul(a, b));
     const g = (s: number) => (2 * n ** 3) / s / 1e9;
     console.log(`  ${dtype}  N=${String(n).padEnd(5)} ${fmt(g(t.med)).padStart(6)}  [${fmt(g(t.max))}–${fmt(g(t.min))}]`);
@@ -83,11 +92,15 @@ const ops: [string, number[], (x: Tensor) => Tensor, (g: Tensor, x: Tensor, y: T
 ];
 scope(() => {
   for (const [name, shape, f, rule] of ops) {
-    const x = randn(shape, f32), g = randn(shape, f32), y = f(x);
+    const x = randn(shape, f32),
+      g = randn(shape, f32),
+      y = f(x);
     const fwd = time(() => scope(() => void f(x)));
     const bwd = time(() => scope(() => void rule(g, x, y)));
     const ms = (s: number) => (s * 1e3 * 1e6) / x.size;
-    console.log(`  ${name.padEnd(10)} forward ${fmt(ms(fwd.med)).padStart(5)}  [${fmt(ms(fwd.min))}–${fmt(ms(fwd.max))}]   backward ${fmt(ms(bwd.med)).padStart(5)}  [${fmt(ms(bwd.min))}–${fmt(ms(bwd.max))}]`);
+    console.log(
+      `  ${name.padEnd(10)} forward ${fmt(ms(fwd.med)).padStart(5)}  [${fmt(ms(fwd.min))}–${fmt(ms(fwd.max))}]   backward ${fmt(ms(bwd.med)).padStart(5)}  [${fmt(ms(bwd.min))}–${fmt(ms(bwd.max))}]`,
+    );
   }
 });
 
@@ -102,7 +115,13 @@ if (k !== null) {
   const copyIn = time(() => mem.set(src));
   const copyOut = time(() => void mem.slice());
   const zeroed = time(() => void new Float32Array(src.length).set(mem));
-  console.log(`  copy into WebAssembly memory         ${fmt(copyIn.med * 1e3)}  [${fmt(copyIn.min * 1e3)}–${fmt(copyIn.max * 1e3)}]`);
-  console.log(`  out into a new array (slice)         ${fmt(copyOut.med * 1e3)}  [${fmt(copyOut.min * 1e3)}–${fmt(copyOut.max * 1e3)}]`);
-  console.log(`  out into a new zeroed array (set)    ${fmt(zeroed.med * 1e3)}  [${fmt(zeroed.min * 1e3)}–${fmt(zeroed.max * 1e3)}]`);
+  console.log(
+    `  copy into WebAssembly memory         ${fmt(copyIn.med * 1e3)}  [${fmt(copyIn.min * 1e3)}–${fmt(copyIn.max * 1e3)}]`,
+  );
+  console.log(
+    `  out into a new array (slice)         ${fmt(copyOut.med * 1e3)}  [${fmt(copyOut.min * 1e3)}–${fmt(copyOut.max * 1e3)}]`,
+  );
+  console.log(
+    `  out into a new zeroed array (set)    ${fmt(zeroed.med * 1e3)}  [${fmt(zeroed.min * 1e3)}–${fmt(zeroed.max * 1e3)}]`,
+  );
 }

@@ -17,8 +17,15 @@ import { active } from "../src/kernels/wasm/runtime.js";
 import { interleaved, summarize, type Samples, type TimingOptions } from "./lib/timing.js";
 import { actigrad, actigradScope } from "./workloads/actigrad.js";
 import {
-  activationNames, w1Spec, w2Spec, w3Spec, w4Spec,
-  type Kernel, type MlpSpec, type System, type Trainer,
+  activationNames,
+  w1Spec,
+  w2Spec,
+  w3Spec,
+  w4Spec,
+  type Kernel,
+  type MlpSpec,
+  type System,
+  type Trainer,
 } from "./workloads/common.js";
 
 // ---------------------------------------------------------------- flags
@@ -40,7 +47,10 @@ function parseArgs(argv: string[]) {
   };
   const list = (v: string | undefined, flag: string): string[] => {
     if (v === undefined || v.startsWith("--")) die(`${flag} needs a comma-separated list`);
-    return v.split(",").map((s) => s.trim()).filter(Boolean);
+    return v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -51,12 +61,14 @@ function parseArgs(argv: string[]) {
     else if (flag === "--only") {
       opts.only = list(value(), "--only").map((w) => {
         const id = w.toUpperCase();
-        if (!(ALL_WORKLOADS as readonly string[]).includes(id)) die(`--only: unknown workload ${JSON.stringify(w)} (expected ${ALL_WORKLOADS.join(", ")})`);
+        if (!(ALL_WORKLOADS as readonly string[]).includes(id))
+          die(`--only: unknown workload ${JSON.stringify(w)} (expected ${ALL_WORKLOADS.join(", ")})`);
         return id as WorkloadId;
       });
     } else if (flag === "--systems") {
       opts.systems = list(value(), "--systems").map((s) => {
-        if (!(ALL_SYSTEMS as readonly string[]).includes(s)) die(`--systems: unknown system ${JSON.stringify(s)} (expected ${ALL_SYSTEMS.join(", ")})`);
+        if (!(ALL_SYSTEMS as readonly string[]).includes(s))
+          die(`--systems: unknown system ${JSON.stringify(s)} (expected ${ALL_SYSTEMS.join(", ")})`);
         return s;
       });
     } else if (flag === "--json") {
@@ -84,7 +96,7 @@ function die(msg: string): never {
 // unhandledRejection handlers, which makes Node print a 30 kB minified source line; print the
 // error ourselves first and stop.
 const fatal = (e: unknown): never => {
-  console.error(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  console.error(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exit(1);
 };
 process.prependListener("uncaughtException", fatal);
@@ -126,7 +138,9 @@ const peers = systems.filter((s) => !isOurs(s.name));
 
 function gitDescribe(): string | null {
   try {
-    return execSync("git describe --always --dirty --abbrev=12", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return execSync("git describe --always --dirty --abbrev=12", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -147,12 +161,18 @@ const machine = {
 };
 
 console.log(`actigrad benchmark${quick ? " (--quick)" : ""} — ${machine.date}`);
-console.log(`node ${machine.node}, ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; actigrad ${machine.actigradCommit ?? "?"}`);
+console.log(
+  `node ${machine.node}, ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; actigrad ${machine.actigradCommit ?? "?"}`,
+);
 for (const s of systems) {
-  const info = Object.entries(s.info()).map(([k, v]) => `${k} ${String(v)}`).join(", ");
+  const info = Object.entries(s.info())
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(", ");
   console.log(`  ${s.name}: ${info}`);
 }
-console.log(`timing: ${timing.reps} interleaved blocks of ≥${timing.blockSeconds}s per system and case, after ${timing.warmupSeconds}s warm-up; figures are median [min–max]\n`);
+console.log(
+  `timing: ${timing.reps} interleaved blocks of ≥${timing.blockSeconds}s per system and case, after ${timing.warmupSeconds}s warm-up; figures are median [min–max]\n`,
+);
 
 // ---------------------------------------------------------------- results
 
@@ -169,7 +189,16 @@ interface ResultRow {
   /** Throughput of every block, in run order. */
   samples: number[];
 }
-interface Check { workload: WorkloadId; case: string; system: string; what: string; value: number; reference: number; relError: number; ok: boolean; }
+interface Check {
+  workload: WorkloadId;
+  case: string;
+  system: string;
+  what: string;
+  value: number;
+  reference: number;
+  relError: number;
+  ok: boolean;
+}
 
 const results: ResultRow[] = [];
 const checks: Check[] = [];
@@ -186,7 +215,18 @@ function record(workload: WorkloadId, label: string, unit: string, work: number,
   return samples.map((s) => {
     const thr = s.secondsPerCall.map((t) => work / t);
     const { median, min, max } = summarize(thr);
-    const row: ResultRow = { workload, case: label, system: s.name, unit, median, min, max, reps: thr.length, callsPerBlock: s.callsPerBlock, samples: thr };
+    const row: ResultRow = {
+      workload,
+      case: label,
+      system: s.name,
+      unit,
+      median,
+      min,
+      max,
+      reps: thr.length,
+      callsPerBlock: s.callsPerBlock,
+      samples: thr,
+    };
     results.push(row);
     return row;
   });
@@ -197,7 +237,8 @@ const pad = (s: string, n: number) => s.padEnd(n);
 
 /** The ratio columns: each actigrad system against each peer. */
 const ratioPairs = ours.flatMap((a) => peers.map((p) => [a.name, p.name] as const));
-const ratioHead = ([a, p]: readonly [string, string]) => `${a === "actigrad" ? "" : a.slice("actigrad".length) + " "}÷ ${p}`.trim();
+const ratioHead = ([a, p]: readonly [string, string]) =>
+  `${a === "actigrad" ? "" : a.slice("actigrad".length) + " "}÷ ${p}`.trim();
 
 /** One table: a row per case, a column per system, then each actigrad system's ratio to each peer. */
 function printTable(title: string, rows: ResultRow[][]): void {
@@ -211,13 +252,19 @@ function printTable(title: string, rows: ResultRow[][]): void {
   console.log(head);
   rows.forEach((r, i) => {
     let line = "  " + pad(r[0].case, caseW) + cells[i].map((c, j) => pad(c, colW[j])).join("");
-    line += ratioPairs.map(([a, p], j) => {
-      const ra = r.find((x) => x.system === a)!, rp = r.find((x) => x.system === p)!;
-      return pad(`${(ra.median / rp.median).toFixed(2)}×`, ratioW[j]);
-    }).join("");
+    line += ratioPairs
+      .map(([a, p], j) => {
+        const ra = r.find((x) => x.system === a)!,
+          rp = r.find((x) => x.system === p)!;
+        return pad(`${(ra.median / rp.median).toFixed(2)}×`, ratioW[j]);
+      })
+      .join("");
     console.log(line);
   });
-  if (ratioPairs.length > 0) console.log("  (a ratio is actigrad's median over the peer's: above 1, actigrad is faster; \"-scope ÷\" is the actigrad-scope system's)");
+  if (ratioPairs.length > 0)
+    console.log(
+      "  (a ratio is actigrad's median over the peer's: above 1, actigrad is faster; \"-scope ÷\" is the actigrad-scope system's)",
+    );
   console.log("");
 }
 
@@ -226,7 +273,8 @@ const relErr = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b),
 /** Max |a − b| over max |b|: the output error relative to the output's scale. */
 function scaledMaxError(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity;
-  let d = 0, m = 0;
+  let d = 0,
+    m = 0;
   for (let i = 0; i < a.length; i++) {
     const e = Math.abs(a[i] - b[i]);
     if (!(e <= d)) d = e; // NaN-safe: a NaN becomes the error
@@ -241,8 +289,20 @@ function checkOutputs(workload: WorkloadId, label: string, kernels: Kernel[]): v
   for (let j = 1; j < kernels.length; j++) {
     const e = scaledMaxError(kernels[j].result(), r);
     const ok = e <= TOL;
-    checks.push({ workload, case: label, system: systems[j].name, what: "max |Δoutput| / max |output|", value: e, reference: 0, relError: e, ok });
-    if (!ok) warn(`${workload} ${label}: ${systems[j].name} output differs from ${ref.name} by ${e.toExponential(2)} of its scale (> ${TOL})`);
+    checks.push({
+      workload,
+      case: label,
+      system: systems[j].name,
+      what: "max |Δoutput| / max |output|",
+      value: e,
+      reference: 0,
+      relError: e,
+      ok,
+    });
+    if (!ok)
+      warn(
+        `${workload} ${label}: ${systems[j].name} output differs from ${ref.name} by ${e.toExponential(2)} of its scale (> ${TOL})`,
+      );
   }
 }
 
@@ -277,10 +337,22 @@ async function trainingWorkload(id: WorkloadId, title: string, spec: MlpSpec): P
       const worst = Math.max(...losses[j].map((l, k) => relErr(l, losses[0][k])));
       const ok = worst <= TOL;
       losses[j].forEach((l, k) =>
-        checks.push({ workload: id, case: `loss at step ${k + 1}`, system: systems[j].name, what: "loss", value: l, reference: losses[0][k], relError: relErr(l, losses[0][k]), ok: relErr(l, losses[0][k]) <= TOL }),
+        checks.push({
+          workload: id,
+          case: `loss at step ${k + 1}`,
+          system: systems[j].name,
+          what: "loss",
+          value: l,
+          reference: losses[0][k],
+          relError: relErr(l, losses[0][k]),
+          ok: relErr(l, losses[0][k]) <= TOL,
+        }),
       );
       checkLine.push(`${systems[j].name} rel. diff ≤ ${worst.toExponential(1)}${ok ? "" : " ✗"}`);
-      if (!ok) warn(`${id}: ${systems[j].name}'s losses ${losses[j].join(", ")} differ from ${ref.name}'s ${losses[0].join(", ")} by up to ${worst.toExponential(2)} (> ${TOL}): the math is not identical`);
+      if (!ok)
+        warn(
+          `${id}: ${systems[j].name}'s losses ${losses[j].join(", ")} differ from ${ref.name}'s ${losses[0].join(", ")} by up to ${worst.toExponential(2)} (> ${TOL}): the math is not identical`,
+        );
     }
     console.log(`  check, losses at steps 1–3: ${checkLine.join("; ")}`);
 
@@ -295,7 +367,13 @@ async function trainingWorkload(id: WorkloadId, title: string, spec: MlpSpec): P
   });
 }
 
-async function kernelCase(id: WorkloadId, label: string, unit: string, work: number, make: (s: System) => Kernel): Promise<ResultRow[]> {
+async function kernelCase(
+  id: WorkloadId,
+  label: string,
+  unit: string,
+  work: number,
+  make: (s: System) => Kernel,
+): Promise<ResultRow[]> {
   return withLeakCheck(`${id} ${label}`, async () => {
     const kernels: Kernel[] = [];
     for (const s of systems) {
@@ -337,7 +415,13 @@ async function memoryCheck(spec: MlpSpec, system: System): Promise<Record<string
       gc();
     }
     const m = process.memoryUsage();
-    return { at, gc: forced && gc !== null, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, wasmMemory: active()?.memory.buffer.byteLength ?? 0 };
+    return {
+      at,
+      gc: forced && gc !== null,
+      heapUsed: m.heapUsed,
+      arrayBuffers: m.arrayBuffers,
+      wasmMemory: active()?.memory.buffer.byteLength ?? 0,
+    };
   };
   const trainer = system.mlp(spec);
   trainer.step();
@@ -349,12 +433,24 @@ async function memoryCheck(spec: MlpSpec, system: System): Promise<Record<string
     if ((s + 1) % third === 0 || s + 1 === memorySteps) snaps.push(await snap(`after step ${s + 1}`, true));
   }
   trainer.dispose();
-  console.log(`${system.name} heap over a ${memorySteps}-step W2 run${gc ? " (GC forced before each reading except the one marked)" : " (no forced GC available)"}`);
-  for (const s of snaps) console.log(`  ${pad(s.at, 28)} heapUsed ${mb(s.heapUsed).padStart(9)}   arrayBuffers ${mb(s.arrayBuffers).padStart(9)}   wasm memory ${mb(s.wasmMemory).padStart(9)}`);
-  const first = snaps[0], last = snaps[snaps.length - 1];
-  const growth = { heapUsed: last.heapUsed - first.heapUsed, arrayBuffers: last.arrayBuffers - first.arrayBuffers, wasmMemory: last.wasmMemory - first.wasmMemory };
+  console.log(
+    `${system.name} heap over a ${memorySteps}-step W2 run${gc ? " (GC forced before each reading except the one marked)" : " (no forced GC available)"}`,
+  );
+  for (const s of snaps)
+    console.log(
+      `  ${pad(s.at, 28)} heapUsed ${mb(s.heapUsed).padStart(9)}   arrayBuffers ${mb(s.arrayBuffers).padStart(9)}   wasm memory ${mb(s.wasmMemory).padStart(9)}`,
+    );
+  const first = snaps[0],
+    last = snaps[snaps.length - 1];
+  const growth = {
+    heapUsed: last.heapUsed - first.heapUsed,
+    arrayBuffers: last.arrayBuffers - first.arrayBuffers,
+    wasmMemory: last.wasmMemory - first.wasmMemory,
+  };
   const flat = gc !== null && growth.heapUsed < 2 * 2 ** 20 && growth.arrayBuffers < 2 * 2 ** 20 && growth.wasmMemory === 0;
-  console.log(`  growth from step 1 to step ${memorySteps}: heapUsed ${mb(growth.heapUsed)}, arrayBuffers ${mb(growth.arrayBuffers)}, wasm memory ${mb(growth.wasmMemory)} — ${flat ? "flat" : gc ? "NOT flat" : "unknown without GC"}\n`);
+  console.log(
+    `  growth from step 1 to step ${memorySteps}: heapUsed ${mb(growth.heapUsed)}, arrayBuffers ${mb(growth.arrayBuffers)}, wasm memory ${mb(growth.wasmMemory)} — ${flat ? "flat" : gc ? "NOT flat" : "unknown without GC"}\n`,
+  );
   if (gc && !flat) warn(`${system.name}'s memory grew over ${memorySteps} W2 steps`);
   return { system: system.name, steps: memorySteps, forcedGc: gc !== null, snapshots: snaps, growth, flat };
 }
@@ -365,13 +461,21 @@ const t0 = performance.now();
 
 if (args.only.includes("W1")) {
   console.log("W1 playground …");
-  await trainingWorkload("W1", "W1 playground: MLP 2-16-16-2 tanh, softmax CE, full batch of 256 points, SGD lr 0.1 — training steps/s", w1Spec());
+  await trainingWorkload(
+    "W1",
+    "W1 playground: MLP 2-16-16-2 tanh, softmax CE, full batch of 256 points, SGD lr 0.1 — training steps/s",
+    w1Spec(),
+  );
 }
 
 if (args.only.includes("W2")) {
   console.log("W2 mnist-mlp …");
   const spec = w2Spec();
-  await trainingWorkload("W2", "W2 mnist-mlp: MLP 784-256-10 relu, softmax CE, batch 128, SGD lr 0.01 — steps/s and samples/s", spec);
+  await trainingWorkload(
+    "W2",
+    "W2 mnist-mlp: MLP 784-256-10 relu, softmax CE, batch 128, SGD lr 0.01 — steps/s and samples/s",
+    spec,
+  );
   const checked: Record<string, unknown>[] = [];
   for (const s of ours) checked.push(await memoryCheck(spec, s));
   if (checked.length > 0) memory = { runs: checked };
@@ -398,7 +502,10 @@ if (args.only.includes("W4")) {
     rows.push(await kernelCase("W4", name, "Melem/s", n / 1e6, (s) => s.activation(spec)));
   }
   const sm = w4Spec("softmax", quick).shape.join("×");
-  printTable(`W4 activations: forward + backward with a given upstream gradient, ${size} (softmax ${sm} along the last axis) — million elements/s`, rows);
+  printTable(
+    `W4 activations: forward + backward with a given upstream gradient, ${size} (softmax ${sm} along the last axis) — million elements/s`,
+    rows,
+  );
 }
 
 const wallSeconds = (performance.now() - t0) / 1000;
@@ -406,11 +513,13 @@ console.log(`wall time ${wallSeconds.toFixed(1)} s`);
 if (warnings.length > 0) console.log(`${warnings.length} warning(s):\n${warnings.map((w) => `  - ${w}`).join("\n")}`);
 else if (checks.length > 0) console.log(`all ${checks.length} agreement checks within ${TOL} relative`);
 
-const ratios = results.filter((r) => !isOurs(r.system)).flatMap((r) =>
-  results
-    .filter((x) => isOurs(x.system) && x.workload === r.workload && x.case === r.case)
-    .map((a) => ({ workload: r.workload, case: r.case, system: a.system, peer: r.system, ratio: a.median / r.median })),
-);
+const ratios = results
+  .filter((r) => !isOurs(r.system))
+  .flatMap((r) =>
+    results
+      .filter((x) => isOurs(x.system) && x.workload === r.workload && x.case === r.case)
+      .map((a) => ({ workload: r.workload, case: r.case, system: a.system, peer: r.system, ratio: a.median / r.median })),
+  );
 
 const jsonPath = resolve(args.json);
 mkdirSync(dirname(jsonPath), { recursive: true });

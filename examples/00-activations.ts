@@ -40,7 +40,10 @@ export function main(opts: { grid?: number[]; print?: boolean } = {}): Row[] {
   for (const [name, act] of Object.entries(activations)) {
     const w = slices[name as keyof typeof activations];
     // One tensor holds the whole grid: x is [points, 1], the activation's input [points, w.length].
-    const x = tensor(grid.map((v) => [v]), { requiresGrad: true });
+    const x = tensor(
+      grid.map((v) => [v]),
+      { requiresGrad: true },
+    );
     const a = x.matmul(tensor([w]));
     const y = name === "maxout" ? act.forward(a, 2) : (act.forward as (t: Tensor) => Tensor)(a);
     const first = tensor(y.shape[1] === 1 ? [1] : [1, 0]); // selects output 0 of each row

@@ -44,7 +44,9 @@ export function main(opts: IrisOptions = {}) {
   const { train, test } = data.trainTestSplit(all, { testFraction: 0.3, seed: 0 });
   const scaler = new data.Standardizer().fit(train.x);
   const [xTrain, xTest] = [scaler.transform(train.x), scaler.transform(test.x)];
-  log(`Iris: ${train.y.length} training and ${test.y.length} test samples, ${FEATURES.length} features, ${species.length} species`);
+  log(
+    `Iris: ${train.y.length} training and ${test.y.length} test samples, ${FEATURES.length} features, ${species.length} species`,
+  );
 
   const model = new nn.Linear(4, 3); // scores z = x·Wᵀ + b; probabilities softmax(z)
   const opt = new optim.SGD(model.parameters(), { lr });

@@ -32,17 +32,23 @@ export function main(opts: { steps?: number; seeds?: number; target?: number; ou
   const log = print ? console.log : () => {};
   const train = data.spiral({ n: 300, noise: 0.03, seed: 1 });
   const test = data.spiral({ n: 300, noise: 0.03, seed: 2 });
-  log(`spiral, 3 classes: ${train.y.length} training / ${test.y.length} test points; Adam lr 0.01, ${steps} full-batch steps, ${seeds} seeds`);
+  log(
+    `spiral, 3 classes: ${train.y.length} training / ${test.y.length} test points; Adam lr 0.01, ${steps} full-batch steps, ${seeds} seeds`,
+  );
   const rows: { act: Hidden; stepsToTarget: number | null; reached: number; accuracy: number; finalLoss: number }[] = [];
   const svgPaths: string[] = [];
   for (const act of HIDDEN) {
-    let stepSum = 0, reached = 0, accSum = 0, lossSum = 0;
+    let stepSum = 0,
+      reached = 0,
+      accSum = 0,
+      lossSum = 0;
     let model = mlp(act);
     for (let s = 0; s < seeds; s++) {
       manualSeed(s);
       model = mlp(act);
       const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
-      let hit: number | null = null, loss = NaN;
+      let hit: number | null = null,
+        loss = NaN;
       for (let step = 1; step <= steps; step++) {
         const l = nn.crossEntropy(model.forward(train.x), train.y);
         opt.zeroGrad();
@@ -56,13 +62,29 @@ export function main(opts: { steps?: number; seeds?: number; target?: number; ou
       accSum += pred.filter((p, i) => p === test.y[i]).length / test.y.length;
       lossSum += loss;
     }
-    rows.push({ act, stepsToTarget: reached ? stepSum / reached : null, reached, accuracy: accSum / seeds, finalLoss: lossSum / seeds });
+    rows.push({
+      act,
+      stepsToTarget: reached ? stepSum / reached : null,
+      reached,
+      accuracy: accSum / seeds,
+      finalLoss: lossSum / seeds,
+    });
     const classify = (grid: number[][]) => noGrad(() => model.forward(tensor(grid)).softmax(-1).toArray() as number[][]);
-    svgPaths.push(save(`${outDir}/02-boundary-${act}.svg`, boundaryMap({ x: test.x.data, labels: test.y }, classify, { title: `hidden activation: ${act}` })));
+    svgPaths.push(
+      save(
+        `${outDir}/02-boundary-${act}.svg`,
+        boundaryMap({ x: test.x.data, labels: test.y }, classify, { title: `hidden activation: ${act}` }),
+      ),
+    );
   }
-  log(`\n  ${"activation".padEnd(11)}${`steps to loss < ${target}`.padStart(22)}${"final loss".padStart(12)}${"test accuracy".padStart(15)}`);
+  log(
+    `\n  ${"activation".padEnd(11)}${`steps to loss < ${target}`.padStart(22)}${"final loss".padStart(12)}${"test accuracy".padStart(15)}`,
+  );
   for (const r of rows) {
-    const st = r.stepsToTarget === null ? "never" : `${r.stepsToTarget.toFixed(0)}${r.reached < seeds ? ` (${r.reached}/${seeds} seeds)` : ""}`;
+    const st =
+      r.stepsToTarget === null
+        ? "never"
+        : `${r.stepsToTarget.toFixed(0)}${r.reached < seeds ? ` (${r.reached}/${seeds} seeds)` : ""}`;
     log(`  ${r.act.padEnd(11)}${st.padStart(22)}${r.finalLoss.toFixed(4).padStart(12)}${r.accuracy.toFixed(3).padStart(15)}`);
   }
   log(`\ndecision boundaries (last seed) written to ${outDir}/02-boundary-*.svg`);

@@ -42,7 +42,9 @@ export function loadMnist(): { train: data.Dataset; test: data.Dataset } {
   return { train: { x: scale(train.x), y: train.y }, test: { x: scale(test.x), y: test.y } };
 }
 
-export function main(opts: { epochs?: number; batchSize?: number; lr?: number; limit?: number; outDir?: string; print?: boolean } = {}) {
+export function main(
+  opts: { epochs?: number; batchSize?: number; lr?: number; limit?: number; outDir?: string; print?: boolean } = {},
+) {
   const { epochs = 5, batchSize = 32, lr = 3e-3, outDir = "out", print = true } = opts;
   const log = print ? console.log : () => {};
   manualSeed(0);
@@ -52,26 +54,34 @@ export function main(opts: { epochs?: number; batchSize?: number; lr?: number; l
     const idx = Array.from({ length: opts.limit }, (_, i) => i * step);
     train = { x: data.takeRows(train.x, idx), y: Int32Array.from(idx, (i) => train.y[i]) };
   }
-  log(`MNIST: ${train.y.length} training / ${test.y.length} test digits; MLP 784-128-10 relu, float32, Adam lr ${lr} (cosine decay), weight decay 1e-4, batch ${batchSize}`);
+  log(
+    `MNIST: ${train.y.length} training / ${test.y.length} test digits; MLP 784-128-10 relu, float32, Adam lr ${lr} (cosine decay), weight decay 1e-4, batch ${batchSize}`,
+  );
 
-  const model = new nn.Sequential(new nn.Linear(784, 128, { dtype: "float32" }), new nn.ReLU(), new nn.Linear(128, 10, { dtype: "float32" }));
+  const model = new nn.Sequential(
+    new nn.Linear(784, 128, { dtype: "float32" }),
+    new nn.ReLU(),
+    new nn.Linear(128, 10, { dtype: "float32" }),
+  );
   const opt = new optim.Adam(model.parameters(), { lr, weightDecay: 1e-4 });
   const curve: number[] = [];
   const started = performance.now();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     opt.lr = lr * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs)); // cosine decay, epoch by epoch
     const t0 = performance.now();
-    let sum = 0, count = 0;
+    let sum = 0,
+      count = 0;
     for (const batch of data.batches(train, batchSize)) {
       // One step in a scope: its tensors live in the WebAssembly memory and are freed at its end.
-      sum += scope(() => {
-        const loss = nn.crossEntropy(model.forward(batch.x), batch.y);
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        opt.zeroGrad(); // spent gradients: dropped here, they are not copied out of the scope
-        return loss.item();
-      }) * batch.y.length;
+      sum +=
+        scope(() => {
+          const loss = nn.crossEntropy(model.forward(batch.x), batch.y);
+          opt.zeroGrad();
+          loss.backward();
+          opt.step();
+          opt.zeroGrad(); // spent gradients: dropped here, they are not copied out of the scope
+          return loss.item();
+        }) * batch.y.length;
       count += batch.y.length;
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -82,7 +92,14 @@ export function main(opts: { epochs?: number; batchSize?: number; lr?: number; l
   const predicted = argmaxRows(noGrad(() => model.forward(test.x)));
   const accuracy = predicted.filter((p, i) => p === test.y[i]).length / test.y.length;
   log(`\ntest accuracy ${accuracy.toFixed(4)} on ${test.y.length} digits; training took ${seconds.toFixed(1)} s`);
-  const svgPath = save(`${outDir}/03-mnist-loss.svg`, lineChart([{ name: "train loss", x: curve.map((_, i) => i + 1), y: curve }], { title: "MNIST MLP: mean training loss per epoch", xLabel: "epoch", yLabel: "cross-entropy" }));
+  const svgPath = save(
+    `${outDir}/03-mnist-loss.svg`,
+    lineChart([{ name: "train loss", x: curve.map((_, i) => i + 1), y: curve }], {
+      title: "MNIST MLP: mean training loss per epoch",
+      xLabel: "epoch",
+      yLabel: "cross-entropy",
+    }),
+  );
   log(`loss curve written to ${svgPath}`);
   return { accuracy, seconds, curve, svgPath };
 }

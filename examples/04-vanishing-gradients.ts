@@ -18,7 +18,11 @@ export const ACTIVATIONS = { sigmoid: nn.Sigmoid, tanh: nn.Tanh, relu: nn.ReLU }
 const norm = (t: Tensor) => Math.sqrt(t.pow(2).sum().item());
 
 /** ‖∂loss/∂W‖ of each Linear layer of a fresh `depth`-layer MLP, input first. */
-export function layerGradNorms(activation: keyof typeof ACTIVATIONS, seed: number, opts: { depth?: number; width?: number; batch?: number } = {}): number[] {
+export function layerGradNorms(
+  activation: keyof typeof ACTIVATIONS,
+  seed: number,
+  opts: { depth?: number; width?: number; batch?: number } = {},
+): number[] {
   const { depth = 8, width = 64, batch = 128 } = opts;
   manualSeed(seed);
   const layers: nn.Module[] = [];
@@ -41,9 +45,22 @@ export function main(opts: { seeds?: number; depth?: number; outDir?: string; pr
     table[act] = sums;
   }
   log(`‖∂loss/∂W‖ per layer at initialisation, ${depth}-layer MLP (width 64), mean of ${seeds} seeds`);
-  log(`  ${"layer".padEnd(11)}${Object.keys(table).map((k) => k.padStart(12)).join("")}`);
-  for (let i = 0; i < depth; i++) log(`  ${String(i + 1).padEnd(11)}${Object.values(table).map((v) => v[i].toExponential(2).padStart(12)).join("")}`);
-  log(`  ${"first/last".padEnd(11)}${Object.values(table).map((v) => (v[0] / v[depth - 1]).toExponential(2).padStart(12)).join("")}   (first layer's norm over the last's)`);
+  log(
+    `  ${"layer".padEnd(11)}${Object.keys(table)
+      .map((k) => k.padStart(12))
+      .join("")}`,
+  );
+  for (let i = 0; i < depth; i++)
+    log(
+      `  ${String(i + 1).padEnd(11)}${Object.values(table)
+        .map((v) => v[i].toExponential(2).padStart(12))
+        .join("")}`,
+    );
+  log(
+    `  ${"first/last".padEnd(11)}${Object.values(table)
+      .map((v) => (v[0] / v[depth - 1]).toExponential(2).padStart(12))
+      .join("")}   (first layer's norm over the last's)`,
+  );
   const svgPath = save(
     `${outDir}/04-vanishing-gradients.svg`,
     lineChart(

@@ -21,7 +21,8 @@ function checkAgainstBackward(loss: Tensor, leaves: Tensor[], steps: ReturnType<
   loss.backward();
   let worst = 0;
   for (const leaf of leaves) {
-    const a = fromTrace.get(leaf)!.data, b = leaf.grad!.data;
+    const a = fromTrace.get(leaf)!.data,
+      b = leaf.grad!.data;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   }
   return worst;
@@ -43,8 +44,12 @@ export function main(opts: { print?: boolean } = {}) {
 
   log("Part 2 — a two-layer network: logits = tanh(X·W1ᵀ + b1)·W2ᵀ + b2, loss = crossEntropy(logits, y)\n");
   manualSeed(5);
-  const l1 = new nn.Linear(2, 3), l2 = new nn.Linear(3, 2);
-  const X = tensor([[1, 2], [-1, 0.5]]);
+  const l1 = new nn.Linear(2, 3),
+    l2 = new nn.Linear(3, 2);
+  const X = tensor([
+    [1, 2],
+    [-1, 0.5],
+  ]);
   const labels = [0, 1];
   const loss = nn.crossEntropy(l2.forward(l1.forward(X).tanh()), labels);
   const names = { X, W1: l1.weight, b1: l1.bias!, W2: l2.weight, b2: l2.bias!, loss };

@@ -18,8 +18,14 @@ export async function main(opts: { outDir?: string; print?: boolean } = {}) {
   const { outDir = "out", print = true } = opts;
   const log = print ? console.log : () => {};
   manualSeed(6);
-  const l1 = new nn.Linear(2, 4), l2 = new nn.Linear(4, 3);
-  const X = tensor([[0.5, -1], [1, 2], [-1.5, 0.3], [0, 1]]);
+  const l1 = new nn.Linear(2, 4),
+    l2 = new nn.Linear(4, 3);
+  const X = tensor([
+    [0.5, -1],
+    [1, 2],
+    [-1.5, 0.3],
+    [0, 1],
+  ]);
   const logits = l2.forward(l1.forward(X).tanh());
   const loss = nn.crossEntropy(logits, [0, 2, 1, 2]);
   // ∂loss/∂node for every node, op outputs included (backward() only fills the leaves' .grad).

@@ -32,7 +32,9 @@ export function main(opts: { scores?: number[]; outDir?: string; print?: boolean
   log(`S = softmax(a) = [${S.map((s) => s.toFixed(5)).join(", ")}]   (Σ S = ${S.reduce((p, q) => p + q, 0)})\n`);
   log(`${"J by autograd (one backward per row)".padEnd(9 * n + 4)}S_i(δ_ij − S_j), the closed form`);
   for (let i = 0; i < n; i++) log(`${row(J[i])}    ${row(C[i])}`);
-  let maxDiff = 0, asym = 0, colSum = 0;
+  let maxDiff = 0,
+    asym = 0,
+    colSum = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       maxDiff = Math.max(maxDiff, Math.abs(J[i][j] - C[i][j]));
@@ -45,7 +47,9 @@ export function main(opts: { scores?: number[]; outDir?: string; print?: boolean
   log(`diagonal S_i(1 − S_i) ≤ 1/4, like σ′: largest ${Math.max(...J.map((r, i) => r[i])).toFixed(5)}`);
   const svgPath = save(
     `${outDir}/07-softmax-jacobian.svg`,
-    grid([heatmap(J, { title: "∂S_i/∂a_j by autograd" }), heatmap(C, { title: "S_i(δ_ij − S_j)" })], { title: `softmax Jacobian at a = [${scores.join(", ")}]` }),
+    grid([heatmap(J, { title: "∂S_i/∂a_j by autograd" }), heatmap(C, { title: "S_i(δ_ij − S_j)" })], {
+      title: `softmax Jacobian at a = [${scores.join(", ")}]`,
+    }),
   );
   log(`\nheatmaps written to ${svgPath}`);
   return { S, J, closed: C, maxDiff, asym, colSum, svgPath };

@@ -15,7 +15,13 @@ import { activations, grad, tensor, type Tensor } from "../src/index.js";
 import { grid, lineChart, palette, save, type Series } from "./lib/svg.js";
 
 type Name = keyof typeof activations;
-export interface Curve { name: Name; x: number[]; f: number[]; d1: number[]; d2: number[] }
+export interface Curve {
+  name: Name;
+  x: number[];
+  f: number[];
+  d1: number[];
+  d2: number[];
+}
 
 /** Maxout's picture: the max of the lines 0.5x + 1 and −x (a kink at x = −2/3). */
 const LINES = { w: [0.5, -1], b: [1, 0] };
@@ -23,10 +29,18 @@ const LINES = { w: [0.5, -1], b: [1, 0] };
 /** Output 0 of the activation at each grid point, fed as a row: [x] alone, [x, 0] for softmax, two lines for maxout. */
 function f0(name: Name, x: Tensor): Tensor {
   const col = x.reshape([-1, 1]);
-  if (name === "maxout") return col.matmul(tensor([LINES.w])).add(tensor(LINES.b)).maxout(2).reshape([-1]);
+  if (name === "maxout")
+    return col
+      .matmul(tensor([LINES.w]))
+      .add(tensor(LINES.b))
+      .maxout(2)
+      .reshape([-1]);
   if (name === "softmax" || name === "logSoftmax") {
     const a = col.matmul(tensor([[1, 0]])); // the 2-class slice a = [x, 0]
-    return activations[name].forward(a).mul(tensor([1, 0])).sum(-1);
+    return activations[name]
+      .forward(a)
+      .mul(tensor([1, 0]))
+      .sum(-1);
   }
   return activations[name].forward(x);
 }
@@ -63,7 +77,10 @@ export function main(opts: { points?: number; outDir?: string; print?: boolean }
   const { points = 201, outDir = "out", print = true } = opts;
   const log = print ? console.log : () => {};
   const xs = Array.from({ length: points }, (_, i) => -5 + (10 * i) / (points - 1));
-  const curves: Curve[] = [], svgs: string[] = [], svgPaths: string[] = [], errors: Record<string, number> = {};
+  const curves: Curve[] = [],
+    svgs: string[] = [],
+    svgPaths: string[] = [],
+    errors: Record<string, number> = {};
   log(`${"activation".padEnd(12)}${"max f′".padStart(9)}${"at x".padStart(8)}   max |f″ − closed form| over ${points} points`);
   for (const name of Object.keys(activations) as Name[]) {
     const spec = activations[name];
@@ -71,22 +88,45 @@ export function main(opts: { points?: number; outDir?: string; print?: boolean }
     curves.push(c);
     errors[name] = Math.max(...xs.map((x, i) => Math.abs(c.d2[i] - secondDerivative[name](x))));
     const peak = c.d1.indexOf(Math.max(...c.d1));
-    log(`${name.padEnd(12)}${c.d1[peak].toFixed(4).padStart(9)}${xs[peak].toFixed(2).padStart(8)}   ${errors[name].toExponential(1)}`);
-    const series: Series[] = name !== "maxout" ? [] : ["line 1: 0.5x + 1", "line 2: −x"].map((label, k) => (
-      { name: label, x: xs, y: xs.map((x) => LINES.w[k] * x + LINES.b[k]), dashed: true, color: k ? "#bbb" : "#888" }));
+    log(
+      `${name.padEnd(12)}${c.d1[peak].toFixed(4).padStart(9)}${xs[peak].toFixed(2).padStart(8)}   ${errors[name].toExponential(1)}`,
+    );
+    const series: Series[] =
+      name !== "maxout"
+        ? []
+        : ["line 1: 0.5x + 1", "line 2: −x"].map((label, k) => ({
+            name: label,
+            x: xs,
+            y: xs.map((x) => LINES.w[k] * x + LINES.b[k]),
+            dashed: true,
+            color: k ? "#bbb" : "#888",
+          }));
     series.push(
       { name: "f", x: xs, y: c.f, color: palette[0] },
       { name: "f′ (backward)", x: xs, y: c.d1, color: palette[1] },
       { name: "f″ (grad of grad)", x: xs, y: c.d2, color: palette[2] },
     );
-    const slice = name === "softmax" || name === "logSoftmax" ? " — 2-class slice a = [x, 0], output 0" : name === "maxout" ? " — max of two lines" : "";
-    const { formula, derivative, secondDerivative: d2text, note } = spec as { formula: string; derivative: string; secondDerivative?: string; note?: string };
+    const slice =
+      name === "softmax" || name === "logSoftmax"
+        ? " — 2-class slice a = [x, 0], output 0"
+        : name === "maxout"
+          ? " — max of two lines"
+          : "";
+    const {
+      formula,
+      derivative,
+      secondDerivative: d2text,
+      note,
+    } = spec as { formula: string; derivative: string; secondDerivative?: string; note?: string };
     const notes = [formula, derivative, d2text, note, SLICE_NOTES[name]].filter((t): t is string => t !== undefined);
     const svg = lineChart(series, { title: `${name}${slice}`, xLabel: "x", width: 560, height: 320, notes });
     svgs.push(svg);
     svgPaths.push(save(`${outDir}/08-gallery-${name}.svg`, svg));
   }
-  const pagePath = save(`${outDir}/08-gallery.svg`, grid(svgs, { cols: 2, title: "f, f′ and f″ of every activation, f′ and f″ computed by the engine" }));
+  const pagePath = save(
+    `${outDir}/08-gallery.svg`,
+    grid(svgs, { cols: 2, title: "f, f′ and f″ of every activation, f′ and f″ computed by the engine" }),
+  );
   const html = `<!doctype html><meta charset="utf-8"><title>actigrad derivative gallery</title>\n<h1>f, f′ and f″, computed by actigrad</h1>\n${svgs.map((s) => `<figure>${s}</figure>`).join("\n")}\n`;
   const htmlPath = save(`${outDir}/08-gallery.html`, html);
   log(`\none SVG per activation in ${outDir}/08-gallery-*.svg; all together in ${pagePath} and ${htmlPath}`);

@@ -10,7 +10,17 @@ import asc from "assemblyscript/asc";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const ASC_FLAGS = ["wasm/index.ts", "-O3", "--runtime", "stub", "--enable", "simd", "--noAssert", "--outFile", "kernels.wasm"];
+export const ASC_FLAGS = [
+  "wasm/index.ts",
+  "-O3",
+  "--runtime",
+  "stub",
+  "--enable",
+  "simd",
+  "--noAssert",
+  "--outFile",
+  "kernels.wasm",
+];
 
 /** Compiles wasm/index.ts and returns the module's bytes. */
 export async function compileKernels(): Promise<Uint8Array> {

@@ -16,7 +16,7 @@ import {
   softmax,
   softplus,
   tanh,
-  Tensor,
+  type Tensor,
   tensor,
 } from "../src/index.js";
 import type { ActivationName, DType } from "../src/index.js";
@@ -25,7 +25,6 @@ import { NAMES, table } from "./helpers.js";
 // ---------------------------------------------------------------------------------------------
 // Local helpers.
 
-
 const RUNS = { numRuns: 40 };
 
 function sizeOf(shape: readonly number[]): number {
@@ -33,16 +32,11 @@ function sizeOf(shape: readonly number[]): number {
 }
 
 /** Element-wise |actual − expected| ≤ atol + rtol·|expected|, with a message naming the element. */
-function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  atol: number,
-  rtol = 0,
-  what = "",
-): void {
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol = 0, what = ""): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
+    const a = actual[i],
+      e = expected[i];
     const err = Math.abs(a - e);
     if (!(err <= atol + rtol * Math.abs(e))) {
       throw new Error(`${what}[${i}]: got ${a}, expected ${e} (|err| = ${err}, tol = ${atol + rtol * Math.abs(e)})`);
@@ -66,7 +60,8 @@ function upstream(n: number, seed: number): number[] {
 /** The flat indices of every vector along `axis` of a row-major tensor of `shape`. */
 function lines(shape: readonly number[], axis: number): number[][] {
   const ax = axis < 0 ? axis + shape.length : axis;
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < ax; i++) outer *= shape[i];
   for (let i = ax + 1; i < shape.length; i++) inner *= shape[i];
   const n = shape[ax];
@@ -172,7 +167,10 @@ function caseArb(name: ActivationName): fc.Arbitrary<Case> {
       return maxoutArb("distinct");
     case "softmax":
     case "logSoftmax":
-      return fc.oneof(tensorArb().map((t) => ({ ...t, args: [] })), tensorArb().chain(withAxis));
+      return fc.oneof(
+        tensorArb().map((t) => ({ ...t, args: [] })),
+        tensorArb().chain(withAxis),
+      );
     default:
       return tensorArb().map((t) => ({ ...t, args: [] }));
   }
@@ -218,14 +216,14 @@ describe("the activations table", () => {
   for (const name of ["softmax", "logSoftmax"] as const) {
     it(`${name}: gradcheck along a negative axis of a rank ≥ 2 tensor`, () => {
       const spec = table[name];
-      const arb = fc
-        .array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 3 })
-        .chain((shape) =>
-          fc.record({
+      const arb = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 3 }).chain((shape) =>
+        fc
+          .record({
             values: fc.array(valArb(), { minLength: sizeOf(shape), maxLength: sizeOf(shape) }),
             axis: fc.integer({ min: -shape.length, max: -2 }),
-          }).map(({ values, axis }) => ({ shape, values, axis })),
-        );
+          })
+          .map(({ values, axis }) => ({ shape, values, axis })),
+      );
       fc.assert(
         fc.property(arb, (c) => {
           const r = gradcheck((x) => spec.forward(x, c.axis), [leaf(c)]);
@@ -237,10 +235,20 @@ describe("the activations table", () => {
 
     it(`${name}: axis a and a − rank give the same values and gradients, different from the last axis`, () => {
       const spec = table[name];
-      const x = tensor([[0.5, -1, 2], [3, 0.25, -0.75]], { requiresGrad: true });
-      const g = tensor([[1, -2, 0.5], [0.3, 1.5, -1]]);
+      const x = tensor(
+        [
+          [0.5, -1, 2],
+          [3, 0.25, -0.75],
+        ],
+        { requiresGrad: true },
+      );
+      const g = tensor([
+        [1, -2, 0.5],
+        [0.3, 1.5, -1],
+      ]);
       for (const axis of [0, 1]) {
-        const a = spec.forward(x, axis), b = spec.forward(x, axis - 2);
+        const a = spec.forward(x, axis),
+          b = spec.forward(x, axis - 2);
         expect(Array.from(b.data)).toEqual(Array.from(a.data));
         const [ga] = grad(a, [x], { gradOutputs: [g] });
         const [gb] = grad(b, [x], { gradOutputs: [g] });
@@ -358,7 +366,13 @@ describe("identities", () => {
           expect(Math.abs(s - 1)).toBeLessThan(1e-14);
           for (const i of idx) expect(y[i] >= 0 && y[i] <= 1).toBe(true);
           // matches the explicit softmax of that vector
-          expectClose(idx.map((i) => y[i]), softmaxRef(idx.map((i) => c.values[i])), 1e-16, 1e-13, "softmax");
+          expectClose(
+            idx.map((i) => y[i]),
+            softmaxRef(idx.map((i) => c.values[i])),
+            1e-16,
+            1e-13,
+            "softmax",
+          );
         }
       }),
       RUNS,
@@ -389,13 +403,20 @@ describe("identities", () => {
         const y = softmax(x, axis);
         const gv = upstream(y.size, seed);
         const [dx] = grad(y, [x], { gradOutputs: [tensor(gv, { shape: c.shape })] });
-        const S = y.data, d = dx.data;
+        const S = y.data,
+          d = dx.data;
         for (const idx of lines(c.shape, axis)) {
           const s = idx.reduce((p, i) => p + d[i], 0);
           expect(Math.abs(s)).toBeLessThan(1e-14);
           // J[i][j] = ∂S_i/∂a_j = S_i(δ_ij − S_j);  (Jᵀ g)_j = Σ_i g_i J[i][j]
           const want = idx.map((j) => idx.reduce((p, i) => p + gv[i] * S[i] * ((i === j ? 1 : 0) - S[j]), 0));
-          expectClose(idx.map((j) => d[j]), want, 1e-15, 1e-12, "softmax VJP");
+          expectClose(
+            idx.map((j) => d[j]),
+            want,
+            1e-15,
+            1e-12,
+            "softmax VJP",
+          );
         }
       }),
       RUNS,
@@ -414,7 +435,13 @@ describe("identities", () => {
           const v = idx.map((i) => c.values[i]);
           const m = Math.max(...v);
           const lse = m + Math.log(v.reduce((p, q) => p + Math.exp(q - m), 0));
-          expectClose(idx.map((i) => logSoftmax(x, c.args[0]).data[i]), v.map((q) => q - lse), 1e-13, 1e-14, "lsm");
+          expectClose(
+            idx.map((i) => logSoftmax(x, c.args[0]).data[i]),
+            v.map((q) => q - lse),
+            1e-13,
+            1e-14,
+            "lsm",
+          );
         }
       }),
       RUNS,
@@ -451,13 +478,18 @@ describe("identities", () => {
     const n = x.shape[x.shape.length - 1];
     const sel = tensor(xFirst ? [1, 0] : [0, 1]);
     // x·1 + 0 = x and x·0 + 0 = +0 (the + 0 turns a −0 from a negative x into +0)
-    return x.reshape([...x.shape, 1]).mul(sel).add(0).reshape([...x.shape.slice(0, -1), 2 * n]);
+    return x
+      .reshape([...x.shape, 1])
+      .mul(sel)
+      .add(0)
+      .reshape([...x.shape.slice(0, -1), 2 * n]);
   }
 
   function reluVsMaxout(c: { shape: number[]; values: number[] }, seed: number, xFirst: boolean): void {
     const gv = upstream(sizeOf(c.shape), seed);
     const g = tensor(gv, { shape: c.shape });
-    const x1 = leaf(c), x2 = leaf(c);
+    const x1 = leaf(c),
+      x2 = leaf(c);
     const r = relu(x1);
     const m = maxout(pairUp(x2, xFirst), 2);
     expect(m.shape).toEqual(c.shape);
@@ -517,11 +549,23 @@ describe("conventions at kinks and ties", () => {
     yb.backward(tensor([5]));
     expect(Array.from(b.grad!.data)).toEqual([0, 5, 0]);
 
-    const c = tensor([[1, 3, 2, 2], [-1, -1, 7, 7]], { requiresGrad: true });
+    const c = tensor(
+      [
+        [1, 3, 2, 2],
+        [-1, -1, 7, 7],
+      ],
+      { requiresGrad: true },
+    );
     const yc = maxout(c, 2);
-    expect(yc.toArray()).toEqual([[3, 2], [-1, 7]]);
+    expect(yc.toArray()).toEqual([
+      [3, 2],
+      [-1, 7],
+    ]);
     yc.sum().backward();
-    expect(c.grad!.toArray()).toEqual([[0, 1, 1, 0], [1, 0, 1, 0]]);
+    expect(c.grad!.toArray()).toEqual([
+      [0, 1, 1, 0],
+      [1, 0, 1, 0],
+    ]);
 
     const d = tensor([0, 4, 4, 4, 1, 4], { requiresGrad: true });
     maxout(d, 6).sum().backward();
@@ -545,8 +589,20 @@ describe("second derivatives (grad of grad with createGraph)", () => {
       fc.property(vec, (xs) => {
         const { d1, d2 } = secondDerivative(sigmoid, xs);
         const s = xs.map(sig);
-        expectClose(d1, s.map((v) => v * (1 - v)), 1e-16, 1e-13, "σ′");
-        expectClose(d2, s.map((v) => v * (1 - v) * (1 - 2 * v)), 1e-16, 1e-12, "σ″");
+        expectClose(
+          d1,
+          s.map((v) => v * (1 - v)),
+          1e-16,
+          1e-13,
+          "σ′",
+        );
+        expectClose(
+          d2,
+          s.map((v) => v * (1 - v) * (1 - 2 * v)),
+          1e-16,
+          1e-12,
+          "σ″",
+        );
       }),
       RUNS,
     );
@@ -557,8 +613,20 @@ describe("second derivatives (grad of grad with createGraph)", () => {
       fc.property(vec, (xs) => {
         const { d1, d2 } = secondDerivative(tanh, xs);
         const t = xs.map(Math.tanh);
-        expectClose(d1, t.map((v) => 1 - v * v), 1e-16, 1e-12, "tanh′");
-        expectClose(d2, t.map((v) => -2 * v * (1 - v * v)), 1e-16, 1e-12, "tanh″");
+        expectClose(
+          d1,
+          t.map((v) => 1 - v * v),
+          1e-16,
+          1e-12,
+          "tanh′",
+        );
+        expectClose(
+          d2,
+          t.map((v) => -2 * v * (1 - v * v)),
+          1e-16,
+          1e-12,
+          "tanh″",
+        );
       }),
       RUNS,
     );
@@ -570,7 +638,13 @@ describe("second derivatives (grad of grad with createGraph)", () => {
         const { d1, d2 } = secondDerivative(softplus, xs);
         const s = xs.map(sig);
         expectClose(d1, s, 1e-16, 1e-14, "softplus′");
-        expectClose(d2, s.map((v) => v * (1 - v)), 1e-16, 1e-13, "softplus″");
+        expectClose(
+          d2,
+          s.map((v) => v * (1 - v)),
+          1e-16,
+          1e-13,
+          "softplus″",
+        );
       }),
       RUNS,
     );
@@ -595,7 +669,8 @@ describe("second derivatives (grad of grad with createGraph)", () => {
 
   /** H of f(a) = Σ_i w_i S_i(a) for one vector: Σ_i w_i S_i[(δij − S_j)(δik − S_k) − S_j(δjk − S_k)]. */
   function softmaxHessian(a: number[], w: number[]): number[][] {
-    const S = softmaxRef(a), n = a.length;
+    const S = softmaxRef(a),
+      n = a.length;
     const d = (p: number, q: number) => (p === q ? 1 : 0);
     const H: number[][] = [];
     for (let j = 0; j < n; j++) {
@@ -611,7 +686,8 @@ describe("second derivatives (grad of grad with createGraph)", () => {
 
   /** H of f(a) = Σ_i w_i logSoftmax_i(a): −(Σ w) S_j(δjk − S_k). */
   function logSoftmaxHessian(a: number[], w: number[]): number[][] {
-    const S = softmaxRef(a), W = w.reduce((p, q) => p + q, 0);
+    const S = softmaxRef(a),
+      W = w.reduce((p, q) => p + q, 0);
     return S.map((sj, j) => S.map((sk, k) => -W * sj * ((j === k ? 1 : 0) - sk)));
   }
 
@@ -624,8 +700,10 @@ describe("second derivatives (grad of grad with createGraph)", () => {
         fc.property(tensorArb(valArb(-4, 4)).chain(withAxis), fc.integer({ min: 1, max: 1e6 }), (c, seed) => {
           const axis = c.args[0];
           const n = sizeOf(c.shape);
-          const wv = upstream(n, seed), vv = upstream(n, seed + 7);
-          const w = tensor(wv, { shape: c.shape }), v = tensor(vv, { shape: c.shape });
+          const wv = upstream(n, seed),
+            vv = upstream(n, seed + 7);
+          const w = tensor(wv, { shape: c.shape }),
+            v = tensor(vv, { shape: c.shape });
           const gradAt = (vals: number[], createGraph: boolean) => {
             const x = tensor(vals, { shape: c.shape, requiresGrad: true });
             const [gx] = grad(fn(x, axis).mul(w).sum(), [x], { createGraph });
@@ -637,15 +715,24 @@ describe("second derivatives (grad of grad with createGraph)", () => {
           // explicit Hessian, per vector along the axis (vectors do not interact)
           const want = new Array<number>(n).fill(0);
           for (const idx of lines(c.shape, axis)) {
-            const H = hessian(idx.map((i) => c.values[i]), idx.map((i) => wv[i]));
+            const H = hessian(
+              idx.map((i) => c.values[i]),
+              idx.map((i) => wv[i]),
+            );
             idx.forEach((j, a) => (want[j] = idx.reduce((p, k, b) => p + H[a][b] * vv[k], 0)));
           }
           expectClose(hv.data, want, 1e-13, 1e-11, `${name} Hv`);
 
           // central finite difference of the gradient along v
           const eps = 1e-5;
-          const up = gradAt(c.values.map((q, i) => q + eps * vv[i]), false).gx.data;
-          const dn = gradAt(c.values.map((q, i) => q - eps * vv[i]), false).gx.data;
+          const up = gradAt(
+            c.values.map((q, i) => q + eps * vv[i]),
+            false,
+          ).gx.data;
+          const dn = gradAt(
+            c.values.map((q, i) => q - eps * vv[i]),
+            false,
+          ).gx.data;
           const fd = Array.from(up, (u, i) => (u - dn[i]) / (2 * eps));
           expectClose(hv.data, fd, 1e-7, 1e-6, `${name} Hv vs FD`);
         }),
@@ -696,7 +783,8 @@ describe("float32", () => {
   }
 
   it("key values in both dtypes", () => {
-    const ln2 = Math.LN2, ln3 = Math.log(3);
+    const ln2 = Math.LN2,
+      ln3 = Math.log(3);
     for (const dtype of ["float64", "float32"] as const) {
       const rt = dtype === "float32" ? 1e-6 : 1e-15;
       const Arr = dtype === "float32" ? Float32Array : Float64Array;
@@ -727,14 +815,27 @@ describe("float32", () => {
     expect(dx.data).toBeInstanceOf(Float32Array);
     expect(d2x.data).toBeInstanceOf(Float32Array);
     const s = xs.map(sig);
-    expectClose(d2x.data, s.map((v) => v * (1 - v) * (1 - 2 * v)), 1e-7, 1e-5, "f32 σ″");
+    expectClose(
+      d2x.data,
+      s.map((v) => v * (1 - v) * (1 - 2 * v)),
+      1e-7,
+      1e-5,
+      "f32 σ″",
+    );
   });
 });
 
 describe("piecewise-linear second derivatives", () => {
   it("maxout″ and max″ are zero (grad of grad gives zeros, not an error)", () => {
     const x = tensor([[0.3, -1.2, 2.5, 0.7]], { requiresGrad: true });
-    const [d1] = grad(x.maxout(2).mul(tensor([[2, 3]])).sum(), [x], { createGraph: true });
+    const [d1] = grad(
+      x
+        .maxout(2)
+        .mul(tensor([[2, 3]]))
+        .sum(),
+      [x],
+      { createGraph: true },
+    );
     expect(Array.from(d1.data)).toEqual([2, 0, 3, 0]);
     const [d2] = grad(d1.mul(d1).sum(), [x]);
     expect(Array.from(d2.data)).toEqual([0, 0, 0, 0]);

@@ -32,7 +32,8 @@ function counts(y: ArrayLike<number>): Map<number, number> {
 
 function colStats(x: Tensor): { mean: number[]; std: number[] } {
   const [n, f] = x.shape;
-  const mean = new Array<number>(f).fill(0), std = new Array<number>(f).fill(0);
+  const mean = new Array<number>(f).fill(0),
+    std = new Array<number>(f).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j] += x.data[i * f + j] / n;
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) std[j] += (x.data[i * f + j] - mean[j]) ** 2 / n;
   return { mean, std: std.map(Math.sqrt) };
@@ -65,7 +66,8 @@ describe("batches", () => {
     expect(order({ shuffle: false })).toEqual(Array.from({ length: 30 }, (_, i) => i));
     // without a seed: from the global generator, reproducible with manualSeed, reshuffled each epoch
     manualSeed(0);
-    const e1 = order({}), e2 = order({});
+    const e1 = order({}),
+      e2 = order({});
     manualSeed(0);
     expect(order({})).toEqual(e1);
     expect(order({})).toEqual(e2);
@@ -95,7 +97,8 @@ describe("trainTestSplit", () => {
 
   it("is stratified, disjoint and covers everything", () => {
     const { train, test } = data.trainTestSplit(d, { testFraction: 0.25, seed: 3 });
-    const tr = ids(train, d), te = ids(test, d);
+    const tr = ids(train, d),
+      te = ids(test, d);
     expect(tr.length + te.length).toBe(72);
     expect(new Set([...tr, ...te]).size).toBe(72);
     expect(tr.filter((i) => te.includes(i))).toEqual([]);
@@ -113,7 +116,9 @@ describe("trainTestSplit", () => {
   });
 
   it("same seed → same split; another seed → another split", () => {
-    const a = data.trainTestSplit(d, { seed: 9 }), b = data.trainTestSplit(d, { seed: 9 }), c = data.trainTestSplit(d, { seed: 10 });
+    const a = data.trainTestSplit(d, { seed: 9 }),
+      b = data.trainTestSplit(d, { seed: 9 }),
+      c = data.trainTestSplit(d, { seed: 10 });
     expect(ids(a.test, d)).toEqual(ids(b.test, d));
     expect(ids(a.train, d)).toEqual(ids(b.train, d));
     expect(ids(a.test, d)).not.toEqual(ids(c.test, d));
@@ -127,7 +132,8 @@ describe("trainTestSplit", () => {
     const { train, test } = data.trainTestSplit(d, { testFraction: 0.25, stratify: false, seed: 1 });
     expect(test.y.length).toBe(18);
     expect(new Set([...ids(train, d), ...ids(test, d)]).size).toBe(72);
-    for (const f of [0, 1, 1.5, -0.2, Number.NaN]) expect(() => data.trainTestSplit(d, { testFraction: f })).toThrow(/trainTestSplit/);
+    for (const f of [0, 1, 1.5, -0.2, Number.NaN])
+      expect(() => data.trainTestSplit(d, { testFraction: f })).toThrow(/trainTestSplit/);
   });
 });
 
@@ -146,7 +152,8 @@ describe("Standardizer", () => {
     const ztest = s.transform(test.x);
     expect(ztest.shape).toEqual(test.x.shape);
     for (let i = 0; i < test.x.shape[0]; i++) {
-      for (let j = 0; j < 2; j++) expect(ztest.data[i * 2 + j]).toBeCloseTo((test.x.data[i * 2 + j] - raw.mean[j]) / raw.std[j], 12);
+      for (let j = 0; j < 2; j++)
+        expect(ztest.data[i * 2 + j]).toBeCloseTo((test.x.data[i * 2 + j] - raw.mean[j]) / raw.std[j], 12);
     }
     // which is not the test set's own standardisation
     const own = colStats(ztest);
@@ -154,7 +161,11 @@ describe("Standardizer", () => {
   });
 
   it("leaves a constant feature centred, keeps the input untouched, rejects a wrong width", () => {
-    const x = tensor([[1, 5], [2, 5], [3, 5]]);
+    const x = tensor([
+      [1, 5],
+      [2, 5],
+      [3, 5],
+    ]);
     const before = Array.from(x.data);
     const z = new data.Standardizer().fit(x).transform(x);
     const sd = Math.sqrt(2 / 3);
@@ -171,7 +182,12 @@ describe("oneHot", () => {
   it("puts a 1 at each label", () => {
     const t = data.oneHot([2, 0, 1, 2], 3);
     expect(t.shape).toEqual([4, 3]);
-    expect(t.toArray()).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(t.toArray()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(data.oneHot(Int32Array.from([1]), 2, { dtype: "float32" }).dtype).toBe("float32");
     expect(data.oneHot([], 4).shape).toEqual([0, 4]);
   });
@@ -192,7 +208,18 @@ describe("toy data sets", () => {
     ["spiral (5 arms)", (o) => data.spiral({ ...o, classes: 5 }), 5],
     ["xor", (o) => data.xor(o), 2],
     ["blobs", (o) => data.blobs(o), 3],
-    ["blobs (2 centers)", (o) => data.blobs({ ...o, centers: [[0, 0], [5, 5]] }), 2],
+    [
+      "blobs (2 centers)",
+      (o) =>
+        data.blobs({
+          ...o,
+          centers: [
+            [0, 0],
+            [5, 5],
+          ],
+        }),
+      2,
+    ],
   ];
 
   it.each(gens)("%s: n, shape [n, 2], labels in range and balanced, seeded", (_name, gen, k) => {
@@ -210,7 +237,9 @@ describe("toy data sets", () => {
       }
     }
     expect(gen({}).x.shape).toEqual([200, 2]); // default n
-    const a = gen({ seed: 5 }), b = gen({ seed: 5 }), c = gen({ seed: 6 });
+    const a = gen({ seed: 5 }),
+      b = gen({ seed: 5 }),
+      c = gen({ seed: 6 });
     expect(Array.from(a.x.data)).toEqual(Array.from(b.x.data));
     expect(Array.from(a.y)).toEqual(Array.from(b.y));
     expect(Array.from(a.x.data)).not.toEqual(Array.from(c.x.data));

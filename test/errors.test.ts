@@ -4,12 +4,37 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  Tensor, tensor, grad, setDefaultDtype, getDefaultDtype, zeros,
-  add, sub, mul, div, neg, exp, log, pow, abs, sqrt, sum, mean, max, reshape, transpose, matmul,
-  sigmoid, tanh, relu, softplus, softmax, logSoftmax, maxout,
+  type Tensor,
+  tensor,
+  grad,
+  setDefaultDtype,
+  getDefaultDtype,
+  zeros,
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  exp,
+  log,
+  pow,
+  abs,
+  sqrt,
+  sum,
+  mean,
+  max,
+  reshape,
+  transpose,
+  matmul,
+  sigmoid,
+  tanh,
+  relu,
+  softplus,
+  softmax,
+  logSoftmax,
+  maxout,
 } from "../src/index.js";
 import { expectThrow } from "./helpers.js";
-
 
 /** Records values, shape, dtype, graph and gradient of each tensor; the returned check asserts none changed. */
 function snapshot(...ts: Tensor[]): () => void {
@@ -52,13 +77,23 @@ const esc = (s: string) => s.replace(/[[\]().*+?^$|\\{}]/g, "\\$&");
 
 describe("broadcasting errors", () => {
   const ops: [string, (a: Tensor, b: Tensor) => Tensor][] = [
-    ["add", add], ["sub", sub], ["mul", mul], ["div", div],
-    ["add", (a, b) => a.add(b)], ["mul", (a, b) => a.mul(b)],
+    ["add", add],
+    ["sub", sub],
+    ["mul", mul],
+    ["div", div],
+    ["add", (a, b) => a.add(b)],
+    ["mul", (a, b) => a.mul(b)],
   ];
   const pairs: [number[], number[]][] = [
     [[2, 3], [4]],
-    [[2, 3], [3, 2]],
-    [[4, 2, 3], [3, 3]],
+    [
+      [2, 3],
+      [3, 2],
+    ],
+    [
+      [4, 2, 3],
+      [3, 3],
+    ],
   ];
   for (const [name, f] of ops) {
     for (const [as, bs] of pairs) {
@@ -67,11 +102,14 @@ describe("broadcasting errors", () => {
         const A = a.reshape(as);
         const b = tensor(new Array(bs.reduce((p, q) => p * q, 1)).fill(2), { shape: bs, requiresGrad: true });
         const check = snapshot(a, A, b);
-        expectThrow(() => f(A, b), RangeError,
+        expectThrow(
+          () => f(A, b),
+          RangeError,
           new RegExp(`^${name}: `),
           new RegExp(esc(`[${as.join(",")}]`)),
           new RegExp(esc(`[${bs.join(",")}]`)),
-          /broadcast/);
+          /broadcast/,
+        );
         check();
       });
     }
@@ -80,7 +118,10 @@ describe("broadcasting errors", () => {
 
 describe("matmul errors", () => {
   it("exact message for [2,3] · [4,5]", () => {
-    const a = leafWithGrad([[1, 2, 3], [4, 5, 6]]);
+    const a = leafWithGrad([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tensor(new Array(20).fill(1), { shape: [4, 5], requiresGrad: true });
     const check = snapshot(a, b);
     const err = expectThrow(() => matmul(a, b), RangeError);
@@ -91,13 +132,24 @@ describe("matmul errors", () => {
 
   it("1-d and batched mismatches name both shapes and both sizes", () => {
     const cases: [number[], number[], number, number][] = [
-      [[3], [4]], [[3], [4, 2]], [[2, 3], [4]], [[5, 2, 3], [5, 4, 2]], [[2, 2, 3], [2]],
+      [[3], [4]],
+      [[3], [4, 2]],
+      [[2, 3], [4]],
+      [
+        [5, 2, 3],
+        [5, 4, 2],
+      ],
+      [[2, 2, 3], [2]],
     ].map(([as, bs]) => [as, bs, as[as.length - 1], bs.length === 1 ? bs[0] : bs[bs.length - 2]]);
     for (const [as, bs, k1, k2] of cases) {
-      const a = zeros(as, { requiresGrad: true }), b = zeros(bs);
+      const a = zeros(as, { requiresGrad: true }),
+        b = zeros(bs);
       const check = snapshot(a, b);
-      expectThrow(() => matmul(a, b), RangeError,
-        new RegExp(`^${esc(`matmul: shapes [${as.join(",")}] and [${bs.join(",")}] do not align (${k1} != ${k2})`)}$`));
+      expectThrow(
+        () => matmul(a, b),
+        RangeError,
+        new RegExp(`^${esc(`matmul: shapes [${as.join(",")}] and [${bs.join(",")}] do not align (${k1} != ${k2})`)}$`),
+      );
       check();
     }
   });
@@ -131,7 +183,10 @@ describe("reshape errors", () => {
   ];
   for (const [target, re] of bad) {
     it(`[2,3] → [${target}]`, () => {
-      const x = leafWithGrad([[1, 2, 3], [4, 5, 6]]);
+      const x = leafWithGrad([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const check = snapshot(x);
       expectThrow(() => x.reshape(target), RangeError, /^reshape: /, /\[2,3\]/, /6 elements/, re);
       expectThrow(() => reshape(x, target), RangeError, /^reshape: /);
@@ -169,10 +224,12 @@ describe("axis errors", () => {
   for (const [name, f] of ops) {
     for (const axis of [2, -3, 5]) {
       it(`${name}: axis ${axis} on rank 2`, () => {
-        const x = leafWithGrad([[1, 2, 3], [4, 5, 6]]);
+        const x = leafWithGrad([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
         const check = snapshot(x);
-        expectThrow(() => f(x, axis), RangeError,
-          new RegExp(`^${name}: `), new RegExp(`axis ${axis}\\b`), /rank 2/);
+        expectThrow(() => f(x, axis), RangeError, new RegExp(`^${name}: `), new RegExp(`axis ${axis}\\b`), /rank 2/);
         check();
       });
     }
@@ -181,7 +238,10 @@ describe("axis errors", () => {
   for (const name of ["sum", "mean", "max"] as const) {
     const f = { sum, mean, max }[name];
     it(`${name}: an array of axes with one out of range, duplicates, non-integers`, () => {
-      const x = leafWithGrad([[1, 2, 3], [4, 5, 6]]);
+      const x = leafWithGrad([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const check = snapshot(x);
       expectThrow(() => f(x, [0, 2]), RangeError, new RegExp(`^${name}: `), /axis 2\b/, /rank 2/);
       expectThrow(() => f(x, [-3, 1]), RangeError, new RegExp(`^${name}: `), /axis -3\b/, /rank 2/);
@@ -199,7 +259,10 @@ describe("axis errors", () => {
 
 describe("maxout errors", () => {
   it("pieces not dividing the last axis", () => {
-    const x = leafWithGrad([[1, 2, 3, 4, 5, 6, 7], [7, 6, 5, 4, 3, 2, 1]]);
+    const x = leafWithGrad([
+      [1, 2, 3, 4, 5, 6, 7],
+      [7, 6, 5, 4, 3, 2, 1],
+    ]);
     const check = snapshot(x);
     expectThrow(() => maxout(x, 3), RangeError, /^maxout: last axis of size 7 is not divisible by pieces = 3/);
     expectThrow(() => x.maxout(2), RangeError, /^maxout: last axis of size 7 is not divisible by pieces = 2/);
@@ -227,7 +290,16 @@ describe("tensor() errors", () => {
     const cases: [unknown, RegExp][] = [
       [[[1, 2], [3]], /expected 2 elements at \[1\]/],
       [[[1], [2, 3]], /expected 1 elements? at \[1\]/],
-      [[[[1, 2]], [[3, 4], [5, 6]]], /at \[1\]/],
+      [
+        [
+          [[1, 2]],
+          [
+            [3, 4],
+            [5, 6],
+          ],
+        ],
+        /at \[1\]/,
+      ],
       [[[1, 2], 3], /at \[1\]/],
       [[1, [2]], /at \[1\]/],
     ];
@@ -245,7 +317,13 @@ describe("tensor() errors", () => {
       [{ x: 1 }, /object/],
       [true, /true/],
       [[1, "a"], /at \[1\].*"a"/],
-      [[[1, 2], [3, null]], /at \[1,1\].*null/],
+      [
+        [
+          [1, 2],
+          [3, null],
+        ],
+        /at \[1,1\].*null/,
+      ],
       [[[1, undefined]], /at \[0,1\].*undefined/],
       [[{}, 2], /at \[0\].*object/],
       [[1n], /at \[0\]/],
@@ -273,7 +351,10 @@ describe("tensor() errors", () => {
 
 describe("item() errors", () => {
   it("on a tensor with many elements", () => {
-    const x = leafWithGrad([[1, 2, 3], [4, 5, 6]]);
+    const x = leafWithGrad([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const check = snapshot(x);
     expectThrow(() => x.item(), RangeError, /^item: /, /\[2,3\]/, /6 elements/);
     expectThrow(() => tensor([]).item(), RangeError, /^item: /, /\[0\]/, /0 elements/);
@@ -283,7 +364,10 @@ describe("item() errors", () => {
 
 describe("backward() errors leave every gradient as it was", () => {
   it("non-scalar output without a gradient", () => {
-    const x = leafWithGrad([[1, 2, 3], [4, 5, 6]]);
+    const x = leafWithGrad([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const w = leafWithGrad([1, 2, 3], 2);
     const y = x.mul(w);
     const check = snapshot(x, w, y);
@@ -291,15 +375,33 @@ describe("backward() errors leave every gradient as it was", () => {
     check();
     // and the graph still works afterwards
     y.sum().backward();
-    expect(x.grad!.toArray()).toEqual([[4, 5, 6], [4, 5, 6]]);
+    expect(x.grad!.toArray()).toEqual([
+      [4, 5, 6],
+      [4, 5, 6],
+    ]);
   });
 
   it("gradient of the wrong shape (same size, and different size)", () => {
-    const x = leafWithGrad([[1, 2, 3], [4, 5, 6]]);
+    const x = leafWithGrad([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const y = x.exp();
     const check = snapshot(x, y);
-    expectThrow(() => y.backward(tensor([[1, 1], [1, 1], [1, 1]])), RangeError,
-      /^backward: /, /\[3,2\]/, /\[2,3\]/);
+    expectThrow(
+      () =>
+        y.backward(
+          tensor([
+            [1, 1],
+            [1, 1],
+            [1, 1],
+          ]),
+        ),
+      RangeError,
+      /^backward: /,
+      /\[3,2\]/,
+      /\[2,3\]/,
+    );
     expectThrow(() => y.backward(tensor([1, 1, 1, 1, 1, 1])), RangeError, /^backward: /, /\[6\]/, /\[2,3\]/);
     expectThrow(() => y.backward(tensor([1, 1, 1])), RangeError, /^backward: /, /\[3\]/, /\[2,3\]/);
     expectThrow(() => y.sum().backward(tensor([1, 1])), RangeError, /^backward: /, /\[2\]/, /\[\]/);
@@ -344,15 +446,32 @@ describe("grad() errors", () => {
     expectThrow(() => grad(u.sum(), [x]), TypeError, /^grad: /, /output 0/);
     expectThrow(() => grad(x.sum(), [u]), TypeError, /^grad: /, /input 0/);
     expectThrow(() => grad(x.mul(2), [x]), RangeError, /^grad: /, /\[3\]/);
-    expectThrow(() => grad([x.sum(), x.mul(2)], [x], { gradOutputs: [undefined, tensor([1, 1])] }), RangeError,
-      /^grad: /, /\[2\]/, /\[3\]/);
+    expectThrow(
+      () => grad([x.sum(), x.mul(2)], [x], { gradOutputs: [undefined, tensor([1, 1])] }),
+      RangeError,
+      /^grad: /,
+      /\[2\]/,
+      /\[3\]/,
+    );
     check();
   });
 });
 
 describe("non-tensors passed to ops", () => {
-  const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-  const junk: [string, unknown][] = [["string", "abc"], ["object", { data: [1] }], ["null", null], ["undefined", undefined], ["array", [1, 2]]];
+  const x = tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { requiresGrad: true },
+  );
+  const junk: [string, unknown][] = [
+    ["string", "abc"],
+    ["object", { data: [1] }],
+    ["null", null],
+    ["undefined", undefined],
+    ["array", [1, 2]],
+  ];
 
   const unary: [string, (v: unknown) => unknown][] = [
     ["neg", (v) => neg(v as Tensor)],

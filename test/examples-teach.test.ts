@@ -19,7 +19,9 @@ describe("teaching examples", () => {
     expect(r.tiny[0].local.factors[0]!.item()).toBe(0.25); // σ′(0)
     expect(r.tinyError).toBe(0);
     expect(r.netError).toBeLessThan(1e-12);
-    expect(r.net.map((s) => s.op)).toEqual(expect.arrayContaining(["div", "sum", "neg", "pick", "logSoftmax", "add", "matmul", "tanh"]));
+    expect(r.net.map((s) => s.op)).toEqual(
+      expect.arrayContaining(["div", "sum", "neg", "pick", "logSoftmax", "add", "matmul", "tanh"]),
+    );
   });
 
   it("6: draws a small MLP's graph with every op, rendered to SVG by Graphviz (WebAssembly)", async () => {
@@ -41,7 +43,8 @@ describe("teaching examples", () => {
   it("8: the gallery's engine-made f′ and f″ match the closed forms (σ″ = σ′(1 − 2σ), tanh″ = −2 tanh (1 − tanh²))", () => {
     const r = gallery({ outDir, print: false, points: 21 });
     expect(r.curves.map((c) => c.name)).toEqual(["sigmoid", "tanh", "relu", "softplus", "softmax", "logSoftmax", "maxout"]);
-    const sig = r.curves.find((c) => c.name === "sigmoid")!, th = r.curves.find((c) => c.name === "tanh")!;
+    const sig = r.curves.find((c) => c.name === "sigmoid")!,
+      th = r.curves.find((c) => c.name === "tanh")!;
     sig.x.forEach((_, i) => {
       const s = sig.f[i];
       expect(sig.d1[i]).toBeCloseTo(s * (1 - s), 14);

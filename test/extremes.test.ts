@@ -5,24 +5,12 @@
  * (σ(−1000) = 0, softplus(1000) = 1000, softmax([1000, 1001]) = softmax([0, 1]), …).
  */
 import { describe, expect, it } from "vitest";
-import {
-  grad,
-  logSoftmax,
-  maxout,
-  relu,
-  sigmoid,
-  softmax,
-  softplus,
-  tanh,
-  Tensor,
-  tensor,
-} from "../src/index.js";
+import { grad, logSoftmax, maxout, relu, sigmoid, softmax, softplus, tanh, type Tensor, tensor } from "../src/index.js";
 import type { ActivationName, DType } from "../src/index.js";
 import { NAMES, table } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Local helpers.
-
 
 const MAX = Number.MAX_VALUE;
 const F32_MAX = 3.4028234663852886e38;
@@ -265,7 +253,13 @@ describe("known values at the extremes", () => {
     const dot = gv[0] * S[0] + gv[1] * S[1];
     const x = leaf([1000, 1001]);
     softmax(x).backward(tensor(gv));
-    expectClose(x.grad!.data, S.map((s, i) => s * (gv[i] - dot)), 1e-15, 0, "softmax grad");
+    expectClose(
+      x.grad!.data,
+      S.map((s, i) => s * (gv[i] - dot)),
+      1e-15,
+      0,
+      "softmax grad",
+    );
   });
 
   it("logSoftmax([1000, 1001]) is finite and equals [−log(1 + e), −log(1 + 1/e)]", () => {
@@ -284,13 +278,34 @@ describe("known values at the extremes", () => {
 
   it("softmax over huge spreads is one-hot: [1e300, −1e300] → [1, 0], with gradient 0", () => {
     const cases: [number[], number[]][] = [
-      [[1e300, -1e300], [1, 0]],
-      [[-1e300, 1e300], [0, 1]],
-      [[MAX, -MAX], [1, 0]],
-      [[-MAX, MAX], [0, 1]],
-      [[MAX, MAX], [0.5, 0.5]],
-      [[-MAX, -MAX], [0.5, 0.5]],
-      [[MAX, 0, -MAX], [1, 0, 0]],
+      [
+        [1e300, -1e300],
+        [1, 0],
+      ],
+      [
+        [-1e300, 1e300],
+        [0, 1],
+      ],
+      [
+        [MAX, -MAX],
+        [1, 0],
+      ],
+      [
+        [-MAX, MAX],
+        [0, 1],
+      ],
+      [
+        [MAX, MAX],
+        [0.5, 0.5],
+      ],
+      [
+        [-MAX, -MAX],
+        [0.5, 0.5],
+      ],
+      [
+        [MAX, 0, -MAX],
+        [1, 0, 0],
+      ],
     ];
     for (const [xs, want] of cases) {
       const x = leaf(xs);

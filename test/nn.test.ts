@@ -5,12 +5,11 @@
  * and seeded reproducibility of a short training run.
  */
 import { describe, expect, it } from "vitest";
-import { data, gradcheck, manualSeed, nn, optim, randn, Tensor, tensor } from "../src/index.js";
+import { data, gradcheck, manualSeed, nn, optim, randn, type Tensor, tensor } from "../src/index.js";
 import { expectThrow } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
 
 /** Records every parameter's values and gradient; the returned function asserts none changed. */
 function snapshotParams(params: readonly Tensor[]): () => void {
@@ -147,10 +146,14 @@ describe("Linear and Maxout layers", () => {
       for (let j = 0; j < 3; j++) expect(y.data[i * 3 + j]).toBe(Math.max(pre[i * 6 + 2 * j], pre[i * 6 + 2 * j + 1]));
     }
     expect(minMaxoutGap(pre, 2)).toBeGreaterThan(1e-3); // no ties near the gradcheck points
-    const r = gradcheck((xx, W, b) => {
-      bind(m, [W, b]);
-      return m.forward(xx);
-    }, [x, ...paramCopies(m)], GC);
+    const r = gradcheck(
+      (xx, W, b) => {
+        bind(m, [W, b]);
+        return m.forward(xx);
+      },
+      [x, ...paramCopies(m)],
+      GC,
+    );
     expect(r.passed, JSON.stringify(r.worst)).toBe(true);
   });
 });
@@ -176,10 +179,14 @@ describe("gradcheck through every activation module (w.r.t. input and parameters
     if (name === "ReLU") expect(minAbs(pre)).toBeGreaterThan(1e-3);
     if (name.startsWith("Maxout")) expect(minMaxoutGap(pre, 2)).toBeGreaterThan(1e-3);
     const before = net.forward(x).data.slice();
-    const r = gradcheck((xx, ...ps) => {
-      bind(net, ps);
-      return net.forward(xx);
-    }, [x, ...paramCopies(net)], GC);
+    const r = gradcheck(
+      (xx, ...ps) => {
+        bind(net, ps);
+        return net.forward(xx);
+      },
+      [x, ...paramCopies(net)],
+      GC,
+    );
     expect(r.passed, `${name}: ${JSON.stringify(r.worst)}`).toBe(true);
     // the activation really is applied (the output is not the two linear maps alone)
     if (!name.startsWith("Maxout")) {
@@ -190,20 +197,30 @@ describe("gradcheck through every activation module (w.r.t. input and parameters
   it("a deep stack with every activation module, under crossEntropy", () => {
     manualSeed(11);
     const net = new nn.Sequential(
-      new nn.Linear(3, 4), new nn.Sigmoid(),
-      new nn.Linear(4, 4), new nn.Tanh(),
-      new nn.Linear(4, 4), new nn.Softplus(),
-      new nn.Linear(4, 6), new nn.MaxoutActivation(2),
-      new nn.Linear(3, 4), new nn.Softmax(),
-      new nn.Linear(4, 3), new nn.LogSoftmax(),
+      new nn.Linear(3, 4),
+      new nn.Sigmoid(),
+      new nn.Linear(4, 4),
+      new nn.Tanh(),
+      new nn.Linear(4, 4),
+      new nn.Softplus(),
+      new nn.Linear(4, 6),
+      new nn.MaxoutActivation(2),
+      new nn.Linear(3, 4),
+      new nn.Softmax(),
+      new nn.Linear(4, 3),
+      new nn.LogSoftmax(),
       new nn.Linear(3, 3),
     );
     const x = randn([4, 3]);
     const labels = [0, 2, 1, 2];
-    const r = gradcheck((xx, ...ps) => {
-      bind(net, ps);
-      return nn.crossEntropy(net.forward(xx), labels);
-    }, [x, ...paramCopies(net)], GC);
+    const r = gradcheck(
+      (xx, ...ps) => {
+        bind(net, ps);
+        return nn.crossEntropy(net.forward(xx), labels);
+      },
+      [x, ...paramCopies(net)],
+      GC,
+    );
     expect(r.passed, JSON.stringify(r.worst)).toBe(true);
   });
 });
@@ -226,8 +243,36 @@ describe("gradcheck of every loss on a tiny network (Linear, Tanh, Maxout, ReLU,
     ["crossEntropy sum", (z) => nn.crossEntropy(z, Int32Array.from([0, 2, 1, 1, 2]), { reduction: "sum" }), false],
     ["crossEntropy none", (z) => nn.crossEntropy(z, [0, 2, 1, 1, 2], { reduction: "none" }), false],
     ["nllLoss on LogSoftmax", (l) => nn.nllLoss(l, [1, 0, 2, 2, 0]), true],
-    ["mseLoss", (p) => nn.mseLoss(p, tensor([[0.5, -1, 2], [0, 0, 0], [1, 1, 1], [-0.3, 0.2, 0.7], [3, -2, 1]])), false],
-    ["bceWithLogits", (z) => nn.bceWithLogits(z, tensor([[0, 1, 0.3], [1, 1, 0], [0.5, 0.2, 0.9], [0, 0, 1], [1, 0.7, 0]])), false],
+    [
+      "mseLoss",
+      (p) =>
+        nn.mseLoss(
+          p,
+          tensor([
+            [0.5, -1, 2],
+            [0, 0, 0],
+            [1, 1, 1],
+            [-0.3, 0.2, 0.7],
+            [3, -2, 1],
+          ]),
+        ),
+      false,
+    ],
+    [
+      "bceWithLogits",
+      (z) =>
+        nn.bceWithLogits(
+          z,
+          tensor([
+            [0, 1, 0.3],
+            [1, 1, 0],
+            [0.5, 0.2, 0.9],
+            [0, 0, 1],
+            [1, 0.7, 0],
+          ]),
+        ),
+      false,
+    ],
   ];
 
   it.each(losses)("%s", (_name, loss, logSoftmaxHead) => {
@@ -235,19 +280,29 @@ describe("gradcheck of every loss on a tiny network (Linear, Tanh, Maxout, ReLU,
     const model = logSoftmaxHead ? new nn.Sequential(net, new nn.LogSoftmax()) : net;
     const inputs = [x, ...paramCopies(model)];
     expect(inputs).toHaveLength(1 + 6);
-    const r = gradcheck((xx, ...ps) => {
-      bind(model, ps);
-      return loss(model.forward(xx));
-    }, inputs, GC);
+    const r = gradcheck(
+      (xx, ...ps) => {
+        bind(model, ps);
+        return loss(model.forward(xx));
+      },
+      inputs,
+      GC,
+    );
     expect(r.passed, JSON.stringify(r.worst)).toBe(true);
     expect(r.maxAbsError).toBeLessThan(1e-6);
   });
 });
 
 describe("crossEntropy", () => {
-  const logits = [[1, 2, 3], [0.5, -1, 2], [-0.3, 0.8, 0.1], [4, -2, 0]];
+  const logits = [
+    [1, 2, 3],
+    [0.5, -1, 2],
+    [-0.3, 0.8, 0.1],
+    [4, -2, 0],
+  ];
   const labels = [2, 0, 1, 1];
-  const N = 4, C = 3;
+  const N = 4,
+    C = 3;
 
   /** −log softmax(z)[y] for one row, by hand. */
   function rowLoss(z: number[], y: number): number {
@@ -260,7 +315,10 @@ describe("crossEntropy", () => {
     const z = tensor(logits);
     const hand = logits.map((row, i) => rowLoss(row, labels[i]));
     expect(nn.crossEntropy(z, labels).item()).toBeCloseTo(hand.reduce((a, b) => a + b) / N, 14);
-    expect(nn.crossEntropy(z, labels, { reduction: "sum" }).item()).toBeCloseTo(hand.reduce((a, b) => a + b), 13);
+    expect(nn.crossEntropy(z, labels, { reduction: "sum" }).item()).toBeCloseTo(
+      hand.reduce((a, b) => a + b),
+      13,
+    );
     const none = nn.crossEntropy(z, labels, { reduction: "none" });
     expect(none.shape).toEqual([N]);
     hand.forEach((h, i) => expect(none.data[i]).toBeCloseTo(h, 14));
@@ -292,7 +350,14 @@ describe("crossEntropy", () => {
   });
 
   it("stays finite for huge logits, with the right values and gradients", () => {
-    const z = tensor([[1000, -1000, 0], [1000, -1000, 0], [1000, -1000, 0]], { requiresGrad: true });
+    const z = tensor(
+      [
+        [1000, -1000, 0],
+        [1000, -1000, 0],
+        [1000, -1000, 0],
+      ],
+      { requiresGrad: true },
+    );
     const none = nn.crossEntropy(z, [0, 1, 2], { reduction: "none" });
     expect(Array.from(none.data, (v) => v + 0)).toEqual([0, 2000, 1000]); // (−0 and 0 both fine)
     const mean = nn.crossEntropy(z, [0, 1, 2]);
@@ -301,10 +366,22 @@ describe("crossEntropy", () => {
     const g = Array.from(z.grad!.data);
     expect(g.every(Number.isFinite)).toBe(true);
     // softmax = [1, 0, 0] in every row: grads (softmax − onehot)/3
-    const want = [[0, 0, 0], [1, -1, 0], [1, 0, -1]].flat().map((v) => v / 3);
+    const want = [
+      [0, 0, 0],
+      [1, -1, 0],
+      [1, 0, -1],
+    ]
+      .flat()
+      .map((v) => v / 3);
     g.forEach((v, i) => expect(v).toBeCloseTo(want[i], 15));
 
-    const w = tensor([[1e300, -1e300], [1e300, -1e300]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1e300, -1e300],
+        [1e300, -1e300],
+      ],
+      { requiresGrad: true },
+    );
     const l = nn.crossEntropy(w, [0, 1], { reduction: "none" });
     expect(Array.from(l.data, (v) => v + 0)).toEqual([0, 2e300]);
     l.sum().backward();
@@ -316,17 +393,33 @@ describe("crossEntropy", () => {
 
 describe("nllLoss, mseLoss, bceWithLogits by hand", () => {
   it("nllLoss picks −logProbs at the labels; on logSoftmax output it equals crossEntropy", () => {
-    const lp = tensor([[-0.1, -2.5, -3], [-1, -0.7, -2], [-4, -3, -0.05]]);
+    const lp = tensor([
+      [-0.1, -2.5, -3],
+      [-1, -0.7, -2],
+      [-4, -3, -0.05],
+    ]);
     expect(nn.nllLoss(lp, [0, 1, 2]).item()).toBeCloseTo((0.1 + 0.7 + 0.05) / 3, 15);
     expect(nn.nllLoss(lp, [2, 2, 0], { reduction: "sum" }).item()).toBeCloseTo(3 + 2 + 4, 15);
     expect(Array.from(nn.nllLoss(lp, [1, 0, 1], { reduction: "none" }).data)).toEqual([2.5, 1, 3]);
-    const z = tensor([[0.3, -1.2, 2], [5, 1, -1]]);
+    const z = tensor([
+      [0.3, -1.2, 2],
+      [5, 1, -1],
+    ]);
     expect(nn.nllLoss(z.logSoftmax(), [2, 1]).item()).toBeCloseTo(nn.crossEntropy(z, [2, 1]).item(), 14);
   });
 
   it("mseLoss is mean((p − t)²)", () => {
-    const p = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    const t = tensor([[0, 2.5], [5, 1]]);
+    const p = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    const t = tensor([
+      [0, 2.5],
+      [5, 1],
+    ]);
     // (1 + 0.25 + 4 + 9) / 4 = 3.5625
     const l = nn.mseLoss(p, t);
     expect(l.item()).toBe(3.5625);
@@ -348,7 +441,10 @@ describe("nllLoss, mseLoss, bceWithLogits by hand", () => {
     expect(l.item()).toBeCloseTo(each.reduce((a, b) => a + b) / zs.length, 14);
     const none = nn.bceWithLogits(z, t, { reduction: "none" });
     each.forEach((v, i) => expect(none.data[i]).toBeCloseTo(v, 14));
-    expect(nn.bceWithLogits(z, t, { reduction: "sum" }).item()).toBeCloseTo(each.reduce((a, b) => a + b), 13);
+    expect(nn.bceWithLogits(z, t, { reduction: "sum" }).item()).toBeCloseTo(
+      each.reduce((a, b) => a + b),
+      13,
+    );
     l.backward();
     // ∂/∂z = (σ(z) − t)/N
     zs.forEach((v, i) => expect(z.grad!.data[i]).toBeCloseTo((sig(v) - ts[i]) / zs.length, 14));
@@ -367,7 +463,8 @@ describe("nllLoss, mseLoss, bceWithLogits by hand", () => {
 });
 
 describe("Linear initialisation", () => {
-  const IN = 300, OUT = 400;
+  const IN = 300,
+    OUT = 400;
 
   function checkXavier(w: Tensor): void {
     const a = Math.sqrt(6 / (IN + OUT));
@@ -414,11 +511,11 @@ describe("Linear initialisation", () => {
 
   it("Sequential: Linear → ReLU / MaxoutActivation gets He, → Tanh / Sigmoid keeps Xavier, explicit init is kept", () => {
     manualSeed(0);
-    checkHe(((new nn.Sequential(new nn.Linear(IN, OUT), new nn.ReLU())).layers[0] as nn.Linear).weight);
-    checkHe(((new nn.Sequential(new nn.Linear(IN, OUT), new nn.MaxoutActivation(2))).layers[0] as nn.Linear).weight);
-    checkXavier(((new nn.Sequential(new nn.Linear(IN, OUT), new nn.Tanh())).layers[0] as nn.Linear).weight);
-    checkXavier(((new nn.Sequential(new nn.Linear(IN, OUT), new nn.Sigmoid())).layers[0] as nn.Linear).weight);
-    checkXavier(((new nn.Sequential(new nn.Linear(IN, OUT, { init: "xavier" }), new nn.ReLU())).layers[0] as nn.Linear).weight);
+    checkHe((new nn.Sequential(new nn.Linear(IN, OUT), new nn.ReLU()).layers[0] as nn.Linear).weight);
+    checkHe((new nn.Sequential(new nn.Linear(IN, OUT), new nn.MaxoutActivation(2)).layers[0] as nn.Linear).weight);
+    checkXavier((new nn.Sequential(new nn.Linear(IN, OUT), new nn.Tanh()).layers[0] as nn.Linear).weight);
+    checkXavier((new nn.Sequential(new nn.Linear(IN, OUT), new nn.Sigmoid()).layers[0] as nn.Linear).weight);
+    checkXavier((new nn.Sequential(new nn.Linear(IN, OUT, { init: "xavier" }), new nn.ReLU()).layers[0] as nn.Linear).weight);
     const s = new nn.Sequential(new nn.Linear(IN, OUT), new nn.ReLU());
     expect(Array.from((s.layers[0] as nn.Linear).bias!.data).every((v) => v === 0)).toBe(true);
   });
@@ -426,9 +523,13 @@ describe("Linear initialisation", () => {
   it("manualSeed(0) twice gives identical weights; another seed gives different ones", () => {
     const make = (seed: number) => {
       manualSeed(seed);
-      return new nn.Sequential(new nn.Linear(5, 7), new nn.ReLU(), new nn.Maxout(7, 3, 2), new nn.Linear(3, 2)).parameters().map((p) => Array.from(p.data));
+      return new nn.Sequential(new nn.Linear(5, 7), new nn.ReLU(), new nn.Maxout(7, 3, 2), new nn.Linear(3, 2))
+        .parameters()
+        .map((p) => Array.from(p.data));
     };
-    const a = make(0), b = make(0), c = make(1);
+    const a = make(0),
+      b = make(0),
+      c = make(1);
     expect(a).toEqual(b);
     expect(a[0]).not.toEqual(c[0]);
   });
@@ -457,7 +558,15 @@ describe("Module", () => {
     const shared = new nn.Linear(3, 3);
     expect(new nn.Sequential(shared, new nn.Tanh(), shared).parameters()).toHaveLength(2);
     // the state dict names them by path
-    expect(Object.keys(model.stateDict())).toEqual(["0.weight", "0.bias", "2.linear.weight", "2.linear.bias", "3.0.weight", "3.0.bias", "3.2.weight"]);
+    expect(Object.keys(model.stateDict())).toEqual([
+      "0.weight",
+      "0.bias",
+      "2.linear.weight",
+      "2.linear.bias",
+      "3.0.weight",
+      "3.0.bias",
+      "3.2.weight",
+    ]);
   });
 
   it("train() / eval() toggle `training` recursively", () => {
@@ -476,7 +585,8 @@ describe("Module", () => {
   it("call() equals forward()", () => {
     const { model } = build();
     const x = randn([3, 4]);
-    const a = model.forward(x), b = model.call(x);
+    const a = model.forward(x),
+      b = model.call(x);
     expect(b.shape).toEqual([3, 3]);
     expect(Array.from(b.data)).toEqual(Array.from(a.data));
     const lin = new nn.Linear(4, 2);
@@ -507,7 +617,10 @@ describe("bad input: named errors, nothing changed", () => {
 
   it("crossEntropy and nllLoss reject bad labels and non-2-d scores", () => {
     const { model, x, unchanged } = setup();
-    for (const [op, loss] of [["crossEntropy", nn.crossEntropy], ["nllLoss", nn.nllLoss]] as const) {
+    for (const [op, loss] of [
+      ["crossEntropy", nn.crossEntropy],
+      ["nllLoss", nn.nllLoss],
+    ] as const) {
       const z = model.forward(x);
       const name = new RegExp(op);
       expectThrow(() => loss(z, [0, 3]), RangeError, name, /3/); // out of range (3 classes)
@@ -530,12 +643,75 @@ describe("bad input: named errors, nothing changed", () => {
   it("mseLoss / bceWithLogits reject shape mismatches; bceWithLogits rejects targets outside [0, 1]", () => {
     const { model, x, unchanged } = setup();
     const z = model.forward(x); // [2, 3]
-    expectThrow(() => nn.mseLoss(z, tensor([[1, 2], [3, 4], [5, 6]])), RangeError, /mseLoss/, /\[2,3\]/, /\[3,2\]/);
+    expectThrow(
+      () =>
+        nn.mseLoss(
+          z,
+          tensor([
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ]),
+        ),
+      RangeError,
+      /mseLoss/,
+      /\[2,3\]/,
+      /\[3,2\]/,
+    );
     expectThrow(() => nn.mseLoss(z, tensor([1, 2, 3])), RangeError, /mseLoss/, /\[3\]/);
-    expectThrow(() => nn.bceWithLogits(z, tensor([[1, 0], [0, 1]])), RangeError, /bceWithLogits/, /\[2,3\]/, /\[2,2\]/);
-    expectThrow(() => nn.bceWithLogits(z, tensor([[0, 1, 1.5], [0, 0, 0]])), RangeError, /bceWithLogits/, /1\.5/);
-    expectThrow(() => nn.bceWithLogits(z, tensor([[0, 1, 1], [0, -0.1, 0]])), RangeError, /bceWithLogits/, /-0\.1/);
-    expectThrow(() => nn.bceWithLogits(z, tensor([[0, 1, 1], [0, Number.NaN, 0]])), RangeError, /bceWithLogits/, /NaN/);
+    expectThrow(
+      () =>
+        nn.bceWithLogits(
+          z,
+          tensor([
+            [1, 0],
+            [0, 1],
+          ]),
+        ),
+      RangeError,
+      /bceWithLogits/,
+      /\[2,3\]/,
+      /\[2,2\]/,
+    );
+    expectThrow(
+      () =>
+        nn.bceWithLogits(
+          z,
+          tensor([
+            [0, 1, 1.5],
+            [0, 0, 0],
+          ]),
+        ),
+      RangeError,
+      /bceWithLogits/,
+      /1\.5/,
+    );
+    expectThrow(
+      () =>
+        nn.bceWithLogits(
+          z,
+          tensor([
+            [0, 1, 1],
+            [0, -0.1, 0],
+          ]),
+        ),
+      RangeError,
+      /bceWithLogits/,
+      /-0\.1/,
+    );
+    expectThrow(
+      () =>
+        nn.bceWithLogits(
+          z,
+          tensor([
+            [0, 1, 1],
+            [0, Number.NaN, 0],
+          ]),
+        ),
+      RangeError,
+      /bceWithLogits/,
+      /NaN/,
+    );
     expectThrow(() => nn.mseLoss(z, null as unknown as Tensor), TypeError, /mseLoss/);
     expect(z.grad).toBeNull();
     unchanged();
@@ -559,7 +735,9 @@ describe("reproducibility", () => {
       }
       return losses;
     };
-    const a = run(0), b = run(0), c = run(1);
+    const a = run(0),
+      b = run(0),
+      c = run(1);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     expect(a[19]).toBeLessThan(a[0]); // it does train

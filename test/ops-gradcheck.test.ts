@@ -5,9 +5,25 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  Tensor, tensor, gradcheck,
-  add, sub, mul, div, neg, exp, log, pow, abs, sqrt,
-  sum, mean, max, reshape, transpose, matmul,
+  type Tensor,
+  tensor,
+  gradcheck,
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  exp,
+  log,
+  pow,
+  abs,
+  sqrt,
+  sum,
+  mean,
+  max,
+  reshape,
+  transpose,
+  matmul,
 } from "../src/index.js";
 import type { GradcheckResult } from "../src/index.js";
 
@@ -36,24 +52,35 @@ const pad = (s: readonly number[], r: number): number[] => [...new Array<number>
 
 function refBroadcastShape(as: readonly number[], bs: readonly number[]): number[] {
   const r = Math.max(as.length, bs.length);
-  const pa = pad(as, r), pb = pad(bs, r);
+  const pa = pad(as, r),
+    pb = pad(bs, r);
   return pa.map((d, i) => {
     if (d !== pb[i] && d !== 1 && pb[i] !== 1) throw new Error("test bug: not broadcastable");
     return d === 1 ? pb[i] : d;
   });
 }
 
-interface Ref { shape: number[]; data: number[] }
+interface Ref {
+  shape: number[];
+  data: number[];
+}
 
 function refBinary(a: ArrayLike<number>, as: Shape, b: ArrayLike<number>, bs: Shape, f: (x: number, y: number) => number): Ref {
   const shape = refBroadcastShape(as, bs);
   const r = shape.length;
-  const pa = pad(as, r), pb = pad(bs, r);
+  const pa = pad(as, r),
+    pb = pad(bs, r);
   const data: number[] = [];
   for (let i = 0; i < sizeOf(shape); i++) {
     const idx = unravel(i, shape);
-    const ia = ravel(idx.map((v, k) => (pa[k] === 1 ? 0 : v)), pa);
-    const ib = ravel(idx.map((v, k) => (pb[k] === 1 ? 0 : v)), pb);
+    const ia = ravel(
+      idx.map((v, k) => (pa[k] === 1 ? 0 : v)),
+      pa,
+    );
+    const ib = ravel(
+      idx.map((v, k) => (pb[k] === 1 ? 0 : v)),
+      pb,
+    );
     data.push(f(a[ia], b[ib]));
   }
   return { shape, data };
@@ -66,7 +93,10 @@ function normAxes(axis: number | number[] | undefined, rank: number): number[] {
 }
 
 function refReduce(
-  x: ArrayLike<number>, shape: Shape, axis: number | number[] | undefined, keepDims: boolean,
+  x: ArrayLike<number>,
+  shape: Shape,
+  axis: number | number[] | undefined,
+  keepDims: boolean,
   kind: "sum" | "mean" | "max",
 ): Ref {
   const axes = normAxes(axis, shape.length);
@@ -74,7 +104,10 @@ function refReduce(
   const acc = new Array<number>(sizeOf(kept)).fill(kind === "max" ? -Infinity : 0);
   for (let i = 0; i < x.length; i++) {
     const idx = unravel(i, shape);
-    const j = ravel(idx.map((v, k) => (axes.includes(k) ? 0 : v)), kept);
+    const j = ravel(
+      idx.map((v, k) => (axes.includes(k) ? 0 : v)),
+      kept,
+    );
     acc[j] = kind === "max" ? Math.max(acc[j], x[i]) : acc[j] + x[i];
   }
   if (kind === "mean") {
@@ -86,7 +119,8 @@ function refReduce(
 
 function refTranspose(x: ArrayLike<number>, shape: Shape, a0: number, a1: number): Ref {
   const r = shape.length;
-  const n0 = a0 < 0 ? a0 + r : a0, n1 = a1 < 0 ? a1 + r : a1;
+  const n0 = a0 < 0 ? a0 + r : a0,
+    n1 = a1 < 0 ? a1 + r : a1;
   const out = shape.slice();
   [out[n0], out[n1]] = [out[n1], out[n0]];
   const data = new Array<number>(x.length);
@@ -100,18 +134,36 @@ function refTranspose(x: ArrayLike<number>, shape: Shape, a0: number, a1: number
 
 /** NumPy matmul semantics, naive triple loop per batch element. */
 function refMatmul(a: ArrayLike<number>, as: Shape, b: ArrayLike<number>, bs: Shape): Ref {
-  const aVec = as.length === 1, bVec = bs.length === 1;
-  const A = aVec ? [1, as[0]] : as, B = bVec ? [bs[0], 1] : bs;
-  const n = A[A.length - 2], k = A[A.length - 1], m = B[B.length - 1];
+  const aVec = as.length === 1,
+    bVec = bs.length === 1;
+  const A = aVec ? [1, as[0]] : as,
+    B = bVec ? [bs[0], 1] : bs;
+  const n = A[A.length - 2],
+    k = A[A.length - 1],
+    m = B[B.length - 1];
   if (k !== B[B.length - 2]) throw new Error("test bug: inner sizes differ");
-  const batchA = A.slice(0, -2), batchB = B.slice(0, -2);
+  const batchA = A.slice(0, -2),
+    batchB = B.slice(0, -2);
   const batch = refBroadcastShape(batchA, batchB);
-  const pa = pad(batchA, batch.length), pb = pad(batchB, batch.length);
+  const pa = pad(batchA, batch.length),
+    pb = pad(batchB, batch.length);
   const data: number[] = [];
   for (let t = 0; t < sizeOf(batch); t++) {
     const idx = unravel(t, batch);
-    const oa = ravel(idx.map((v, d) => (pa[d] === 1 ? 0 : v)), pa) * n * k;
-    const ob = ravel(idx.map((v, d) => (pb[d] === 1 ? 0 : v)), pb) * k * m;
+    const oa =
+      ravel(
+        idx.map((v, d) => (pa[d] === 1 ? 0 : v)),
+        pa,
+      ) *
+      n *
+      k;
+    const ob =
+      ravel(
+        idx.map((v, d) => (pb[d] === 1 ? 0 : v)),
+        pb,
+      ) *
+      k *
+      m;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < m; j++) {
         let s = 0;
@@ -131,7 +183,8 @@ function expectClose(t: Tensor, ref: Ref, rtol = 1e-12, atol = 1e-12): void {
   expect([...t.shape]).toEqual(ref.shape);
   expect(t.size).toBe(ref.data.length);
   for (let i = 0; i < ref.data.length; i++) {
-    const got = t.data[i], want = ref.data[i];
+    const got = t.data[i],
+      want = ref.data[i];
     if (!(Math.abs(got - want) <= atol + rtol * Math.abs(want))) {
       throw new Error(`element ${i} (${unravel(i, ref.shape).join(",")}): got ${got}, expected ${want}`);
     }
@@ -263,11 +316,20 @@ describe("binary ops with broadcasting: gradcheck", () => {
 
   it("gradient of a broadcast input is summed to its own shape (hand-checked)", () => {
     // d/db Σ w ⊙ (a + b) for a [2,3], b [3] must sum over the rows.
-    const a = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const a = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
     const b = tensor([10, 20, 30], { requiresGrad: true });
     a.mul(b).sum().backward();
     expect(b.grad?.toArray()).toEqual([5, 7, 9]);
-    expect(a.grad?.toArray()).toEqual([[10, 20, 30], [10, 20, 30]]);
+    expect(a.grad?.toArray()).toEqual([
+      [10, 20, 30],
+      [10, 20, 30],
+    ]);
   });
 });
 
@@ -323,7 +385,12 @@ describe("unary ops: gradcheck", () => {
 describe("reductions: gradcheck", () => {
   const caseArb = (distinct: boolean) =>
     (distinct ? distinctShapedArb(shapeArb(1, 4)) : shapedArb(shapeArb(1, 4))).chain((c) =>
-      fc.record({ shape: fc.constant(c.shape), values: fc.constant(c.values), axis: axisArb(c.shape.length), keepDims: fc.boolean() }),
+      fc.record({
+        shape: fc.constant(c.shape),
+        values: fc.constant(c.values),
+        axis: axisArb(c.shape.length),
+        keepDims: fc.boolean(),
+      }),
     );
 
   it("sum over all, one, negative and several axes, keepDims true/false", () => {
@@ -391,7 +458,10 @@ describe("shape ops: gradcheck", () => {
   });
 
   it("reshape [2,3,4] → [4,-1] and [-1] by hand", () => {
-    const x = tensor(Array.from({ length: 24 }, (_, i) => i), { shape: [2, 3, 4] });
+    const x = tensor(
+      Array.from({ length: 24 }, (_, i) => i),
+      { shape: [2, 3, 4] },
+    );
     expect(x.reshape([4, -1]).shape).toEqual([4, 6]);
     expect(x.reshape([-1]).shape).toEqual([24]);
     expect((x.reshape([4, -1]).toArray() as number[][])[3]).toEqual([18, 19, 20, 21, 22, 23]);
@@ -402,7 +472,10 @@ describe("shape ops: gradcheck", () => {
       shape: fc.constant(shape),
       values: fc.constant(values),
       axes: fc.option(
-        fc.tuple(fc.integer({ min: -shape.length, max: shape.length - 1 }), fc.integer({ min: -shape.length, max: shape.length - 1 })),
+        fc.tuple(
+          fc.integer({ min: -shape.length, max: shape.length - 1 }),
+          fc.integer({ min: -shape.length, max: shape.length - 1 }),
+        ),
         { nil: undefined },
       ),
     }),
@@ -422,8 +495,31 @@ describe("shape ops: gradcheck", () => {
   });
 
   it("transpose of a 2x3 by hand", () => {
-    expect(tensor([[1, 2, 3], [4, 5, 6]]).transpose().toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
-    expect(tensor([[[1, 2], [3, 4]]]).transpose(0, 2).toArray()).toEqual([[[1], [3]], [[2], [4]]]);
+    expect(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ])
+        .transpose()
+        .toArray(),
+    ).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(
+      tensor([
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ])
+        .transpose(0, 2)
+        .toArray(),
+    ).toEqual([
+      [[1], [3]],
+      [[2], [4]],
+    ]);
   });
 });
 
@@ -433,9 +529,11 @@ describe("matmul: gradcheck", () => {
   it("2-d", () => {
     fc.assert(
       fc.property(
-        fc.tuple(dimArb, dimArb, dimArb).chain(([n, k, m]) =>
-          fc.record({ as: fc.constant([n, k]), bs: fc.constant([k, m]), av: valuesArb(n * k), bv: valuesArb(k * m) }),
-        ),
+        fc
+          .tuple(dimArb, dimArb, dimArb)
+          .chain(([n, k, m]) =>
+            fc.record({ as: fc.constant([n, k]), bs: fc.constant([k, m]), av: valuesArb(n * k), bv: valuesArb(k * m) }),
+          ),
         ({ as, bs, av, bv }) => {
           expectGradOk(gradcheck(matmul, [tensor(av, { shape: as }), tensor(bv, { shape: bs })]));
         },
@@ -444,17 +542,17 @@ describe("matmul: gradcheck", () => {
     );
   });
 
-  const batchedArb = fc
-    .record({ batch: broadcastPairArb(2, 3), n: dimArb, k: dimArb, m: dimArb })
-    .chain(({ batch, n, k, m }) => {
-      const as = [...batch.a, n, k], bs = [...batch.b, k, m];
-      return fc.record({ as: fc.constant(as), bs: fc.constant(bs), av: valuesArb(sizeOf(as)), bv: valuesArb(sizeOf(bs)) });
-    });
+  const batchedArb = fc.record({ batch: broadcastPairArb(2, 3), n: dimArb, k: dimArb, m: dimArb }).chain(({ batch, n, k, m }) => {
+    const as = [...batch.a, n, k],
+      bs = [...batch.b, k, m];
+    return fc.record({ as: fc.constant(as), bs: fc.constant(bs), av: valuesArb(sizeOf(as)), bv: valuesArb(sizeOf(bs)) });
+  });
 
   it("batched 2-d/3-d/4-d with broadcasting batch axes: gradient and forward", () => {
     fc.assert(
       fc.property(batchedArb, ({ as, bs, av, bv }) => {
-        const a = tensor(av, { shape: as }), b = tensor(bv, { shape: bs });
+        const a = tensor(av, { shape: as }),
+          b = tensor(bv, { shape: bs });
         expectClose(a.matmul(b), refMatmul(av, as, bv, bs), 1e-12, 1e-12);
         expectGradOk(gradcheck(matmul, [a, b]));
       }),
@@ -464,46 +562,62 @@ describe("matmul: gradcheck", () => {
 
   it("explicit 3-d × 3-d, 4-d × 4-d and 4-d × 2-d broadcasts", () => {
     const pairs: [Shape, Shape][] = [
-      [[2, 3, 4], [2, 4, 2]],
-      [[2, 3, 4], [1, 4, 2]],
-      [[2, 1, 3, 2], [1, 3, 2, 3]],
-      [[2, 2, 3, 2], [2, 3]],
-      [[3, 2], [2, 2, 2, 4]],
+      [
+        [2, 3, 4],
+        [2, 4, 2],
+      ],
+      [
+        [2, 3, 4],
+        [1, 4, 2],
+      ],
+      [
+        [2, 1, 3, 2],
+        [1, 3, 2, 3],
+      ],
+      [
+        [2, 2, 3, 2],
+        [2, 3],
+      ],
+      [
+        [3, 2],
+        [2, 2, 2, 4],
+      ],
     ];
     let seed = 1;
     const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
     for (const [as, bs] of pairs) {
-      const av = Array.from({ length: sizeOf(as) }, rnd), bv = Array.from({ length: sizeOf(bs) }, rnd);
-      const a = tensor(av, { shape: as }), b = tensor(bv, { shape: bs });
+      const av = Array.from({ length: sizeOf(as) }, rnd),
+        bv = Array.from({ length: sizeOf(bs) }, rnd);
+      const a = tensor(av, { shape: as }),
+        b = tensor(bv, { shape: bs });
       expectClose(matmul(a, b), refMatmul(av, as, bv, bs));
       expectGradOk(gradcheck(matmul, [a, b]));
     }
   });
 
-  const vecLeftArb = fc
-    .record({ batch: shapeArb(0, 2), k: dimArb, m: dimArb })
-    .chain(({ batch, k, m }) => {
-      const bs = [...batch, k, m];
-      return fc.record({ as: fc.constant<Shape>([k]), bs: fc.constant<Shape>(bs), av: valuesArb(k), bv: valuesArb(sizeOf(bs)) });
-    });
-  const vecRightArb = fc
-    .record({ batch: shapeArb(0, 2), n: dimArb, k: dimArb })
-    .chain(({ batch, n, k }) => {
-      const as = [...batch, n, k];
-      return fc.record({ as: fc.constant<Shape>(as), bs: fc.constant<Shape>([k]), av: valuesArb(sizeOf(as)), bv: valuesArb(k) });
-    });
+  const vecLeftArb = fc.record({ batch: shapeArb(0, 2), k: dimArb, m: dimArb }).chain(({ batch, k, m }) => {
+    const bs = [...batch, k, m];
+    return fc.record({ as: fc.constant<Shape>([k]), bs: fc.constant<Shape>(bs), av: valuesArb(k), bv: valuesArb(sizeOf(bs)) });
+  });
+  const vecRightArb = fc.record({ batch: shapeArb(0, 2), n: dimArb, k: dimArb }).chain(({ batch, n, k }) => {
+    const as = [...batch, n, k];
+    return fc.record({ as: fc.constant<Shape>(as), bs: fc.constant<Shape>([k]), av: valuesArb(sizeOf(as)), bv: valuesArb(k) });
+  });
   const vecVecArb = dimArb.chain((k) =>
     fc.record({ as: fc.constant<Shape>([k]), bs: fc.constant<Shape>([k]), av: valuesArb(k), bv: valuesArb(k) }),
   );
 
   const vecCases: [string, fc.Arbitrary<{ as: Shape; bs: Shape; av: number[]; bv: number[] }>][] = [
-    ["1-d on the left", vecLeftArb], ["1-d on the right", vecRightArb], ["vector · vector", vecVecArb],
+    ["1-d on the left", vecLeftArb],
+    ["1-d on the right", vecRightArb],
+    ["vector · vector", vecVecArb],
   ];
   for (const [name, arb] of vecCases) {
     it(`${name}: gradient and forward`, () => {
       fc.assert(
         fc.property(arb, ({ as, bs, av, bv }) => {
-          const a = tensor(av, { shape: as }), b = tensor(bv, { shape: bs });
+          const a = tensor(av, { shape: as }),
+            b = tensor(bv, { shape: bs });
           expectClose(matmul(a, b), refMatmul(av, as, bv, bs));
           expectGradOk(gradcheck(matmul, [a, b]));
         }),
@@ -544,11 +658,37 @@ describe("forward values against plain-JS references", () => {
   it("broadcasting by hand: column + row, scalar tensor, numbers", () => {
     const col = tensor([[1], [2], [3]]);
     const row = tensor([10, 20]);
-    expect(col.add(row).toArray()).toEqual([[11, 21], [12, 22], [13, 23]]);
-    expect(row.sub(col).toArray()).toEqual([[9, 19], [8, 18], [7, 17]]);
-    expect(col.mul(row).toArray()).toEqual([[10, 20], [20, 40], [30, 60]]);
-    expect(row.div(col).toArray()).toEqual([[10, 20], [5, 10], [10 / 3, 20 / 3]]);
-    expect(tensor([[1, 2], [3, 4]]).mul(tensor(3)).toArray()).toEqual([[3, 6], [9, 12]]);
+    expect(col.add(row).toArray()).toEqual([
+      [11, 21],
+      [12, 22],
+      [13, 23],
+    ]);
+    expect(row.sub(col).toArray()).toEqual([
+      [9, 19],
+      [8, 18],
+      [7, 17],
+    ]);
+    expect(col.mul(row).toArray()).toEqual([
+      [10, 20],
+      [20, 40],
+      [30, 60],
+    ]);
+    expect(row.div(col).toArray()).toEqual([
+      [10, 20],
+      [5, 10],
+      [10 / 3, 20 / 3],
+    ]);
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ])
+        .mul(tensor(3))
+        .toArray(),
+    ).toEqual([
+      [3, 6],
+      [9, 12],
+    ]);
     expect(tensor(2).add(tensor([1, 2, 3])).shape).toEqual([3]);
     expect(sub(10, tensor([1, 2])).toArray()).toEqual([9, 8]);
     expect(div(1, tensor([2, 4])).toArray()).toEqual([0.5, 0.25]);
@@ -581,7 +721,12 @@ describe("forward values against plain-JS references", () => {
   }
 
   const reduceCaseArb = shapedArb(shapeArb(1, 4)).chain((c) =>
-    fc.record({ shape: fc.constant(c.shape), values: fc.constant(c.values), axis: axisArb(c.shape.length), keepDims: fc.boolean() }),
+    fc.record({
+      shape: fc.constant(c.shape),
+      values: fc.constant(c.values),
+      axis: axisArb(c.shape.length),
+      keepDims: fc.boolean(),
+    }),
   );
   for (const kind of ["sum", "mean", "max"] as const) {
     it(`${kind} over random axes`, () => {
@@ -596,7 +741,10 @@ describe("forward values against plain-JS references", () => {
   }
 
   it("reductions by hand", () => {
-    const x = tensor([[1, 5, 3], [4, 2, 6]]);
+    const x = tensor([
+      [1, 5, 3],
+      [4, 2, 6],
+    ]);
     expect(x.sum().item()).toBe(21);
     expect(x.sum(0).toArray()).toEqual([5, 7, 9]);
     expect(x.sum(-1, true).toArray()).toEqual([[9], [12]]);
@@ -609,20 +757,44 @@ describe("forward values against plain-JS references", () => {
   });
 
   it("max gradient goes to the arg-max of each group", () => {
-    const x = tensor([[1, 5, 3], [4, 2, 6]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 5, 3],
+        [4, 2, 6],
+      ],
+      { requiresGrad: true },
+    );
     x.max(1).sum().backward();
-    expect(x.grad?.toArray()).toEqual([[0, 1, 0], [0, 0, 1]]);
+    expect(x.grad?.toArray()).toEqual([
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
   });
 
   it("matmul against a naive triple loop at odd sizes", () => {
     const sizes: [number, number, number][] = [
-      [1, 1, 1], [5, 7, 3], [13, 17, 9], [4, 4, 4], [3, 5, 2], [8, 12, 8], [6, 1, 5], [1, 9, 1], [7, 3, 11], [16, 16, 16],
+      [1, 1, 1],
+      [5, 7, 3],
+      [13, 17, 9],
+      [4, 4, 4],
+      [3, 5, 2],
+      [8, 12, 8],
+      [6, 1, 5],
+      [1, 9, 1],
+      [7, 3, 11],
+      [16, 16, 16],
     ];
     let seed = 42;
     const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647) * 4 - 2;
     for (const [n, k, m] of sizes) {
-      const av = Array.from({ length: n * k }, rnd), bv = Array.from({ length: k * m }, rnd);
-      expectClose(matmul(tensor(av, { shape: [n, k] }), tensor(bv, { shape: [k, m] })), refMatmul(av, [n, k], bv, [k, m]), 1e-12, 1e-12);
+      const av = Array.from({ length: n * k }, rnd),
+        bv = Array.from({ length: k * m }, rnd);
+      expectClose(
+        matmul(tensor(av, { shape: [n, k] }), tensor(bv, { shape: [k, m] })),
+        refMatmul(av, [n, k], bv, [k, m]),
+        1e-12,
+        1e-12,
+      );
     }
   });
 
@@ -630,11 +802,18 @@ describe("forward values against plain-JS references", () => {
     const d = fc.integer({ min: 1, max: 14 });
     fc.assert(
       fc.property(
-        fc.tuple(d, d, d).chain(([n, k, m]) =>
-          fc.record({ n: fc.constant(n), k: fc.constant(k), m: fc.constant(m), av: valuesArb(n * k), bv: valuesArb(k * m) }),
-        ),
+        fc
+          .tuple(d, d, d)
+          .chain(([n, k, m]) =>
+            fc.record({ n: fc.constant(n), k: fc.constant(k), m: fc.constant(m), av: valuesArb(n * k), bv: valuesArb(k * m) }),
+          ),
         ({ n, k, m, av, bv }) => {
-          expectClose(matmul(tensor(av, { shape: [n, k] }), tensor(bv, { shape: [k, m] })), refMatmul(av, [n, k], bv, [k, m]), 1e-12, 1e-12);
+          expectClose(
+            matmul(tensor(av, { shape: [n, k] }), tensor(bv, { shape: [k, m] })),
+            refMatmul(av, [n, k], bv, [k, m]),
+            1e-12,
+            1e-12,
+          );
         },
       ),
       { numRuns: 40 },
@@ -642,19 +821,56 @@ describe("forward values against plain-JS references", () => {
   });
 
   it("matmul called twice in a row with different sizes does not reuse stale packed data", () => {
-    const big = tensor(Array.from({ length: 64 }, (_, i) => i), { shape: [8, 8] });
+    const big = tensor(
+      Array.from({ length: 64 }, (_, i) => i),
+      { shape: [8, 8] },
+    );
     const r1 = matmul(big, big);
     const small = tensor([[1, 2, 3, 4]]);
-    const sb = tensor(Array.from({ length: 16 }, (_, i) => 16 - i), { shape: [4, 4] });
+    const sb = tensor(
+      Array.from({ length: 16 }, (_, i) => 16 - i),
+      { shape: [4, 4] },
+    );
     const r2 = matmul(small, sb);
     expectClose(r2, refMatmul(small.data, [1, 4], sb.data, [4, 4]));
     expectClose(r1, refMatmul(big.data, [8, 8], big.data, [8, 8]));
   });
 
   it("matmul by hand", () => {
-    expect(tensor([[1, 2], [3, 4]]).matmul(tensor([[5, 6], [7, 8]])).toArray()).toEqual([[19, 22], [43, 50]]);
-    expect(matmul(tensor([1, 2]), tensor([[1, 2, 3], [4, 5, 6]])).toArray()).toEqual([9, 12, 15]);
-    expect(matmul(tensor([[1, 2, 3], [4, 5, 6]]), tensor([1, 0, -1])).toArray()).toEqual([-2, -2]);
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ])
+        .matmul(
+          tensor([
+            [5, 6],
+            [7, 8],
+          ]),
+        )
+        .toArray(),
+    ).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
+    expect(
+      matmul(
+        tensor([1, 2]),
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ).toArray(),
+    ).toEqual([9, 12, 15]);
+    expect(
+      matmul(
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+        tensor([1, 0, -1]),
+      ).toArray(),
+    ).toEqual([-2, -2]);
   });
 });
 
@@ -702,7 +918,9 @@ describe("dtypes", () => {
   }
 
   it("float32 forward values match the float64 ones to float32 precision", () => {
-    const a64 = tensor(a32, { dtype: "float64" }), b64 = tensor(b32, { dtype: "float64" }), m64 = tensor(m32, { dtype: "float64" });
+    const a64 = tensor(a32, { dtype: "float64" }),
+      b64 = tensor(b32, { dtype: "float64" }),
+      m64 = tensor(m32, { dtype: "float64" });
     const pairs: [Tensor, Tensor][] = [
       [add(a32, b32), add(a64, b64)],
       [div(a32, b32), div(a64, b64)],
@@ -714,13 +932,26 @@ describe("dtypes", () => {
   });
 
   it("mixed float32/float64 gives float64", () => {
-    const a64 = tensor([[1, 2, 3], [4, 5, 6]]);
+    const a64 = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(a64.dtype).toBe("float64");
-    for (const y of [add(a32, a64), sub(a64, a32), mul(b32, a64), div(a64, b32), matmul(a32, tensor([[1], [2], [3]])), matmul(tensor([1, 2]), m32.transpose())]) {
+    for (const y of [
+      add(a32, a64),
+      sub(a64, a32),
+      mul(b32, a64),
+      div(a64, b32),
+      matmul(a32, tensor([[1], [2], [3]])),
+      matmul(tensor([1, 2]), m32.transpose()),
+    ]) {
       expect(y.dtype).toBe("float64");
       expect(y.data).toBeInstanceOf(Float64Array);
     }
-    expect(add(a32, a64).toArray()).toEqual([[1.5, 3.5, 5.5], [7.5, 9.5, 11.5]]);
+    expect(add(a32, a64).toArray()).toEqual([
+      [1.5, 3.5, 5.5],
+      [7.5, 9.5, 11.5],
+    ]);
   });
 
   it("a float32 leaf used with float64 tensors gets a float32 .grad with the right values", () => {
@@ -740,8 +971,14 @@ describe("dtypes", () => {
     const w = tensor(new Float64Array([1, 0, 0, 1]), { shape: [2, 2], requiresGrad: true });
     x.matmul(w).sum().backward();
     expect(x.grad?.dtype).toBe("float32");
-    expect(x.grad?.toArray()).toEqual([[1, 1], [1, 1]]);
+    expect(x.grad?.toArray()).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(w.grad?.dtype).toBe("float64");
-    expect(w.grad?.toArray()).toEqual([[4, 4], [6, 6]]);
+    expect(w.grad?.toArray()).toEqual([
+      [4, 4],
+      [6, 6],
+    ]);
   });
 });

@@ -13,7 +13,7 @@
  *   p ← p − (γ / (1 − β₁ᵗ)) · m_t / (√v_t / √(1 − β₂ᵗ) + ε)
  */
 import { describe, expect, it } from "vitest";
-import { optim, Tensor, tensor } from "../src/index.js";
+import { optim, type Tensor, tensor } from "../src/index.js";
 
 const P0 = [1, -2, 0.5];
 const G = [0.5, -1, 2];
@@ -124,7 +124,7 @@ describe("Adam, three steps by hand", () => {
     // step 2: m = 0.9·0.1g + 0.1g = 0.19g = (1 − 0.9²)g,  v = 0.999·0.001g² + 0.001g² = 0.001999g² = (1 − 0.999²)g²
     //         → the same move again
     // step 3: m = 0.271g = (1 − 0.9³)g, v = 0.002997001g² = (1 − 0.999³)g² → the same move again
-    const d = [1e-3 * 0.5 / (0.5 + 1e-8), -1e-3 * 1 / (1 + 1e-8), 1e-3 * 2 / (2 + 1e-8)];
+    const d = [(1e-3 * 0.5) / (0.5 + 1e-8), (-1e-3 * 1) / (1 + 1e-8), (1e-3 * 2) / (2 + 1e-8)];
     const p = param();
     const got = threeSteps(p, new optim.Adam([p]));
     expectClose(got, [
@@ -144,25 +144,29 @@ describe("Adam, three steps by hand", () => {
     // p₀ = [1, −2];  g₁ = [0.5, −1], g₂ = [−0.2, 0.4], g₃ = [0.1, 3]
     // step 1: m₁ = [0.05, −0.1];  v₁ = [0.00025, 0.001];  1 − 0.9 = 0.1;  1 − 0.999 = 0.001
     const p1 = [
-      1 - (0.1 / 0.1) * 0.05 / (Math.sqrt(0.00025) / Math.sqrt(0.001) + 1e-3),
-      -2 - (0.1 / 0.1) * -0.1 / (Math.sqrt(0.001) / Math.sqrt(0.001) + 1e-3),
+      1 - ((0.1 / 0.1) * 0.05) / (Math.sqrt(0.00025) / Math.sqrt(0.001) + 1e-3),
+      -2 - ((0.1 / 0.1) * -0.1) / (Math.sqrt(0.001) / Math.sqrt(0.001) + 1e-3),
     ];
     // step 2: m₂ = 0.9m₁ + 0.1g₂ = [0.045 − 0.02, −0.09 + 0.04] = [0.025, −0.05]
     //         v₂ = 0.999v₁ + 0.001g₂² = [0.00024975 + 0.00004, 0.000999 + 0.00016] = [0.00028975, 0.001159]
     //         1 − 0.9² = 0.19;  1 − 0.999² = 0.001999
     const p2 = [
-      p1[0] - (0.1 / 0.19) * 0.025 / (Math.sqrt(0.00028975) / Math.sqrt(0.001999) + 1e-3),
-      p1[1] - (0.1 / 0.19) * -0.05 / (Math.sqrt(0.001159) / Math.sqrt(0.001999) + 1e-3),
+      p1[0] - ((0.1 / 0.19) * 0.025) / (Math.sqrt(0.00028975) / Math.sqrt(0.001999) + 1e-3),
+      p1[1] - ((0.1 / 0.19) * -0.05) / (Math.sqrt(0.001159) / Math.sqrt(0.001999) + 1e-3),
     ];
     // step 3: m₃ = 0.9m₂ + 0.1g₃ = [0.0225 + 0.01, −0.045 + 0.3] = [0.0325, 0.255]
     //         v₃ = 0.999v₂ + 0.001g₃² = [0.00028946025 + 0.00001, 0.001157841 + 0.009] = [0.00029946025, 0.010157841]
     //         1 − 0.9³ = 0.271;  1 − 0.999³ = 0.002997001
     const p3 = [
-      p2[0] - (0.1 / 0.271) * 0.0325 / (Math.sqrt(0.00029946025) / Math.sqrt(0.002997001) + 1e-3),
-      p2[1] - (0.1 / 0.271) * 0.255 / (Math.sqrt(0.010157841) / Math.sqrt(0.002997001) + 1e-3),
+      p2[0] - ((0.1 / 0.271) * 0.0325) / (Math.sqrt(0.00029946025) / Math.sqrt(0.002997001) + 1e-3),
+      p2[1] - ((0.1 / 0.271) * 0.255) / (Math.sqrt(0.010157841) / Math.sqrt(0.002997001) + 1e-3),
     ];
     const p = param([1, -2]);
-    const got = threeSteps(p, new optim.Adam([p], { lr: 0.1, eps: 1e-3 }), [[0.5, -1], [-0.2, 0.4], [0.1, 3]]);
+    const got = threeSteps(p, new optim.Adam([p], { lr: 0.1, eps: 1e-3 }), [
+      [0.5, -1],
+      [-0.2, 0.4],
+      [0.1, 3],
+    ]);
     expectClose(got, [p1, p2, p3], 1e-12);
     // sanity of the hand numbers: step 1 moves about lr·sign(g)
     expect(p1[0]).toBeCloseTo(0.9, 3);
@@ -172,38 +176,47 @@ describe("Adam, three steps by hand", () => {
   it("weightDecay 0.1 (L2 added to the gradient), lr 0.1, raw g = [0.5, −1]", () => {
     // step 1: g₁ = [0.5 + 0.1·1, −1 + 0.1·(−2)] = [0.6, −1.2];  m₁ = [0.06, −0.12];  v₁ = [0.00036, 0.00144]
     const p1 = [
-      1 - (0.1 / 0.1) * 0.06 / (Math.sqrt(0.00036) / Math.sqrt(0.001) + 1e-8),
-      -2 - (0.1 / 0.1) * -0.12 / (Math.sqrt(0.00144) / Math.sqrt(0.001) + 1e-8),
+      1 - ((0.1 / 0.1) * 0.06) / (Math.sqrt(0.00036) / Math.sqrt(0.001) + 1e-8),
+      -2 - ((0.1 / 0.1) * -0.12) / (Math.sqrt(0.00144) / Math.sqrt(0.001) + 1e-8),
     ];
     // step 2: g₂ = raw + 0.1·p₁;  m₂ = 0.9m₁ + 0.1g₂;  v₂ = 0.999v₁ + 0.001g₂²
     const g2 = [0.5 + 0.1 * p1[0], -1 + 0.1 * p1[1]];
     const m2 = [0.9 * 0.06 + 0.1 * g2[0], 0.9 * -0.12 + 0.1 * g2[1]];
     const v2 = [0.999 * 0.00036 + 0.001 * g2[0] ** 2, 0.999 * 0.00144 + 0.001 * g2[1] ** 2];
     const p2 = [
-      p1[0] - (0.1 / 0.19) * m2[0] / (Math.sqrt(v2[0]) / Math.sqrt(0.001999) + 1e-8),
-      p1[1] - (0.1 / 0.19) * m2[1] / (Math.sqrt(v2[1]) / Math.sqrt(0.001999) + 1e-8),
+      p1[0] - ((0.1 / 0.19) * m2[0]) / (Math.sqrt(v2[0]) / Math.sqrt(0.001999) + 1e-8),
+      p1[1] - ((0.1 / 0.19) * m2[1]) / (Math.sqrt(v2[1]) / Math.sqrt(0.001999) + 1e-8),
     ];
     // step 3: g₃ = raw + 0.1·p₂;  m₃ = 0.9m₂ + 0.1g₃;  v₃ = 0.999v₂ + 0.001g₃²
     const g3 = [0.5 + 0.1 * p2[0], -1 + 0.1 * p2[1]];
     const m3 = [0.9 * m2[0] + 0.1 * g3[0], 0.9 * m2[1] + 0.1 * g3[1]];
     const v3 = [0.999 * v2[0] + 0.001 * g3[0] ** 2, 0.999 * v2[1] + 0.001 * g3[1] ** 2];
     const p3 = [
-      p2[0] - (0.1 / 0.271) * m3[0] / (Math.sqrt(v3[0]) / Math.sqrt(0.002997001) + 1e-8),
-      p2[1] - (0.1 / 0.271) * m3[1] / (Math.sqrt(v3[1]) / Math.sqrt(0.002997001) + 1e-8),
+      p2[0] - ((0.1 / 0.271) * m3[0]) / (Math.sqrt(v3[0]) / Math.sqrt(0.002997001) + 1e-8),
+      p2[1] - ((0.1 / 0.271) * m3[1]) / (Math.sqrt(v3[1]) / Math.sqrt(0.002997001) + 1e-8),
     ];
     const p = param([1, -2]);
-    const got = threeSteps(p, new optim.Adam([p], { lr: 0.1, weightDecay: 0.1 }), [[0.5, -1], [0.5, -1], [0.5, -1]]);
+    const got = threeSteps(p, new optim.Adam([p], { lr: 0.1, weightDecay: 0.1 }), [
+      [0.5, -1],
+      [0.5, -1],
+      [0.5, -1],
+    ]);
     expectClose(got, [p1, p2, p3], 1e-12);
     // decay matters here: without it, three steps of a constant gradient move exactly 0.3·sign(g)
     const q = param([1, -2]);
-    const plain = threeSteps(q, new optim.Adam([q], { lr: 0.1 }), [[0.5, -1], [0.5, -1], [0.5, -1]]);
+    const plain = threeSteps(q, new optim.Adam([q], { lr: 0.1 }), [
+      [0.5, -1],
+      [0.5, -1],
+      [0.5, -1],
+    ]);
     expect(Math.abs(plain[2][0] - p3[0])).toBeGreaterThan(1e-4);
   });
 });
 
 describe("zeroGrad and parameters without a gradient", () => {
   it("zeroGrad sets every gradient to null; a step after it changes nothing", () => {
-    const a = param(), b = param([3, 4]);
+    const a = param(),
+      b = param([3, 4]);
     for (const opt of [new optim.SGD([a, b], { lr: 0.1, momentum: 0.9 }), new optim.Adam([a, b])]) {
       a.grad = tensor(G);
       b.grad = tensor([1, 1]);
@@ -217,7 +230,8 @@ describe("zeroGrad and parameters without a gradient", () => {
   });
 
   it("SGD skips a parameter with a null gradient, and its first real step is a first step (b = g)", () => {
-    const a = param([1, 2]), b = param([1, 2]);
+    const a = param([1, 2]),
+      b = param([1, 2]);
     const opt = new optim.SGD([a, b], { lr: 0.1, momentum: 0.9 });
     a.grad = tensor([1, -1]);
     b.grad = null;
@@ -226,11 +240,18 @@ describe("zeroGrad and parameters without a gradient", () => {
     expectClose([Array.from(a.data)], [[0.9, 2.1]]);
     b.grad = tensor([1, -1]);
     opt.step(); // a: b = 1.9g → a = [0.71, 2.29];  b: first step, buffer = g → b = [0.9, 2.1]
-    expectClose([Array.from(a.data), Array.from(b.data)], [[0.71, 2.29], [0.9, 2.1]]);
+    expectClose(
+      [Array.from(a.data), Array.from(b.data)],
+      [
+        [0.71, 2.29],
+        [0.9, 2.1],
+      ],
+    );
   });
 
   it("Adam skips a parameter with a null gradient without advancing its step count", () => {
-    const a = param([1, 2]), b = param([1, 2]);
+    const a = param([1, 2]),
+      b = param([1, 2]);
     const opt = new optim.Adam([a, b], { lr: 0.1 });
     for (let i = 0; i < 2; i++) {
       a.grad = tensor([0.5, -0.5]);
@@ -244,7 +265,7 @@ describe("zeroGrad and parameters without a gradient", () => {
     // b's first real step, with t = 1: m = 0.05·[1, −1], v = 0.00025·[1, 1]
     //   → b −= (0.1/0.1)·m/(√v/√0.001 + 1e-8) = 0.1·0.5/(0.5 + 1e-8) per element
     // (with t = 3 it would be (0.1/0.271)·0.05/(√0.00025/√0.002997001 + 1e-8) ≈ 0.0639 instead)
-    const d = 0.1 * 0.5 / (0.5 + 1e-8);
+    const d = (0.1 * 0.5) / (0.5 + 1e-8);
     expectClose([Array.from(b.data)], [[1 - d, 2 + d]]);
     // a did not move on the skipped step
     expectClose([Array.from(a.data)], [[1 - 2 * d, 2 + 2 * d]]);
@@ -256,8 +277,16 @@ describe("dtype", () => {
     const mk = () => tensor(new Float32Array([1, -2, 0.5]), { requiresGrad: true });
     const cases: [string, (p: Tensor) => optim.Optimizer, number[]][] = [
       ["SGD momentum", (p) => new optim.SGD([p], { lr: 0.1, momentum: 0.9 }), [1 - 0.2805, -2 + 0.561, 0.5 - 1.122]],
-      ["SGD nesterov", (p) => new optim.SGD([p], { lr: 0.1, momentum: 0.9, nesterov: true }), [1 - 0.40245, -2 + 0.8049, 0.5 - 1.6098]],
-      ["Adam", (p) => new optim.Adam([p]), [1 - 3 * 1e-3 * 0.5 / (0.5 + 1e-8), -2 + 3 * 1e-3 / (1 + 1e-8), 0.5 - 3 * 1e-3 * 2 / (2 + 1e-8)]],
+      [
+        "SGD nesterov",
+        (p) => new optim.SGD([p], { lr: 0.1, momentum: 0.9, nesterov: true }),
+        [1 - 0.40245, -2 + 0.8049, 0.5 - 1.6098],
+      ],
+      [
+        "Adam",
+        (p) => new optim.Adam([p]),
+        [1 - (3 * 1e-3 * 0.5) / (0.5 + 1e-8), -2 + (3 * 1e-3) / (1 + 1e-8), 0.5 - (3 * 1e-3 * 2) / (2 + 1e-8)],
+      ],
     ];
     for (const [name, make, want] of cases) {
       const p = mk();
@@ -294,7 +323,11 @@ describe("invalid hyper-parameters", () => {
     ["SGD negative momentum", () => new optim.SGD([p()], { lr: 0.1, momentum: -0.5 }), /SGD.*momentum/],
     ["SGD negative weight decay", () => new optim.SGD([p()], { lr: 0.1, weightDecay: -1 }), /SGD.*weightDecay/],
     ["SGD nesterov without momentum", () => new optim.SGD([p()], { lr: 0.1, nesterov: true }), /SGD.*nesterov/],
-    ["SGD nesterov with dampening", () => new optim.SGD([p()], { lr: 0.1, momentum: 0.9, dampening: 0.5, nesterov: true }), /SGD.*nesterov/],
+    [
+      "SGD nesterov with dampening",
+      () => new optim.SGD([p()], { lr: 0.1, momentum: 0.9, dampening: 0.5, nesterov: true }),
+      /SGD.*nesterov/,
+    ],
     ["Adam negative lr", () => new optim.Adam([p()], { lr: -1e-3 }), /Adam.*lr/],
     ["Adam beta1 = 1", () => new optim.Adam([p()], { betas: [1, 0.999] }), /Adam.*betas/],
     ["Adam beta2 = 1", () => new optim.Adam([p()], { betas: [0.9, 1] }), /Adam.*betas/],

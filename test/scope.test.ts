@@ -9,8 +9,19 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { active, useWasm } from "../src/kernels/wasm/runtime.js";
 import {
-  grad, linear, manualSeed, matmul, nn, optim, randn, scope, tensor, zeros,
-  type DType, type FloatArray, type Tensor,
+  grad,
+  linear,
+  manualSeed,
+  matmul,
+  nn,
+  optim,
+  randn,
+  scope,
+  tensor,
+  zeros,
+  type DType,
+  type FloatArray,
+  type Tensor,
 } from "../src/index.js";
 
 afterEach(() => useWasm(true));
@@ -31,7 +42,11 @@ function workout(dtype: DType, rows: number, cols: number, seed: number): FloatA
   const acts = [h.sigmoid(), h.tanh(), h.relu(), h.softplus(), h.softmax(-1), h.logSoftmax(-1), h.maxout(5)];
   let loss = acts.map((a) => a.sum()).reduce((p, q) => p.add(q));
   const batched = matmul(x.reshape([1, rows, cols]).mul(randn([2, 1, 1], { dtype })), w.transpose()); // [2, rows, 5], written at offsets
-  loss = loss.add(batched.tanh().sum()).add(matmul(h, h.transpose()).mean()).add(h.max(0).exp().sum().log()).add(h.reshape([-1]).pow(2).sqrt().sum().div(7));
+  loss = loss
+    .add(batched.tanh().sum())
+    .add(matmul(h, h.transpose()).mean())
+    .add(h.max(0).exp().sum().log())
+    .add(h.reshape([-1]).pow(2).sqrt().sum().div(7));
   loss.backward();
   return [loss.data, h.data, ...acts.map((a) => a.data), x.grad!.data, w.grad!.data, b.grad!.data].map((d) => d.slice());
 }
@@ -54,14 +69,22 @@ describe("scope: same numbers as without it", () => {
       const y = x.sigmoid();
       const z = matmul(y.reshape([20, 15]), y.reshape([15, 20]));
       for (const t of [x, y, z]) expect(resident(t.data)).toBe(true);
-      expect(Array.from(z.data.slice(0, 3))).toEqual(Array.from(matmul(tensor(y.data.slice(), { shape: [20, 15] }), tensor(y.data.slice(), { shape: [15, 20] })).data.slice(0, 3)));
+      expect(Array.from(z.data.slice(0, 3))).toEqual(
+        Array.from(
+          matmul(tensor(y.data.slice(), { shape: [20, 15] }), tensor(y.data.slice(), { shape: [15, 20] })).data.slice(0, 3),
+        ),
+      );
     });
   });
 
   it("training with Adam inside scopes follows the same path as outside (optimizer state survives)", () => {
     const run = (scoped: boolean): number[] => {
       manualSeed(3);
-      const model = new nn.Sequential(new nn.Linear(4, 16, { dtype: "float32" }), new nn.Tanh(), new nn.Linear(16, 3, { dtype: "float32" }));
+      const model = new nn.Sequential(
+        new nn.Linear(4, 16, { dtype: "float32" }),
+        new nn.Tanh(),
+        new nn.Linear(16, 3, { dtype: "float32" }),
+      );
       const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
       const x = randn([64, 4], { dtype: "float32" });
       const labels = Array.from({ length: 64 }, (_, i) => i % 3);
@@ -135,7 +158,9 @@ describe("scope: what survives and what is released", () => {
       expect(resident(inner.data)).toBe(false);
       expect(outer.data[3] * 2 + 1).toBeCloseTo(inner.data[3], 5);
       let dropped: Tensor | null = null;
-      scope(() => { dropped = outer.relu(); });
+      scope(() => {
+        dropped = outer.relu();
+      });
       expect(() => dropped!.data).toThrow(/released/);
       expect(resident(outer.data)).toBe(true); // still alive in the outer scope
       return inner.sum();
@@ -145,10 +170,12 @@ describe("scope: what survives and what is released", () => {
 
   it("a scope that throws releases its tensors, rethrows, and the next scope works", () => {
     let made: Tensor | null = null;
-    expect(() => scope(() => {
-      made = randn([100], { dtype: "float32" });
-      made.add(randn([3], { dtype: "float32" })); // shapes do not broadcast
-    })).toThrow(/broadcast/);
+    expect(() =>
+      scope(() => {
+        made = randn([100], { dtype: "float32" });
+        made.add(randn([3], { dtype: "float32" })); // shapes do not broadcast
+      }),
+    ).toThrow(/broadcast/);
     expect(() => made!.data).toThrow(/released/);
     const ok = scope(() => randn([100], { dtype: "float32" }).relu().sum());
     expect(ok.item()).toBeGreaterThanOrEqual(0);
@@ -181,7 +208,11 @@ describe("scope: what survives and what is released", () => {
   it("rejects a non-function, and an async function, with a clear error", async () => {
     expect(() => scope(42 as unknown as () => void)).toThrow(/scope: expected a function/);
     let inside: Tensor | null = null;
-    expect(() => scope(async () => { inside = randn([100], { dtype: "float32" }); })).toThrow(/returned a promise; scope\(\) is synchronous/);
+    expect(() =>
+      scope(async () => {
+        inside = randn([100], { dtype: "float32" });
+      }),
+    ).toThrow(/returned a promise; scope\(\) is synchronous/);
     expect(() => inside!.data).toThrow(/released/); // cleaned up all the same
   });
 });

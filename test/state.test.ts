@@ -9,7 +9,8 @@ import { manualSeed, nn, optim, tensor, type DType, type Tensor } from "../src/i
 function build(seed: number, dtype: DType = "float64"): nn.Sequential {
   manualSeed(seed);
   return new nn.Sequential(
-    new nn.Linear(3, 5, { dtype }), new nn.Tanh(),
+    new nn.Linear(3, 5, { dtype }),
+    new nn.Tanh(),
     new nn.Maxout(5, 4, 2, { dtype }),
     new nn.Linear(4, 2, { dtype }),
   );
@@ -27,7 +28,8 @@ function expectSameBits(a: Tensor, b: Tensor, what = ""): void {
   expect(b.dtype, what).toBe(a.dtype);
   expect([...b.shape], what).toEqual([...a.shape]);
   expect(bytes(b), what).toEqual(bytes(a));
-  for (let i = 0; i < a.size; i++) expect(Object.is(a.data[i], b.data[i]), `${what}[${i}]: ${a.data[i]} vs ${b.data[i]}`).toBe(true);
+  for (let i = 0; i < a.size; i++)
+    expect(Object.is(a.data[i], b.data[i]), `${what}[${i}]: ${a.data[i]} vs ${b.data[i]}`).toBe(true);
 }
 
 /** Deep copies of every parameter (values and arrays); the check asserts each is unchanged bitwise, same objects. */
@@ -90,9 +92,17 @@ describe("stateDict", () => {
       const a = build(0, dtype);
       // awkward values: −0, the smallest subnormal, the largest finite, 17-digit decimals
       const w = a.parameters()[0].data;
-      const special = dtype === "float64"
-        ? [-0, 5e-324, -Number.MAX_VALUE, 0.1 + 0.2, Math.PI / 3, 1 / 3]
-        : [-0, Math.fround(1e-45), -Math.fround(3.4028234663852886e38), Math.fround(0.1), Math.fround(Math.PI / 3), Math.fround(1 / 3)];
+      const special =
+        dtype === "float64"
+          ? [-0, 5e-324, -Number.MAX_VALUE, 0.1 + 0.2, Math.PI / 3, 1 / 3]
+          : [
+              -0,
+              Math.fround(1e-45),
+              -Math.fround(3.4028234663852886e38),
+              Math.fround(0.1),
+              Math.fround(Math.PI / 3),
+              Math.fround(1 / 3),
+            ];
       special.forEach((v, i) => (w[i] = v));
       a.parameters()[1].data[2] = -0; // a bias too
       const b = build(1, dtype);
@@ -114,7 +124,13 @@ describe("stateDict", () => {
       expect(Object.is(b.parameters()[0].data[0], -0)).toBe(true);
       expect(Object.is(b.parameters()[1].data[2], -0)).toBe(true);
       // and the loaded model computes exactly what the original does
-      const x = tensor([[0.3, -1.2, 2], [1, 0, -0.5]], { dtype });
+      const x = tensor(
+        [
+          [0.3, -1.2, 2],
+          [1, 0, -0.5],
+        ],
+        { dtype },
+      );
       expect(bytes(b.forward(x))).toEqual(bytes(a.forward(x)));
       // saving again gives the same text
       expect(JSON.stringify(b.stateDict())).toBe(text);
@@ -212,7 +228,7 @@ describe("loadStateDict rejects bad states, naming the key, changing nothing", (
     expectRejected(s2, null, key(LAST));
   });
 
-  it("non-number values: \"a\", null, true, \"1\", [1]", () => {
+  it('non-number values: "a", null, true, "1", [1]', () => {
     for (const bad of ["a", null, true, "1", [1], {}]) {
       const s = good();
       s[LAST].data[1] = bad;
@@ -247,8 +263,10 @@ describe("loadStateDict rejects bad states, naming the key, changing nothing", (
 
   it("a __proto__ key (an own property, as JSON.parse makes it) and Object.prototype stays clean", () => {
     const text = JSON.stringify(good());
-    const evil = JSON.parse(`{"__proto__": {"polluted": true, "shape": [2], "dtype": "float64", "data": [1, 2]}, ${text.slice(1)}`) as Record<string, unknown>;
-    expect(Object.prototype.hasOwnProperty.call(evil, "__proto__")).toBe(true); // the test is meaningful
+    const evil = JSON.parse(
+      `{"__proto__": {"polluted": true, "shape": [2], "dtype": "float64", "data": [1, 2]}, ${text.slice(1)}`,
+    ) as Record<string, unknown>;
+    expect(Object.hasOwn(evil, "__proto__")).toBe(true); // the test is meaningful
     expect(Object.keys(evil)).toContain("__proto__");
     expectRejected(evil, null, /__proto__/);
     // only the __proto__ key, nothing else
@@ -256,7 +274,7 @@ describe("loadStateDict rejects bad states, naming the key, changing nothing", (
     expectRejected(onlyProto, null, /__proto__/);
     // a __proto__ entry *inside* a tensor's entry
     const inner = JSON.parse(text.replace('"3.bias":{', '"3.bias":{"__proto__":{"polluted":true},')) as unknown;
-    expect(Object.prototype.hasOwnProperty.call((inner as Record<string, object>)[LAST], "__proto__")).toBe(true);
+    expect(Object.hasOwn((inner as Record<string, object>)[LAST], "__proto__")).toBe(true);
     expectRejected(inner, null, key(LAST));
   });
 
@@ -264,7 +282,7 @@ describe("loadStateDict rejects bad states, naming the key, changing nothing", (
     const text = JSON.stringify(good());
     for (const k of ["constructor", "prototype"]) {
       const evil = JSON.parse(`{"${k}": {"shape": [2], "dtype": "float64", "data": [1, 2]}, ${text.slice(1)}`) as unknown;
-      expect(Object.prototype.hasOwnProperty.call(evil, k)).toBe(true);
+      expect(Object.hasOwn(evil as object, k)).toBe(true);
       expectRejected(evil, null, new RegExp(k));
     }
     const withConstructorPrototype = JSON.parse(`{"constructor": {"prototype": {"polluted": true}}, ${text.slice(1)}`) as unknown;

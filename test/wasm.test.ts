@@ -66,21 +66,30 @@ describe("WebAssembly kernels", () => {
     it(`${dtype} matmul agrees with the reference on odd shapes (error within k·ε·Σ|a||b|)`, () => {
       const eps = dtype === "float32" ? 2 ** -24 : 2 ** -53;
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 41 }), fc.nat(), (n, k, m, seed) => {
-          const a = tensor(values(n * k, seed, 1), { shape: [n, k], dtype });
-          const b = tensor(values(k * m, seed + 1, 1), { shape: [k, m], dtype });
-          const [fast, ref] = both(() => matmul(a, b));
-          expect(fast).toBeInstanceOf(dtype === "float32" ? Float32Array : Float64Array);
-          const absA = a.data.map(Math.abs), absB = b.data.map(Math.abs);
-          for (let i = 0; i < n; i++) {
-            for (let j = 0; j < m; j++) {
-              let bound = 0;
-              for (let p = 0; p < k; p++) bound += absA[i * k + p] * absB[p * m + j];
-              const tol = (k + 2) * eps * bound + 1e-300;
-              expect(Math.abs(fast[i * m + j] - ref[i * m + j]), `C[${i},${j}] of ${n}×${k}·${k}×${m}`).toBeLessThanOrEqual(tol);
+        fc.property(
+          fc.integer({ min: 1, max: 37 }),
+          fc.integer({ min: 1, max: 300 }),
+          fc.integer({ min: 1, max: 41 }),
+          fc.nat(),
+          (n, k, m, seed) => {
+            const a = tensor(values(n * k, seed, 1), { shape: [n, k], dtype });
+            const b = tensor(values(k * m, seed + 1, 1), { shape: [k, m], dtype });
+            const [fast, ref] = both(() => matmul(a, b));
+            expect(fast).toBeInstanceOf(dtype === "float32" ? Float32Array : Float64Array);
+            const absA = a.data.map(Math.abs),
+              absB = b.data.map(Math.abs);
+            for (let i = 0; i < n; i++) {
+              for (let j = 0; j < m; j++) {
+                let bound = 0;
+                for (let p = 0; p < k; p++) bound += absA[i * k + p] * absB[p * m + j];
+                const tol = (k + 2) * eps * bound + 1e-300;
+                expect(Math.abs(fast[i * m + j] - ref[i * m + j]), `C[${i},${j}] of ${n}×${k}·${k}×${m}`).toBeLessThanOrEqual(
+                  tol,
+                );
+              }
             }
-          }
-        }),
+          },
+        ),
         { numRuns: 50 },
       );
     });
@@ -88,25 +97,36 @@ describe("WebAssembly kernels", () => {
 
   it("transposed layouts (x·Wᵀ forward, then G·W and Gᵀ·x backward) agree with the reference, both dtypes", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 19 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 21 }), fc.nat(), fc.constantFrom("float32", "float64"), (n, k, m, seed, dtype) => {
-        const xs = values(n * k, seed, 1), ws = values(m * k, seed + 1, 1), gs = values(n * m, seed + 2, 1);
-        const runs = [true, false].map((on) => {
-          useWasm(on);
-          const x = tensor(xs, { shape: [n, k], requiresGrad: true, dtype });
-          const w = tensor(ws, { shape: [m, k], requiresGrad: true, dtype });
-          const y = linear(x, w);
-          y.backward(tensor(gs, { shape: [n, m], dtype }));
-          useWasm(true);
-          return [y.data, x.grad!.data, w.grad!.data];
-        });
-        runs[0].forEach((fast, i) => {
-          const ref = runs[1][i];
-          const scale = Math.max(1, ...Array.from(ref, Math.abs));
-          for (let j = 0; j < ref.length; j++) {
-            expect(Math.abs(fast[j] - ref[j]), `output ${i} [${j}] of n=${n} k=${k} m=${m}`).toBeLessThanOrEqual(2e-6 * Math.max(k, n) * scale);
-          }
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 19 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 21 }),
+        fc.nat(),
+        fc.constantFrom("float32", "float64"),
+        (n, k, m, seed, dtype) => {
+          const xs = values(n * k, seed, 1),
+            ws = values(m * k, seed + 1, 1),
+            gs = values(n * m, seed + 2, 1);
+          const runs = [true, false].map((on) => {
+            useWasm(on);
+            const x = tensor(xs, { shape: [n, k], requiresGrad: true, dtype });
+            const w = tensor(ws, { shape: [m, k], requiresGrad: true, dtype });
+            const y = linear(x, w);
+            y.backward(tensor(gs, { shape: [n, m], dtype }));
+            useWasm(true);
+            return [y.data, x.grad!.data, w.grad!.data];
+          });
+          runs[0].forEach((fast, i) => {
+            const ref = runs[1][i];
+            const scale = Math.max(1, ...Array.from(ref, Math.abs));
+            for (let j = 0; j < ref.length; j++) {
+              expect(Math.abs(fast[j] - ref[j]), `output ${i} [${j}] of n=${n} k=${k} m=${m}`).toBeLessThanOrEqual(
+                2e-6 * Math.max(k, n) * scale,
+              );
+            }
+          });
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -148,14 +168,20 @@ describe("WebAssembly kernels", () => {
   for (const name of ["softmax", "logSoftmax"] as const) {
     it(`${name} rows agree with the reference, values and gradients`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 70 }), fc.nat(), fc.constantFrom(0.1, 3, 50), (rows, n, seed, scale) => {
-          fc.pre(rows * n >= 64);
-          const xs = values(rows * n, seed, scale);
-          const g = tensor(values(rows * n, seed + 3, 1), { shape: [rows, n] });
-          const [[y1, g1], [y0, g0]] = forwardBackward(xs, [rows, n], g, (x) => x[name](-1));
-          expectUlps(y1, y0, 16, 1e-7, `${name} value`);
-          expectUlps(g1, g0, 16, 2e-6, `${name} gradient`);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 20 }),
+          fc.integer({ min: 1, max: 70 }),
+          fc.nat(),
+          fc.constantFrom(0.1, 3, 50),
+          (rows, n, seed, scale) => {
+            fc.pre(rows * n >= 64);
+            const xs = values(rows * n, seed, scale);
+            const g = tensor(values(rows * n, seed + 3, 1), { shape: [rows, n] });
+            const [[y1, g1], [y0, g0]] = forwardBackward(xs, [rows, n], g, (x) => x[name](-1));
+            expectUlps(y1, y0, 16, 1e-7, `${name} value`);
+            expectUlps(g1, g0, 16, 2e-6, `${name} gradient`);
+          },
+        ),
         { numRuns: 60 },
       );
     });
@@ -172,16 +198,61 @@ describe("WebAssembly kernels", () => {
     mem.set(xs, base);
     k.expF32(base * 4, (base + xs.length) * 4, xs.length);
     out.set(mem.subarray(base + xs.length, base + 2 * xs.length));
-    expectUlps(out, Float32Array.from(x.data, (v) => Math.exp(v)), 1, 0, "exp");
+    expectUlps(
+      out,
+      Float32Array.from(x.data, (v) => Math.exp(v)),
+      1,
+      0,
+      "exp",
+    );
   });
 
   // The kernels clamp with pmin/pmax and build 2^n from bit patterns, and switch formulas inside
   // tanh: NaN must still come out NaN, zeros keep their sign, and the clamp and switch edges, the
   // subnormal range and the saturation points must agree with the reference.
   const special = [
-    NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -3e-39, 1e3, -1e3, 3e38, -3e38, 88.7, -88.7,
-    -87.5, -100, -103.5, -103.9, -104, -104.4, -105, 17, 17.4, 20, 25, -20, 9, 9.02, -9.02, 10, -10.5,
-    0.17, -0.1733, 0.52, 0.5199, 0.87, -0.8665, 0.5, 1, 2, 3.6,
+    NaN,
+    Infinity,
+    -Infinity,
+    0,
+    -0,
+    1e-45,
+    -1e-45,
+    1e-40,
+    -3e-39,
+    1e3,
+    -1e3,
+    3e38,
+    -3e38,
+    88.7,
+    -88.7,
+    -87.5,
+    -100,
+    -103.5,
+    -103.9,
+    -104,
+    -104.4,
+    -105,
+    17,
+    17.4,
+    20,
+    25,
+    -20,
+    9,
+    9.02,
+    -9.02,
+    10,
+    -10.5,
+    0.17,
+    -0.1733,
+    0.52,
+    0.5199,
+    0.87,
+    -0.8665,
+    0.5,
+    1,
+    2,
+    3.6,
   ];
   for (const [name, f] of elementwise) {
     it(`${name} of NaN, ±∞, ±0, subnormals and the clamp and formula edges agree with the reference`, () => {
@@ -197,7 +268,17 @@ describe("WebAssembly kernels", () => {
 
   for (const name of ["softmax", "logSoftmax"] as const) {
     it(`${name} rows holding NaN, ±∞ or results down in the subnormal range agree with the reference`, () => {
-      const rows = [[NaN, 1, 2, 3], [-Infinity, -Infinity, -Infinity, -Infinity], [Infinity, 0, 1, 2], [Infinity, Infinity, 0, 1], [0, -Infinity, -Infinity, 5], [0, -100, -104, -200], [0, -87.5, -103.5, -103.9], [3e38, -3e38, 0, 1], [-1e3, -1e3, -1e3, -999]];
+      const rows = [
+        [NaN, 1, 2, 3],
+        [-Infinity, -Infinity, -Infinity, -Infinity],
+        [Infinity, 0, 1, 2],
+        [Infinity, Infinity, 0, 1],
+        [0, -Infinity, -Infinity, 5],
+        [0, -100, -104, -200],
+        [0, -87.5, -103.5, -103.9],
+        [3e38, -3e38, 0, 1],
+        [-1e3, -1e3, -1e3, -999],
+      ];
       const xs = Float32Array.from(rows.flat());
       // 16 copies of the rows, so the SIMD kernel takes them (it starts at 64 elements)
       const many = Float32Array.from({ length: 16 * xs.length }, (_, i) => xs[i % xs.length]);
@@ -212,7 +293,9 @@ describe("WebAssembly kernels", () => {
 
   it("extremes stay finite and exact where they should", () => {
     const x = tensor(Float32Array.from([-1e3, -3e38, 1e3, 3e38, 0, -0, 1e-45, ...new Array(61).fill(0.5)]));
-    const s = x.sigmoid().data, t = x.tanh().data, sp = x.softplus().data;
+    const s = x.sigmoid().data,
+      t = x.tanh().data,
+      sp = x.softplus().data;
     expect([s[0], s[1], s[2], s[3], s[4]]).toEqual([0, 0, 1, 1, 0.5]);
     expect([t[0], t[2], t[4]]).toEqual([-1, 1, 0]);
     expect(Object.is(t[5], -0)).toBe(true);

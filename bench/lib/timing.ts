@@ -30,7 +30,11 @@ export interface Samples {
   callsPerBlock: number;
 }
 
-export interface Summary { median: number; min: number; max: number; }
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+}
 
 const now = () => performance.now() / 1000;
 
@@ -48,7 +52,8 @@ export async function interleaved(contenders: readonly Contender[], opts: Timing
     await c.activate?.();
     // Warm-up doubles as calibration: the last calls give the per-call time.
     const t0 = now();
-    let n = 0, last = 0;
+    let n = 0,
+      last = 0;
     while (n < 2 || now() - t0 < opts.warmupSeconds) {
       const t = now();
       c.run();

@@ -25,100 +25,121 @@ const activations: Record<ActivationName, (x: Tensor) => Tensor> = {
 };
 
 function makeSystem(scoped: boolean): System {
- return {
-  name: scoped ? "actigrad-scope" : "actigrad",
+  return {
+    name: scoped ? "actigrad-scope" : "actigrad",
 
-  async activate() {},
+    async activate() {},
 
-  info() {
-    return { dtype: "float32" };
-  },
+    info() {
+      return { dtype: "float32" };
+    },
 
-  mlp(spec: MlpSpec): Trainer {
-    const mods: nn.Module[] = [];
-    const linears = spec.layers.map((l, i) => {
-      const lin = new nn.Linear(l.inFeatures, l.outFeatures, { dtype: "float32" });
-      mods.push(lin);
-      if (i + 1 < spec.layers.length) mods.push(spec.activation === "tanh" ? new nn.Tanh() : new nn.ReLU());
-      return lin;
-    });
-    const model = new nn.Sequential(...mods);
-    // After Sequential: it re-draws the init of a Linear followed by ReLU (He init).
-    spec.layers.forEach((l, i) => {
-      linears[i].weight.data.set(l.w); // [out, in], the same layout as the spec
-      linears[i].bias!.data.set(l.b);
-    });
-    const x = tensor(spec.x, { ...f32, shape: [spec.batch, spec.layers[0].inFeatures] });
-    const labels = spec.labels;
-    const opt = new optim.SGD(model.parameters(), { lr: spec.lr });
-    return {
-      step: scoped
-        ? () => scope(() => {
-            const loss = nn.crossEntropy(model.forward(x), labels);
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
-            opt.zeroGrad(); // the gradients are spent: dropped here, they need not outlive the scope
-            return loss.item();
-          })
-        : () => {
-            const loss = nn.crossEntropy(model.forward(x), labels);
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
-            return loss.item();
+    mlp(spec: MlpSpec): Trainer {
+      const mods: nn.Module[] = [];
+      const linears = spec.layers.map((l, i) => {
+        const lin = new nn.Linear(l.inFeatures, l.outFeatures, { dtype: "float32" });
+        mods.push(lin);
+        if (i + 1 < spec.layers.length) mods.push(spec.activation === "tanh" ? new nn.Tanh() : new nn.ReLU());
+        return lin;
+      });
+      const model = new nn.Sequential(...mods);
+      // After Sequential: it re-draws the init of a Linear followed by ReLU (He init).
+      spec.layers.forEach((l, i) => {
+        linears[i].weight.data.set(l.w); // [out, in], the same layout as the spec
+        linears[i].bias!.data.set(l.b);
+      });
+      const x = tensor(spec.x, { ...f32, shape: [spec.batch, spec.layers[0].inFeatures] });
+      const labels = spec.labels;
+      const opt = new optim.SGD(model.parameters(), { lr: spec.lr });
+      return {
+        step: scoped
+          ? () =>
+              scope(() => {
+                const loss = nn.crossEntropy(model.forward(x), labels);
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+                opt.zeroGrad(); // the gradients are spent: dropped here, they need not outlive the scope
+                return loss.item();
+              })
+          : () => {
+              const loss = nn.crossEntropy(model.forward(x), labels);
+              opt.zeroGrad();
+              loss.backward();
+              opt.step();
+              return loss.item();
+            },
+        dispose() {},
+      };
+    },
+
+    matmul(spec: MatmulSpec): Kernel {
+      const { n } = spec;
+      const a = tensor(spec.a, { ...f32, shape: [n, n] });
+      const b = tensor(spec.b, { ...f32, shape: [n, n] });
+      let c: Tensor | null = null;
+      if (scoped) {
+        // The product is freed with the scope; result() computes it once more, returned (kept).
+        return {
+          run() {
+            scope(() => {
+              sink += matmul(a, b).data[0];
+            });
           },
-      dispose() {},
-    };
-  },
-
-  matmul(spec: MatmulSpec): Kernel {
-    const { n } = spec;
-    const a = tensor(spec.a, { ...f32, shape: [n, n] });
-    const b = tensor(spec.b, { ...f32, shape: [n, n] });
-    let c: Tensor | null = null;
-    if (scoped) {
-      // The product is freed with the scope; result() computes it once more, returned (kept).
+          result() {
+            return Float32Array.from(scope(() => matmul(a, b)).data);
+          },
+          dispose() {},
+        };
+      }
       return {
-        run() { scope(() => { sink += matmul(a, b).data[0]; }); },
-        result() { return Float32Array.from(scope(() => matmul(a, b)).data); },
-        dispose() {},
+        run() {
+          c = matmul(a, b);
+          sink += c.data[0];
+        },
+        result() {
+          return Float32Array.from(c!.data);
+        },
+        dispose() {
+          c = null;
+        },
       };
-    }
-    return {
-      run() {
-        c = matmul(a, b);
-        sink += c.data[0];
-      },
-      result() { return Float32Array.from(c!.data); },
-      dispose() { c = null; },
-    };
-  },
+    },
 
-  activation(spec: ActivationSpec): Kernel {
-    const f = activations[spec.name];
-    const x = tensor(spec.x, { ...f32, shape: spec.shape, requiresGrad: true });
-    const dy = tensor(spec.dy, { ...f32, shape: spec.shape });
-    if (scoped) {
-      // As tfjs's tf.grad(f)(x, dy): the gradient as a value, freed with the scope.
-      const dx = () => grad(f(x), [x], { gradOutputs: [dy] })[0];
+    activation(spec: ActivationSpec): Kernel {
+      const f = activations[spec.name];
+      const x = tensor(spec.x, { ...f32, shape: spec.shape, requiresGrad: true });
+      const dy = tensor(spec.dy, { ...f32, shape: spec.shape });
+      if (scoped) {
+        // As tfjs's tf.grad(f)(x, dy): the gradient as a value, freed with the scope.
+        const dx = () => grad(f(x), [x], { gradOutputs: [dy] })[0];
+        return {
+          run() {
+            scope(() => {
+              sink += dx().data[0];
+            });
+          },
+          result() {
+            return Float32Array.from(scope(dx).data);
+          },
+          dispose() {},
+        };
+      }
       return {
-        run() { scope(() => { sink += dx().data[0]; }); },
-        result() { return Float32Array.from(scope(dx).data); },
-        dispose() {},
+        run() {
+          x.grad = null;
+          f(x).backward(dy);
+          sink += x.grad!.data[0];
+        },
+        result() {
+          return Float32Array.from(x.grad!.data);
+        },
+        dispose() {
+          x.grad = null;
+        },
       };
-    }
-    return {
-      run() {
-        x.grad = null;
-        f(x).backward(dy);
-        sink += x.grad!.data[0];
-      },
-      result() { return Float32Array.from(x.grad!.data); },
-      dispose() { x.grad = null; },
-    };
-  },
- };
+    },
+  };
 }
 
 export const actigrad = makeSystem(false);

@@ -7,7 +7,9 @@
 /** mulberry32: a small seeded generator, so every run and every system sees the same numbers. */
 export class SeededRng {
   private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
   /** Uniform in [0, 1). */
   next(): number {
     let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
@@ -24,7 +26,8 @@ export class SeededRng {
   normal(n: number, std = 1): Float32Array {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      const u = 1 - this.next(), v = this.next();
+      const u = 1 - this.next(),
+        v = this.next();
       out[i] = std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
     return out;
@@ -37,7 +40,12 @@ export class SeededRng {
 }
 
 /** One dense layer's initial values. `w` is [out, in] row-major (PyTorch's layout), `b` is [out]. */
-export interface LayerInit { inFeatures: number; outFeatures: number; w: Float32Array; b: Float32Array; }
+export interface LayerInit {
+  inFeatures: number;
+  outFeatures: number;
+  w: Float32Array;
+  b: Float32Array;
+}
 
 /** An MLP training workload: layers, hidden activation, one fixed batch, SGD learning rate. */
 export interface MlpSpec {
@@ -55,7 +63,8 @@ export interface MlpSpec {
 function mlpInit(sizes: number[], rng: SeededRng): LayerInit[] {
   const layers: LayerInit[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
-    const fin = sizes[i], fout = sizes[i + 1];
+    const fin = sizes[i],
+      fout = sizes[i + 1];
     const a = Math.sqrt(6 / (fin + fout));
     layers.push({ inFeatures: fin, outFeatures: fout, w: rng.uniform(fout * fin, -a, a), b: rng.uniform(fout, -0.1, 0.1) });
   }
@@ -78,8 +87,13 @@ export function w2Spec(seed = 2): MlpSpec {
   const rng = new SeededRng(seed);
   const batch = 128;
   return {
-    layers: mlpInit([784, 256, 10], rng), activation: "relu",
-    x: rng.uniform(batch * 784, 0, 1), labels: rng.int(batch, 10), batch, classes: 10, lr: 0.01,
+    layers: mlpInit([784, 256, 10], rng),
+    activation: "relu",
+    x: rng.uniform(batch * 784, 0, 1),
+    labels: rng.int(batch, 10),
+    batch,
+    classes: 10,
+    lr: 0.01,
   };
 }
 
@@ -87,7 +101,12 @@ export const activationNames = ["sigmoid", "tanh", "relu", "softplus", "softmax"
 export type ActivationName = (typeof activationNames)[number];
 
 /** W4 input: x ~ N(0, 2²) (covers both tails and the middle), upstream gradient dy ~ N(0, 1). */
-export interface ActivationSpec { name: ActivationName; shape: number[]; x: Float32Array; dy: Float32Array; }
+export interface ActivationSpec {
+  name: ActivationName;
+  shape: number[];
+  x: Float32Array;
+  dy: Float32Array;
+}
 
 export function w4Spec(name: ActivationName, quick: boolean, seed = 4): ActivationSpec {
   const rng = new SeededRng(seed);
@@ -96,16 +115,27 @@ export function w4Spec(name: ActivationName, quick: boolean, seed = 4): Activati
   return { name, shape, x: rng.normal(n, 2), dy: rng.normal(n, 1) };
 }
 
-export interface MatmulSpec { n: number; a: Float32Array; b: Float32Array; }
+export interface MatmulSpec {
+  n: number;
+  a: Float32Array;
+  b: Float32Array;
+}
 export function w3Spec(n: number, seed = 3): MatmulSpec {
   const rng = new SeededRng(seed + n);
   return { n, a: rng.uniform(n * n, -1, 1), b: rng.uniform(n * n, -1, 1) };
 }
 
 /** A training loop ready to go: `step()` does one SGD step and returns that step's loss (computed before the update). */
-export interface Trainer { step(): number; dispose(): void; }
+export interface Trainer {
+  step(): number;
+  dispose(): void;
+}
 /** A kernel ready to go: `run()` computes it once, to completion; `result()` reads the output (not timed). */
-export interface Kernel { run(): void; result(): Float32Array; dispose(): void; }
+export interface Kernel {
+  run(): void;
+  result(): Float32Array;
+  dispose(): void;
+}
 
 export interface System {
   readonly name: string;

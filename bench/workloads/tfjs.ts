@@ -85,7 +85,11 @@ export function tfjsSystem(backend: TfBackend, { readBack = false }: { readBack?
     mlp(spec: MlpSpec): Trainer {
       expectActive("mlp");
       // tf.variable shares, and does not dispose, the tensor it starts from.
-      const variable = (t: tf.Tensor) => { const v = tf.variable(t); t.dispose(); return v; };
+      const variable = (t: tf.Tensor) => {
+        const v = tf.variable(t);
+        t.dispose();
+        return v;
+      };
       const layers = spec.layers.map((l) => ({
         w: variable(tf.tensor2d(transposed(l.w, l.outFeatures, l.inFeatures), [l.inFeatures, l.outFeatures])),
         b: variable(tf.tensor1d(l.b)),
@@ -149,8 +153,14 @@ export function tfjsSystem(backend: TfBackend, { readBack = false }: { readBack?
         last = compute();
         if (readBack) last.dataSync();
       },
-      result() { return Float32Array.from(last!.dataSync()); },
-      dispose() { last?.dispose(); last = null; tf.dispose(inputs); },
+      result() {
+        return Float32Array.from(last!.dataSync());
+      },
+      dispose() {
+        last?.dispose();
+        last = null;
+        tf.dispose(inputs);
+      },
     };
   }
 }

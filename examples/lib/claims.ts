@@ -29,7 +29,13 @@ export function chainGradient(f: (x: Tensor) => Tensor, depth: number, x0: Tenso
 export type Act = "sigmoid" | "tanh" | "relu" | "softplus";
 const MODULES = { sigmoid: nn.Sigmoid, tanh: nn.Tanh, relu: nn.ReLU, softplus: nn.Softplus };
 
-export interface Run { act: Act; seed: number; hit: number | null; losses: number[]; msPerStep: number }
+export interface Run {
+  act: Act;
+  seed: number;
+  hit: number | null;
+  losses: number[];
+  msPerStep: number;
+}
 
 /**
  * 2 → 32 → 32 → 3 on the 3-arm spiral, every Linear with the same Xavier-uniform init, Adam
@@ -70,7 +76,8 @@ export function activationThroughput(f: (x: Tensor) => Tensor, size: number, rep
 
 /** Final MSE of a model fitted to (xs, ys) with Adam (lr 0.02, full batch). */
 export function fit(model: nn.Module, xs: number[], ys: number[], steps: number): number {
-  const X = tensor(xs.map((v) => [v])), Y = tensor(ys.map((v) => [v]));
+  const X = tensor(xs.map((v) => [v])),
+    Y = tensor(ys.map((v) => [v]));
   const opt = new optim.Adam(model.parameters(), { lr: 0.02 });
   let last = NaN;
   for (let s = 0; s < steps; s++) {
@@ -87,9 +94,19 @@ export function fit(model: nn.Module, xs: number[], ys: number[], steps: number)
 export function maxoutFits(pieces: number, seed: number, steps: number) {
   const xs = linspace(-2, 2, 101);
   manualSeed(seed);
-  const unit = fit(new nn.Maxout(1, 1, pieces), xs, xs.map((v) => v * v), steps);
+  const unit = fit(
+    new nn.Maxout(1, 1, pieces),
+    xs,
+    xs.map((v) => v * v),
+    steps,
+  );
   manualSeed(seed);
-  const net = fit(new nn.Sequential(new nn.Maxout(1, 16, pieces), new nn.Linear(16, 1)), xs, xs.map((v) => Math.sin(2 * v)), steps);
+  const net = fit(
+    new nn.Sequential(new nn.Maxout(1, 16, pieces), new nn.Linear(16, 1)),
+    xs,
+    xs.map((v) => Math.sin(2 * v)),
+    steps,
+  );
   return { unit, net };
 }
 
@@ -99,8 +116,12 @@ export function maxoutFits(pieces: number, seed: number, steps: number) {
  */
 export function maxoutShape(pieces: number, seed: number) {
   manualSeed(seed);
-  const w = randn([1, pieces]), b = randn([pieces]);
-  const x = tensor(linspace(-5, 5, 2001).map((v) => [v]), { requiresGrad: true });
+  const w = randn([1, pieces]),
+    b = randn([pieces]);
+  const x = tensor(
+    linspace(-5, 5, 2001).map((v) => [v]),
+    { requiresGrad: true },
+  );
   const y = x.matmul(w).add(b).maxout(pieces);
   const [d1] = grad(y.sum(), [x], { createGraph: true });
   const [d2] = grad(d1.sum(), [x]);
@@ -116,21 +137,29 @@ export function reluVsMaxout(x0: number[]) {
     return { y: Array.from(y.data), g: Array.from(x.grad!.data) };
   };
   const col = (x: Tensor) => x.reshape([-1, 1]);
-  const pair = (first: boolean) => (x: Tensor) => (first ? col(x).matmul(tensor([[1, 0]])) : col(x).matmul(tensor([[0, 1]]))).maxout(2).reshape([-1]);
-  const r = run(relu), xFirst = run(pair(true)), zeroFirst = run(pair(false));
+  const pair = (first: boolean) => (x: Tensor) =>
+    (first ? col(x).matmul(tensor([[1, 0]])) : col(x).matmul(tensor([[0, 1]]))).maxout(2).reshape([-1]);
+  const r = run(relu),
+    xFirst = run(pair(true)),
+    zeroFirst = run(pair(false));
   const diff = (a: number[], b: number[]) => a.filter((v, i) => v !== b[i]).length; // −0 === 0 here
   const where = (a: number[], b: number[]) => [...new Set(x0.filter((_, i) => a[i] !== b[i]))];
   return {
     valueDiffs: diff(r.y, xFirst.y) + diff(r.y, zeroFirst.y),
-    gradDiffsXFirst: diff(r.g, xFirst.g), gradDiffsAt: where(r.g, xFirst.g),
+    gradDiffsXFirst: diff(r.g, xFirst.g),
+    gradDiffsAt: where(r.g, xFirst.g),
     gradDiffsZeroFirst: diff(r.g, zeroFirst.g),
   };
 }
 
 /** Softmax of `rows` ([n, k]): smallest and largest output, worst |Σ − 1|, and how many outputs are exactly 0 or 1. */
 export function softmaxBounds(rows: Tensor) {
-  const S = softmax(rows, -1).data, k = rows.shape[1];
-  let min = Infinity, max = -Infinity, worst = 0, atBounds = 0;
+  const S = softmax(rows, -1).data,
+    k = rows.shape[1];
+  let min = Infinity,
+    max = -Infinity,
+    worst = 0,
+    atBounds = 0;
   for (let r = 0; r < rows.shape[0]; r++) {
     let s = 0;
     for (let j = 0; j < k; j++) {
@@ -150,7 +179,14 @@ export const randomScores = (n: number, k: number, scale: number) => randn([n, k
 
 /** Extreme rows: huge spreads, ±1e300, ±MAX_VALUE, and random rows scaled to 1e3…1e300. */
 export function extremeScores(n: number): Tensor {
-  const fixed = [[1000, 0, -1000], [1e300, -1e300, 0], [Number.MAX_VALUE, -Number.MAX_VALUE, 0], [745, 0, 0], [40, 0, 0], [-1e-300, 0, 1e-300]];
+  const fixed = [
+    [1000, 0, -1000],
+    [1e300, -1e300, 0],
+    [Number.MAX_VALUE, -Number.MAX_VALUE, 0],
+    [745, 0, 0],
+    [40, 0, 0],
+    [-1e-300, 0, 1e-300],
+  ];
   const scales = rand([n], { low: 3, high: 300 }).data;
   const rows = Array.from({ length: n }, (_, i) => Array.from(randn([3]).data, (v) => v * 10 ** scales[i]));
   return tensor([...fixed, ...rows]);
@@ -160,7 +196,8 @@ export function extremeScores(n: number): Tensor {
 export function softmaxFloatLimits(): { one: number; zero: number } {
   const at = (d: number) => softmax(tensor([d, 0])).data;
   const bisect = (bad: (d: number) => boolean) => {
-    let lo = 0, hi = 2000;
+    let lo = 0,
+      hi = 2000;
     for (let i = 0; i < 80; i++) {
       const mid = (lo + hi) / 2;
       if (bad(mid)) hi = mid;

@@ -28,7 +28,8 @@ export interface ChartOptions {
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const num = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(0) : String(+v.toPrecision(3)));
+const num = (v: number) =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(0) : String(+v.toPrecision(3));
 
 /** About five round tick values covering [lo, hi]. */
 function ticks(lo: number, hi: number): number[] {
@@ -46,7 +47,8 @@ export function lineChart(series: Series[], opts: ChartOptions = {}): string {
   const { width = 640, logY = false, notes = [] } = opts;
   const height = (opts.height ?? 400) + notes.length * 16;
   const m = { l: 64, r: 150, t: 36, b: 48 + notes.length * 16 };
-  const W = width - m.l - m.r, H = height - m.t - m.b;
+  const W = width - m.l - m.r,
+    H = height - m.t - m.b;
   const ty = (v: number) => (logY ? Math.log10(Math.max(v, 1e-300)) : v);
   const xs = series.flatMap((s) => Array.from(s.x));
   const ys = series.flatMap((s) => Array.from(s.y).map(ty)).filter(Number.isFinite);
@@ -71,15 +73,22 @@ export function lineChart(series: Series[], opts: ChartOptions = {}): string {
   series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length];
     const pts: string[] = [];
-    for (let k = 0; k < s.x.length; k++) if (Number.isFinite(ty(s.y[k]))) pts.push(`${px(s.x[k]).toFixed(1)},${py(s.y[k]).toFixed(1)}`);
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${pts.join(" ")}"/>`);
-    parts.push(`<line x1="${m.l + W + 12}" x2="${m.l + W + 36}" y1="${m.t + 10 + i * 20}" y2="${m.t + 10 + i * 20}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""}/>`);
+    for (let k = 0; k < s.x.length; k++)
+      if (Number.isFinite(ty(s.y[k]))) pts.push(`${px(s.x[k]).toFixed(1)},${py(s.y[k]).toFixed(1)}`);
+    parts.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${pts.join(" ")}"/>`,
+    );
+    parts.push(
+      `<line x1="${m.l + W + 12}" x2="${m.l + W + 36}" y1="${m.t + 10 + i * 20}" y2="${m.t + 10 + i * 20}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
+    );
     parts.push(`<text x="${m.l + W + 42}" y="${m.t + 14 + i * 20}">${esc(s.name)}</text>`);
   });
-  if (opts.title) parts.push(`<text x="${m.l + W / 2}" y="${m.t - 14}" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
+  if (opts.title)
+    parts.push(`<text x="${m.l + W / 2}" y="${m.t - 14}" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
   if (opts.xLabel) parts.push(`<text x="${m.l + W / 2}" y="${m.t + H + 36}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   notes.forEach((t, i) => parts.push(`<text x="${m.l}" y="${m.t + H + 58 + i * 16}">${esc(t)}</text>`));
-  if (opts.yLabel) parts.push(`<text transform="translate(16 ${m.t + H / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
+  if (opts.yLabel)
+    parts.push(`<text transform="translate(16 ${m.t + H / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
   return svg(width, height, parts);
 }
 
@@ -101,19 +110,26 @@ export function boundaryMap(
   const [y0, y1] = [Math.min(...ys), Math.max(...ys)].map((v, i, a) => v + (i === 0 ? -1 : 1) * pad * (a[1] - a[0] || 1));
   const top = opts.title ? 28 : 0;
   const grid: number[][] = [];
-  for (let r = 0; r < cells; r++) for (let c = 0; c < cells; c++) grid.push([x0 + ((c + 0.5) / cells) * (x1 - x0), y1 - ((r + 0.5) / cells) * (y1 - y0)]);
+  for (let r = 0; r < cells; r++)
+    for (let c = 0; c < cells; c++) grid.push([x0 + ((c + 0.5) / cells) * (x1 - x0), y1 - ((r + 0.5) / cells) * (y1 - y0)]);
   const probs = classify(grid);
   const cell = size / cells;
   const parts: string[] = [];
   probs.forEach((p, k) => {
     const cls = p.indexOf(Math.max(...p));
     const opacity = Math.max(0.08, Math.min(0.55, (Math.max(...p) - 1 / p.length) * 1.2));
-    const r = Math.floor(k / cells), c = k % cells;
-    parts.push(`<rect x="${(c * cell).toFixed(2)}" y="${(top + r * cell).toFixed(2)}" width="${(cell + 0.3).toFixed(2)}" height="${(cell + 0.3).toFixed(2)}" fill="${palette[cls % palette.length]}" fill-opacity="${opacity.toFixed(2)}"/>`);
+    const r = Math.floor(k / cells),
+      c = k % cells;
+    parts.push(
+      `<rect x="${(c * cell).toFixed(2)}" y="${(top + r * cell).toFixed(2)}" width="${(cell + 0.3).toFixed(2)}" height="${(cell + 0.3).toFixed(2)}" fill="${palette[cls % palette.length]}" fill-opacity="${opacity.toFixed(2)}"/>`,
+    );
   });
   for (let i = 0; i < n; i++) {
-    const cx = ((xs[i] - x0) / (x1 - x0)) * size, cy = top + ((y1 - ys[i]) / (y1 - y0)) * size;
-    parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="2.6" fill="${palette[points.labels[i] % palette.length]}" stroke="white" stroke-width="0.6"/>`);
+    const cx = ((xs[i] - x0) / (x1 - x0)) * size,
+      cy = top + ((y1 - ys[i]) / (y1 - y0)) * size;
+    parts.push(
+      `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="2.6" fill="${palette[points.labels[i] % palette.length]}" stroke="white" stroke-width="0.6"/>`,
+    );
   }
   if (opts.title) parts.push(`<text x="${size / 2}" y="19" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
   return svg(size, size + top, parts);
@@ -125,19 +141,29 @@ export function boundaryMap(
  */
 export function heatmap(matrix: number[][], opts: { title?: string; cell?: number; scale?: number } = {}): string {
   const { cell = 56 } = opts;
-  const rows = matrix.length, cols = matrix[0]?.length ?? 0;
-  const top = opts.title ? 30 : 6, left = 6;
+  const rows = matrix.length,
+    cols = matrix[0]?.length ?? 0;
+  const top = opts.title ? 30 : 6,
+    left = 6;
   const scale = opts.scale ?? Math.max(1e-300, ...matrix.flat().map(Math.abs));
   const parts: string[] = [];
-  matrix.forEach((row, i) => row.forEach((v, j) => {
-    const a = Math.min(1, Math.abs(v) / scale);
-    const [r, g, b] = v >= 0 ? [255, 255 * (1 - a * 0.75), 255 * (1 - a * 0.75)] : [255 * (1 - a * 0.75), 255 * (1 - a * 0.6), 255];
-    const x = left + j * cell, y = top + i * cell;
-    parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="rgb(${r | 0},${g | 0},${b | 0})" stroke="white"/>`);
-    const label = v !== 0 && Math.abs(v) < 1e-4 ? v.toExponential(1) : String(+v.toPrecision(3));
-    if (cell >= 36) parts.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="10">${label}</text>`);
-  }));
-  if (opts.title) parts.push(`<text x="${left + (cols * cell) / 2}" y="19" text-anchor="middle" font-size="14">${esc(opts.title)}</text>`);
+  matrix.forEach((row, i) =>
+    row.forEach((v, j) => {
+      const a = Math.min(1, Math.abs(v) / scale);
+      const [r, g, b] =
+        v >= 0 ? [255, 255 * (1 - a * 0.75), 255 * (1 - a * 0.75)] : [255 * (1 - a * 0.75), 255 * (1 - a * 0.6), 255];
+      const x = left + j * cell,
+        y = top + i * cell;
+      parts.push(
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="rgb(${r | 0},${g | 0},${b | 0})" stroke="white"/>`,
+      );
+      const label = v !== 0 && Math.abs(v) < 1e-4 ? v.toExponential(1) : String(+v.toPrecision(3));
+      if (cell >= 36)
+        parts.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="10">${label}</text>`);
+    }),
+  );
+  if (opts.title)
+    parts.push(`<text x="${left + (cols * cell) / 2}" y="19" text-anchor="middle" font-size="14">${esc(opts.title)}</text>`);
   return svg(left * 2 + cols * cell, top + rows * cell + 6, parts);
 }
 
@@ -146,10 +172,12 @@ export function grid(charts: string[], opts: { cols?: number; title?: string } =
   const { cols = 2 } = opts;
   const size = (s: string) => (s.match(/width="(\d+)" height="(\d+)"/) ?? ["", "0", "0"]).slice(1).map(Number);
   const top = opts.title ? 36 : 0;
-  let y = top, width = 0;
+  let y = top,
+    width = 0;
   const parts: string[] = [];
   for (let r = 0; r < charts.length; r += cols) {
-    let x = 0, h = 0;
+    let x = 0,
+      h = 0;
     for (const c of charts.slice(r, r + cols)) {
       const [w, ch] = size(c);
       parts.push(c.replace(/^<svg /, `<svg x="${x}" y="${y}" `));

@@ -5,7 +5,7 @@
  * number, the pieces are K fixed lines z_k = s_k·x + c_k (tangents of x²/4), so f is their upper
  * envelope and f′ the slope of the winning piece.
  */
-import { activations, tensor } from "../../src/index.js";
+import { activations, type Tensor, tensor } from "../../src/index.js";
 import type { HiddenActivation } from "./state.js";
 
 export const X_RANGE = 4;
@@ -26,11 +26,14 @@ export function maxoutPieces(k: number): { s: number[]; c: number[] } {
 export function activationCurve(name: HiddenActivation, pieces: number): ActivationCurve {
   const xs = Float64Array.from({ length: N }, (_, i) => -X_RANGE + (2 * X_RANGE * i) / (N - 1));
   const x = tensor(xs, { requiresGrad: true });
-  let y;
+  let y: Tensor;
   if (name === "maxout") {
     const { s, c } = maxoutPieces(pieces);
     // [N, 1] · [1, K] + [K] → [N, K]: row i holds the K pieces at x_i; maxout(K) → [N, 1].
-    const z = x.reshape([N, 1]).matmul(tensor([s])).add(tensor(c));
+    const z = x
+      .reshape([N, 1])
+      .matmul(tensor([s]))
+      .add(tensor(c));
     y = z.maxout(pieces).reshape([N]);
   } else {
     y = x[name]();
@@ -49,13 +52,19 @@ export function engineFormulas(name: HiddenActivation): { f: string; df: string;
 export function latex(name: HiddenActivation, pieces: number): { f: string; df: string } {
   switch (name) {
     case "sigmoid":
-      return { f: String.raw`\sigma(x) = \frac{1}{1 + e^{-x}}`, df: String.raw`\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)` };
+      return {
+        f: String.raw`\sigma(x) = \frac{1}{1 + e^{-x}}`,
+        df: String.raw`\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)`,
+      };
     case "tanh":
       return { f: String.raw`\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}`, df: String.raw`\tanh'(x) = 1 - \tanh^2(x)` };
     case "relu":
       return { f: String.raw`\operatorname{relu}(x) = \max(0,\, x)`, df: String.raw`\operatorname{relu}'(x) = [\,x > 0\,]` };
     case "softplus":
-      return { f: String.raw`\operatorname{softplus}(x) = \log\bigl(1 + e^{x}\bigr)`, df: String.raw`\operatorname{softplus}'(x) = \sigma(x) = \frac{1}{1 + e^{-x}}` };
+      return {
+        f: String.raw`\operatorname{softplus}(x) = \log\bigl(1 + e^{x}\bigr)`,
+        df: String.raw`\operatorname{softplus}'(x) = \sigma(x) = \frac{1}{1 + e^{-x}}`,
+      };
     case "maxout":
       return {
         f: String.raw`h_j = \max_{k = 1}^{${pieces}} z_{j,k}, \quad z_{j,k} = w_{j,k}^{\top} x + b_{j,k}`,

@@ -41,24 +41,42 @@ export interface PlaygroundData {
 function generate(name: DatasetName, noise: number, seed: number): Dataset {
   const opts = { n: N_POINTS, noise, seed };
   switch (name) {
-    case "circle": return data.circles(opts);
-    case "xor": return data.xor(opts);
-    case "gauss": return data.blobs({ ...opts, centers: [[-1.5, -1.5], [1.5, 1.5]] });
-    case "spiral": return data.spiral({ ...opts, classes: 2 });
-    case "moons": return data.moons(opts);
-    case "blobs": return data.blobs(opts);
+    case "circle":
+      return data.circles(opts);
+    case "xor":
+      return data.xor(opts);
+    case "gauss":
+      return data.blobs({
+        ...opts,
+        centers: [
+          [-1.5, -1.5],
+          [1.5, 1.5],
+        ],
+      });
+    case "spiral":
+      return data.spiral({ ...opts, classes: 2 });
+    case "moons":
+      return data.moons(opts);
+    case "blobs":
+      return data.blobs(opts);
   }
 }
 
 /** A square around the points with a margin, so the boundary is seen beyond the data. */
 function domainOf(x: ArrayLike<number>): [number, number, number, number] {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < x.length; i += 2) {
-    x0 = Math.min(x0, x[i]); x1 = Math.max(x1, x[i]);
-    y0 = Math.min(y0, x[i + 1]); y1 = Math.max(y1, x[i + 1]);
+    x0 = Math.min(x0, x[i]);
+    x1 = Math.max(x1, x[i]);
+    y0 = Math.min(y0, x[i + 1]);
+    y1 = Math.max(y1, x[i + 1]);
   }
-  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-  const half = Math.max(x1 - x0, y1 - y0, 1e-3) / 2 * 1.15 + 0.1;
+  const cx = (x0 + x1) / 2,
+    cy = (y0 + y1) / 2;
+  const half = (Math.max(x1 - x0, y1 - y0, 1e-3) / 2) * 1.15 + 0.1;
   return [cx - half, cx + half, cy - half, cy + half];
 }
 

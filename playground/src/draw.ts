@@ -15,7 +15,8 @@ export interface Surface {
 
 /** Sizes the canvas's backing store for the device pixel ratio; drawing stays in CSS pixels. */
 export function surface(canvas: HTMLCanvasElement): Surface {
-  const w = Number(canvas.dataset.w ?? canvas.width), h = Number(canvas.dataset.h ?? canvas.height);
+  const w = Number(canvas.dataset.w ?? canvas.width),
+    h = Number(canvas.dataset.h ?? canvas.height);
   canvas.dataset.w = String(w);
   canvas.dataset.h = String(h);
   const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
@@ -46,8 +47,14 @@ export interface Points {
  * traced sample (ring).
  */
 export function drawBoundary(
-  s: Surface, probs: ArrayLike<number>, grid: number, classes: number,
-  domain: readonly [number, number, number, number], train: Points, test: Points, chosen: number,
+  s: Surface,
+  probs: ArrayLike<number>,
+  grid: number,
+  classes: number,
+  domain: readonly [number, number, number, number],
+  train: Points,
+  test: Points,
+  chosen: number,
 ): void {
   const { ctx, w, h } = s;
   scratch ??= document.createElement("canvas");
@@ -56,11 +63,16 @@ export function drawBoundary(
   const img = sctx.createImageData(grid, grid);
   const px = img.data;
   for (let i = 0; i < grid * grid; i++) {
-    let r = 0, g = 0, b = 0, top = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      top = 0;
     for (let c = 0; c < classes; c++) {
       const p = probs[i * classes + c];
       const col = CLASS_COLORS[c];
-      r += p * col[0]; g += p * col[1]; b += p * col[2];
+      r += p * col[0];
+      g += p * col[1];
+      b += p * col[2];
       if (p > top) top = p;
     }
     const sure = Math.max(0, (top - 1 / classes) / (1 - 1 / classes));
@@ -102,19 +114,37 @@ export function drawBoundary(
   ctx.strokeStyle = "rgba(0,0,0,0.12)";
   ctx.lineWidth = 1;
   ctx.beginPath();
-  if (x0 < 0 && x1 > 0) { ctx.moveTo(X(0), 0); ctx.lineTo(X(0), h); }
-  if (y0 < 0 && y1 > 0) { ctx.moveTo(0, Y(0)); ctx.lineTo(w, Y(0)); }
+  if (x0 < 0 && x1 > 0) {
+    ctx.moveTo(X(0), 0);
+    ctx.lineTo(X(0), h);
+  }
+  if (y0 < 0 && y1 > 0) {
+    ctx.moveTo(0, Y(0));
+    ctx.lineTo(w, Y(0));
+  }
   ctx.stroke();
 }
 
 /** The training point nearest to a click at canvas position (cx, cy), in CSS pixels. */
-export function nearestPoint(cx: number, cy: number, w: number, h: number, domain: readonly [number, number, number, number], p: Points): number {
+export function nearestPoint(
+  cx: number,
+  cy: number,
+  w: number,
+  h: number,
+  domain: readonly [number, number, number, number],
+  p: Points,
+): number {
   const [x0, x1, y0, y1] = domain;
-  const vx = x0 + (cx / w) * (x1 - x0), vy = y1 - (cy / h) * (y1 - y0);
-  let best = -1, bestD = Infinity;
+  const vx = x0 + (cx / w) * (x1 - x0),
+    vy = y1 - (cy / h) * (y1 - y0);
+  let best = -1,
+    bestD = Infinity;
   for (let i = 0; i < p.y.length; i++) {
     const d = (p.x[2 * i] - vx) ** 2 + (p.x[2 * i + 1] - vy) ** 2;
-    if (d < bestD) { bestD = d; best = i; }
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
   }
   return best;
 }
@@ -127,13 +157,18 @@ export interface LossPoint {
   test: number;
 }
 
-const fmtNum = (v: number) => (Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3)));
+const fmtNum = (v: number) =>
+  Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3));
 
 export function drawLoss(s: Surface, history: readonly LossPoint[]): void {
   const { ctx, w, h } = s;
   ctx.clearRect(0, 0, w, h);
-  const L = 38, R = 10, T = 10, B = 22;
-  const pw = w - L - R, ph = h - T - B;
+  const L = 38,
+    R = 10,
+    T = 10,
+    B = 22;
+  const pw = w - L - R,
+    ph = h - T - B;
   let top = 0;
   for (const p of history) top = Math.max(top, Number.isFinite(p.train) ? p.train : 0, Number.isFinite(p.test) ? p.test : 0);
   top = top > 0 ? top * 1.05 : 1;
@@ -145,7 +180,9 @@ export function drawLoss(s: Surface, history: readonly LossPoint[]): void {
   ctx.strokeStyle = "#ccc";
   ctx.lineWidth = 1;
   ctx.beginPath();
-  ctx.moveTo(L, T); ctx.lineTo(L, T + ph); ctx.lineTo(L + pw, T + ph);
+  ctx.moveTo(L, T);
+  ctx.lineTo(L, T + ph);
+  ctx.lineTo(L + pw, T + ph);
   ctx.stroke();
   ctx.fillStyle = "#666";
   ctx.font = "11px system-ui, sans-serif";
@@ -166,7 +203,10 @@ export function drawLoss(s: Surface, history: readonly LossPoint[]): void {
       const v = p[key];
       if (!Number.isFinite(v)) continue;
       if (started) ctx.lineTo(X(p.step), Y(v));
-      else { ctx.moveTo(X(p.step), Y(v)); started = true; }
+      else {
+        ctx.moveTo(X(p.step), Y(v));
+        started = true;
+      }
     }
     ctx.stroke();
     ctx.setLineDash([]);
@@ -175,8 +215,10 @@ export function drawLoss(s: Surface, history: readonly LossPoint[]): void {
   line("train", "#222", []);
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
-  ctx.fillStyle = "#222"; ctx.fillText("— train", L + pw - 110, T + 8);
-  ctx.fillStyle = "#d0521b"; ctx.fillText("- - test", L + pw - 55, T + 8);
+  ctx.fillStyle = "#222";
+  ctx.fillText("— train", L + pw - 110, T + 8);
+  ctx.fillStyle = "#d0521b";
+  ctx.fillText("- - test", L + pw - 55, T + 8);
 }
 
 // ——— gradient norm per layer ———
@@ -189,7 +231,10 @@ export function drawGradBars(s: Surface, labels: readonly string[], norms: Array
   const positive = vals.filter((v) => v > 0 && Number.isFinite(v));
   const hi = positive.length ? Math.ceil(Math.log10(Math.max(...positive)) + 0.01) : 0;
   const lo = Math.max(hi - 8, positive.length ? Math.floor(Math.log10(Math.min(...positive))) : hi - 4);
-  const L = 70, R = 70, T = 6, B = 20;
+  const L = 70,
+    R = 70,
+    T = 6,
+    B = 20;
   const pw = w - L - R;
   const rowH = Math.min(26, (h - T - B) / Math.max(1, vals.length));
   const X = (v: number) => L + (v > 0 ? Math.max(0, Math.min(1, (Math.log10(v) - lo) / (hi - lo || 1))) : 0) * pw;
@@ -202,7 +247,10 @@ export function drawGradBars(s: Surface, labels: readonly string[], norms: Array
   const step = Math.max(1, Math.ceil((hi - lo) / 6));
   for (let d = lo; d <= hi; d += step) {
     const x = L + ((d - lo) / (hi - lo || 1)) * pw;
-    ctx.beginPath(); ctx.moveTo(x, T); ctx.lineTo(x, T + rowH * vals.length); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x, T);
+    ctx.lineTo(x, T + rowH * vals.length);
+    ctx.stroke();
     ctx.fillText(`1e${d}`, x, T + rowH * vals.length + 10);
   }
   vals.forEach((v, i) => {
@@ -223,19 +271,29 @@ export function drawActivation(s: Surface, xs: ArrayLike<number>, f: ArrayLike<n
   const { ctx, w, h } = s;
   ctx.clearRect(0, 0, w, h);
   const P = 18;
-  const x0 = xs[0], x1 = xs[xs.length - 1];
-  let lo = Infinity, hi = -Infinity;
-  for (const arr of [f, df]) for (let i = 0; i < arr.length; i++) { lo = Math.min(lo, arr[i]); hi = Math.max(hi, arr[i]); }
-  lo = Math.min(lo, 0); hi = Math.max(hi, 1);
+  const x0 = xs[0],
+    x1 = xs[xs.length - 1];
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const arr of [f, df])
+    for (let i = 0; i < arr.length; i++) {
+      lo = Math.min(lo, arr[i]);
+      hi = Math.max(hi, arr[i]);
+    }
+  lo = Math.min(lo, 0);
+  hi = Math.max(hi, 1);
   const pad = (hi - lo) * 0.08;
-  lo -= pad; hi += pad;
+  lo -= pad;
+  hi += pad;
   const X = (v: number) => P + ((v - x0) / (x1 - x0)) * (w - 2 * P);
   const Y = (v: number) => P / 2 + ((hi - v) / (hi - lo)) * (h - P);
   ctx.strokeStyle = "#bbb";
   ctx.lineWidth = 1;
   ctx.beginPath();
-  ctx.moveTo(X(x0), Y(0)); ctx.lineTo(X(x1), Y(0));
-  ctx.moveTo(X(0), Y(lo)); ctx.lineTo(X(0), Y(hi));
+  ctx.moveTo(X(x0), Y(0));
+  ctx.lineTo(X(x1), Y(0));
+  ctx.moveTo(X(0), Y(lo));
+  ctx.lineTo(X(0), Y(hi));
   ctx.stroke();
   ctx.fillStyle = "#888";
   ctx.font = "10px system-ui, sans-serif";
@@ -247,7 +305,10 @@ export function drawActivation(s: Surface, xs: ArrayLike<number>, f: ArrayLike<n
   ctx.fillText("1", X(0) - 3, Y(1));
   ctx.strokeStyle = "#bbb";
   ctx.setLineDash([2, 3]);
-  ctx.beginPath(); ctx.moveTo(X(x0), Y(1)); ctx.lineTo(X(x1), Y(1)); ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(X(x0), Y(1));
+  ctx.lineTo(X(x1), Y(1));
+  ctx.stroke();
   const curve = (ys: ArrayLike<number>, color: string, dash: number[]) => {
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;

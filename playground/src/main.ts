@@ -10,10 +10,27 @@ import "./styles.css";
 import katex from "katex";
 import { activationCurve, engineFormulas, latex, OUTPUT_LATEX } from "./activation.js";
 import { NOISE_SCALE } from "./datasets.js";
-import { CLASS_COLORS, drawActivation, drawBoundary, drawGradBars, drawLoss, nearestPoint, surface, type LossPoint } from "./draw.js";
 import {
-  ACTIVATIONS, DATASET_LABELS, DATASETS, LEARNING_RATES, LIMITS, parseSettings, serializeSettings, SPEEDS,
-  type HiddenActivation, type Settings,
+  CLASS_COLORS,
+  drawActivation,
+  drawBoundary,
+  drawGradBars,
+  drawLoss,
+  nearestPoint,
+  surface,
+  type LossPoint,
+} from "./draw.js";
+import {
+  ACTIVATIONS,
+  DATASET_LABELS,
+  DATASETS,
+  LEARNING_RATES,
+  LIMITS,
+  parseSettings,
+  serializeSettings,
+  SPEEDS,
+  type HiddenActivation,
+  type Settings,
 } from "./state.js";
 import { renderGraph, renderTrace, zoomGraph, type GraphZoom } from "./trace-view.js";
 import { Trainer, type SampleTrace } from "./trainer.js";
@@ -85,18 +102,33 @@ let traceNote = "";
 
 // ——— performance: frames of the last second ———
 
-interface FrameStat { t: number; steps: number; trainMs: number; drawMs: number }
+interface FrameStat {
+  t: number;
+  steps: number;
+  trainMs: number;
+  drawMs: number;
+}
 const frames: FrameStat[] = [];
-const perf = { stepsPerSecond: 0, framesPerSecond: 0, longestFrameMs: 0, trainMsPerFrame: 0, drawMsPerFrame: 0, stepsPerFrame: 0 };
+const perf = {
+  stepsPerSecond: 0,
+  framesPerSecond: 0,
+  longestFrameMs: 0,
+  trainMsPerFrame: 0,
+  drawMsPerFrame: 0,
+  stepsPerFrame: 0,
+};
 
 function recordFrame(f: FrameStat): void {
   frames.push(f);
   while (frames.length > 2 && f.t - frames[0].t > 1000) frames.shift();
   if (frames.length < 2) return;
-  const first = frames[0], dt = f.t - first.t;
+  const first = frames[0],
+    dt = f.t - first.t;
   perf.stepsPerSecond = ((f.steps - first.steps) / dt) * 1000;
   perf.framesPerSecond = ((frames.length - 1) / dt) * 1000;
-  let gap = 0, train = 0, draw = 0;
+  let gap = 0,
+    train = 0,
+    draw = 0;
   for (let i = 1; i < frames.length; i++) {
     gap = Math.max(gap, frames[i].t - frames[i - 1].t);
     train += frames[i].trainMs;
@@ -122,21 +154,23 @@ function renderLayers(): void {
   ui.layerCount.textContent = String(settings.layers.length);
   ui.layerAdd.disabled = settings.layers.length >= LIMITS.layers;
   ui.layerRemove.disabled = settings.layers.length === 0;
-  ui.layers.replaceChildren(...settings.layers.map((units, i) => {
-    const label = document.createElement("label");
-    label.className = "layer";
-    label.append(`layer ${i + 1}`);
-    const input = document.createElement("input");
-    Object.assign(input, { type: "number", min: "1", max: String(LIMITS.units), step: "1", value: String(units) });
-    input.dataset.testid = `units-${i + 1}`;
-    input.addEventListener("change", () => {
-      const v = Math.round(Number(input.value));
-      settings.layers[i] = Number.isFinite(v) ? Math.min(LIMITS.units, Math.max(1, v)) : units;
-      changed("reset");
-    });
-    label.append(input, " units");
-    return label;
-  }));
+  ui.layers.replaceChildren(
+    ...settings.layers.map((units, i) => {
+      const label = document.createElement("label");
+      label.className = "layer";
+      label.append(`layer ${i + 1}`);
+      const input = document.createElement("input");
+      Object.assign(input, { type: "number", min: "1", max: String(LIMITS.units), step: "1", value: String(units) });
+      input.dataset.testid = `units-${i + 1}`;
+      input.addEventListener("change", () => {
+        const v = Math.round(Number(input.value));
+        settings.layers[i] = Number.isFinite(v) ? Math.min(LIMITS.units, Math.max(1, v)) : units;
+        changed("reset");
+      });
+      label.append(input, " units");
+      return label;
+    }),
+  );
 }
 
 function syncControls(): void {
@@ -150,7 +184,8 @@ function syncControls(): void {
   ui.pieces.value = String(settings.pieces);
   ui.piecesLabel.hidden = settings.activation !== "maxout";
   ui.optimizer.value = settings.optimizer;
-  if (!Array.from(ui.lr.options).some((o) => Number(o.value) === settings.lr)) ui.lr.add(new Option(String(settings.lr), String(settings.lr)));
+  if (!Array.from(ui.lr.options).some((o) => Number(o.value) === settings.lr))
+    ui.lr.add(new Option(String(settings.lr), String(settings.lr)));
   ui.lr.value = Array.from(ui.lr.options).find((o) => Number(o.value) === settings.lr)!.value;
   ui.batch.value = String(settings.batchSize);
   ui.batchOut.textContent = String(settings.batchSize);
@@ -195,7 +230,8 @@ function frame(now: number): void {
   if (settings.speed > 0) {
     for (let i = 0; i < settings.speed; i++) trainer.step();
   } else {
-    do trainer.step(); while (performance.now() - t0 < FRAME_BUDGET_MS);
+    do trainer.step();
+    while (performance.now() - t0 < FRAME_BUDGET_MS);
   }
   const t1 = performance.now();
   recordLoss();
@@ -235,11 +271,13 @@ let gradLabels: string[] = [];
 function renderStatic(): void {
   const d = trainer.data;
   ui.boundaryCaption.textContent = `${DATASET_LABELS[settings.dataset]} · ${d.train.y.length} train / ${d.test.y.length} test points`;
-  ui.classLegend.replaceChildren(...Array.from({ length: d.classes }, (_, c) => {
-    const s = document.createElement("span");
-    s.innerHTML = `<i style="background: rgb(${CLASS_COLORS[c].join(",")})"></i>class ${c}`;
-    return s;
-  }));
+  ui.classLegend.replaceChildren(
+    ...Array.from({ length: d.classes }, (_, c) => {
+      const s = document.createElement("span");
+      s.innerHTML = `<i style="background: rgb(${CLASS_COLORS[c].join(",")})"></i>class ${c}`;
+      return s;
+    }),
+  );
   const widths = [2, ...settings.layers, d.classes];
   const params = trainer.model.parameters().reduce((n, p) => n + p.size, 0);
   ui.netSummary.textContent = `${widths.join(" → ")} · ${settings.activation}${settings.activation === "maxout" ? ` (${settings.pieces} pieces)` : ""} · softmax output · ${params} parameters`;
@@ -293,7 +331,9 @@ function showTrace(t: SampleTrace, when: string): void {
   const job = ++graphJob;
   ui.graph.dataset.state = "rendering";
   renderGraph(ui.graph, t.dot, graphZoom).then(
-    () => { if (job === graphJob) ui.graph.dataset.state = "done"; },
+    () => {
+      if (job === graphJob) ui.graph.dataset.state = "done";
+    },
     (e: unknown) => {
       if (job !== graphJob) return;
       ui.graph.dataset.state = "error";
@@ -309,22 +349,45 @@ function traceNow(when: string): void {
 // ——— wiring ———
 
 function init(): void {
-  fillSelect(ui.dataset, DATASETS.map((d) => [d, DATASET_LABELS[d]]));
-  fillSelect(ui.activation, ACTIVATIONS.map((a) => [a, a]));
-  fillSelect(ui.lr, LEARNING_RATES.map((v) => [String(v), String(v)]));
-  fillSelect(ui.speed, SPEEDS.map((v) => [String(v), v === 0 ? "max (time budget per frame)" : `${v} step${v > 1 ? "s" : ""} per frame`]));
-  ui.outFormulas.replaceChildren(...OUTPUT_LATEX.map((tex) => {
-    const div = document.createElement("div");
-    katex.render(tex, div, { throwOnError: false, displayMode: true });
-    return div;
-  }));
+  fillSelect(
+    ui.dataset,
+    DATASETS.map((d) => [d, DATASET_LABELS[d]]),
+  );
+  fillSelect(
+    ui.activation,
+    ACTIVATIONS.map((a) => [a, a]),
+  );
+  fillSelect(
+    ui.lr,
+    LEARNING_RATES.map((v) => [String(v), String(v)]),
+  );
+  fillSelect(
+    ui.speed,
+    SPEEDS.map((v) => [String(v), v === 0 ? "max (time budget per frame)" : `${v} step${v > 1 ? "s" : ""} per frame`]),
+  );
+  ui.outFormulas.replaceChildren(
+    ...OUTPUT_LATEX.map((tex) => {
+      const div = document.createElement("div");
+      katex.render(tex, div, { throwOnError: false, displayMode: true });
+      return div;
+    }),
+  );
 
   ui.play.addEventListener("click", () => setPlaying(!playing));
   ui.step.addEventListener("click", stepOnce);
   ui.reset.addEventListener("click", () => reset());
-  ui.dataset.addEventListener("change", () => { settings.dataset = ui.dataset.value as Settings["dataset"]; changed("reset"); });
-  ui.noise.addEventListener("input", () => { settings.noise = Number(ui.noise.value); changed("reset"); });
-  ui.ratio.addEventListener("input", () => { settings.trainRatio = Number(ui.ratio.value); changed("reset"); });
+  ui.dataset.addEventListener("change", () => {
+    settings.dataset = ui.dataset.value as Settings["dataset"];
+    changed("reset");
+  });
+  ui.noise.addEventListener("input", () => {
+    settings.noise = Number(ui.noise.value);
+    changed("reset");
+  });
+  ui.ratio.addEventListener("input", () => {
+    settings.trainRatio = Number(ui.ratio.value);
+    changed("reset");
+  });
   ui.seed.addEventListener("change", () => {
     const v = Math.round(Number(ui.seed.value));
     settings.seed = Number.isFinite(v) ? Math.min(LIMITS.seed[1], Math.max(0, v)) : settings.seed;
@@ -335,17 +398,35 @@ function init(): void {
     settings.layers.push(settings.layers[settings.layers.length - 1] ?? 4);
     changed("reset");
   });
-  ui.layerRemove.addEventListener("click", () => { settings.layers.pop(); changed("reset"); });
-  ui.activation.addEventListener("change", () => { settings.activation = ui.activation.value as HiddenActivation; changed("reset"); });
+  ui.layerRemove.addEventListener("click", () => {
+    settings.layers.pop();
+    changed("reset");
+  });
+  ui.activation.addEventListener("change", () => {
+    settings.activation = ui.activation.value as HiddenActivation;
+    changed("reset");
+  });
   ui.pieces.addEventListener("change", () => {
     const v = Math.round(Number(ui.pieces.value));
     settings.pieces = Number.isFinite(v) ? Math.min(LIMITS.pieces[1], Math.max(LIMITS.pieces[0], v)) : settings.pieces;
     changed("reset");
   });
-  ui.optimizer.addEventListener("change", () => { settings.optimizer = ui.optimizer.value as Settings["optimizer"]; changed("reset"); });
-  ui.lr.addEventListener("change", () => { settings.lr = Number(ui.lr.value); changed("live"); });
-  ui.batch.addEventListener("input", () => { settings.batchSize = Number(ui.batch.value); changed("live"); });
-  ui.speed.addEventListener("change", () => { settings.speed = Number(ui.speed.value); changed("live"); });
+  ui.optimizer.addEventListener("change", () => {
+    settings.optimizer = ui.optimizer.value as Settings["optimizer"];
+    changed("reset");
+  });
+  ui.lr.addEventListener("change", () => {
+    settings.lr = Number(ui.lr.value);
+    changed("live");
+  });
+  ui.batch.addEventListener("input", () => {
+    settings.batchSize = Number(ui.batch.value);
+    changed("live");
+  });
+  ui.speed.addEventListener("change", () => {
+    settings.speed = Number(ui.speed.value);
+    changed("live");
+  });
   ui.graphZoom.addEventListener("click", () => {
     graphZoom = graphZoom === "fit" ? "read" : "fit";
     ui.graphZoom.textContent = graphZoom === "fit" ? "actual size" : "fit to width";
@@ -353,7 +434,14 @@ function init(): void {
   });
   ui.boundary.addEventListener("click", (e) => {
     const r = ui.boundary.getBoundingClientRect();
-    const i = nearestPoint(e.clientX - r.left, e.clientY - r.top, r.width, r.height, trainer.data.domain, points(trainer.data.train));
+    const i = nearestPoint(
+      e.clientX - r.left,
+      e.clientY - r.top,
+      r.width,
+      r.height,
+      trainer.data.domain,
+      points(trainer.data.train),
+    );
     if (i < 0) return;
     settings.sample = i;
     writeUrl();

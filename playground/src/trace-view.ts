@@ -12,7 +12,9 @@ const shapeText = (s: readonly number[]) => `[${s.join(",")}]`;
 
 function equation(s: TraceStep): string {
   const args = s.args
-    ? `; ${Object.entries(s.args).map(([k, v]) => `${k} ${Array.isArray(v) ? shapeText(v) : String(v)}`).join(", ")}`
+    ? `; ${Object.entries(s.args)
+        .map(([k, v]) => `${k} ${Array.isArray(v) ? shapeText(v) : String(v)}`)
+        .join(", ")}`
     : "";
   return `${s.name} = ${s.op}(${s.inputNames.join(", ")}${args})`;
 }
@@ -24,10 +26,14 @@ function localLine(s: TraceStep, k: number): string {
     return s.result[k] === null ? `${d}: no gradient needed` : `${d}: the op's rule`;
   }
   switch (s.local.kind) {
-    case "matmul": return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f)}`;
-    case "jacobian": return `${d} = J, J_ij = ${s.op === "softmax" ? "S_i(δ_ij − S_j)" : "δ_ij − S_j"}: ${show(f)}`;
-    case "spread": return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f)}`;
-    default: return `${d} = ${show(f)}`;
+    case "matmul":
+      return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f)}`;
+    case "jacobian":
+      return `${d} = J, J_ij = ${s.op === "softmax" ? "S_i(δ_ij − S_j)" : "δ_ij − S_j"}: ${show(f)}`;
+    case "spread":
+      return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f)}`;
+    default:
+      return `${d} = ${show(f)}`;
   }
 }
 
@@ -56,7 +62,8 @@ export function renderTrace(table: HTMLTableElement, steps: readonly TraceStep[]
   table.replaceChildren();
   const head = document.createElement("thead");
   const hr = document.createElement("tr");
-  for (const h of ["#", "op", "formula (local derivative)", "upstream ∂L/∂out", "local ∂out/∂in", "result ∂L/∂in"]) hr.appendChild(cell("th", h));
+  for (const h of ["#", "op", "formula (local derivative)", "upstream ∂L/∂out", "local ∂out/∂in", "result ∂L/∂in"])
+    hr.appendChild(cell("th", h));
   head.appendChild(hr);
   const body = document.createElement("tbody");
   for (const s of steps) {
@@ -70,8 +77,16 @@ export function renderTrace(table: HTMLTableElement, steps: readonly TraceStep[]
       cell("td", [equation(s), `${s.inputShapes.map(shapeText).join(" ")} → ${shapeText(s.output.shape)}`], "op"),
       cell("td", s.formula, "formula"),
       cell("td", `∂L/∂${s.name} = ${show(s.upstream)}`, "val"),
-      cell("td", inputs.map((k) => localLine(s, k)), "val"),
-      cell("td", inputs.map((k) => resultLine(s, k)), "val"),
+      cell(
+        "td",
+        inputs.map((k) => localLine(s, k)),
+        "val",
+      ),
+      cell(
+        "td",
+        inputs.map((k) => resultLine(s, k)),
+        "val",
+      ),
     );
     body.appendChild(tr);
   }
@@ -97,7 +112,8 @@ export type GraphZoom = "fit" | "read";
 export function zoomGraph(host: HTMLElement, zoom: GraphZoom): void {
   const svg = host.querySelector("svg");
   if (!svg) return;
-  const w = parseFloat(svg.dataset.w ?? "0"), h = parseFloat(svg.dataset.h ?? "0");
+  const w = parseFloat(svg.dataset.w ?? "0"),
+    h = parseFloat(svg.dataset.h ?? "0");
   const px = 4 / 3;
   const avail = Math.max(200, host.clientWidth - 16);
   const scale = zoom === "fit" ? Math.min(0.8, avail / (w * px)) : 0.8;

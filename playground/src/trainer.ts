@@ -4,8 +4,18 @@
  * backward pass with the teaching tools.
  */
 import {
-  data, manualSeed, nn, noGrad, optim, Rng, tensor, toDot, traceBackward, traceGradients,
-  type Tensor, type TraceStep,
+  data,
+  manualSeed,
+  nn,
+  noGrad,
+  optim,
+  Rng,
+  tensor,
+  toDot,
+  traceBackward,
+  traceGradients,
+  type Tensor,
+  type TraceStep,
 } from "../../src/index.js";
 import { makeData, type PlaygroundData } from "./datasets.js";
 import type { Settings } from "./state.js";
@@ -83,9 +93,8 @@ export class Trainer {
     this.layers.push({ label: "output", linear: out });
     this.model = new nn.Sequential(...mods);
     const params = this.model.parameters();
-    this.optimizer = settings.optimizer === "adam"
-      ? new optim.Adam(params, { lr: settings.lr })
-      : new optim.SGD(params, { lr: settings.lr });
+    this.optimizer =
+      settings.optimizer === "adam" ? new optim.Adam(params, { lr: settings.lr }) : new optim.SGD(params, { lr: settings.lr });
     this.gradNorms = new Float64Array(this.layers.length);
     this.gradNormSum = new Float64Array(this.layers.length);
     this.order = new Rng(settings.seed * 7919 + 17);
@@ -176,7 +185,8 @@ export class Trainer {
    */
   trace(sample: number): SampleTrace {
     const i = Math.min(Math.max(0, sample), this.trainSize - 1);
-    const px = this.data.train.x.data[2 * i], py = this.data.train.x.data[2 * i + 1];
+    const px = this.data.train.x.data[2 * i],
+      py = this.data.train.x.data[2 * i + 1];
     const label = this.data.train.y[i];
     const x = tensor([[px, py]]);
     const names: Record<string, Tensor> = { x };

@@ -14,7 +14,8 @@ export interface AxisLayout {
 }
 
 export function axisLayout(shape: Shape, axis: number): AxisLayout {
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < axis; i++) outer *= shape[i];
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
   return { outer, n: shape.length === 0 ? 1 : shape[axis], inner };

@@ -15,7 +15,18 @@ export const enum BinaryOp {
   Div,
 }
 
-function row(op: BinaryOp, a: FloatArray, ai: number, sa: number, b: FloatArray, bi: number, sb: number, out: FloatArray, oi: number, n: number): void {
+function row(
+  op: BinaryOp,
+  a: FloatArray,
+  ai: number,
+  sa: number,
+  b: FloatArray,
+  bi: number,
+  sb: number,
+  out: FloatArray,
+  oi: number,
+  n: number,
+): void {
   if (sa === 1 && sb === 1) return same(op, a, ai, b, bi, out, oi, n);
   if (sa === 1 && sb === 0) return scalarB(op, a, ai, b[bi], out, oi, n);
   switch (op) {
@@ -36,7 +47,8 @@ function row(op: BinaryOp, a: FloatArray, ai: number, sa: number, b: FloatArray,
 
 /** Both inputs contiguous: the common case, kept free of stride arithmetic. */
 function same(op: BinaryOp, a: FloatArray, ai: number, b: FloatArray, bi: number, out: FloatArray, oi: number, n: number): void {
-  const d = bi - ai, e = oi - ai;
+  const d = bi - ai,
+    e = oi - ai;
   switch (op) {
     case BinaryOp.Add:
       for (let i = ai; i < ai + n; i++) out[i + e] = a[i] + b[i + d];
@@ -83,7 +95,15 @@ function isTrailing(shape: Shape, outShape: Shape): boolean {
 }
 
 /** out = a ∘ b, where out has the broadcast shape `outShape` of `aShape` and `bShape`. */
-export function binaryKernel(op: BinaryOp, a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape): void {
+export function binaryKernel(
+  op: BinaryOp,
+  a: FloatArray,
+  aShape: Shape,
+  b: FloatArray,
+  bShape: Shape,
+  out: FloatArray,
+  outShape: Shape,
+): void {
   const size = out.length;
   if (size === 0) return;
   if (a.length === size && b.length === size) return row(op, a, 0, 1, b, 0, 1, out, 0, size);

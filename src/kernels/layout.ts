@@ -19,7 +19,8 @@ export function swapAxesKernel(x: FloatArray, shape: Shape, a0: number, a1: numb
     const B = 32;
     for (let i0 = 0; i0 < r; i0 += B) {
       for (let j0 = 0; j0 < c; j0 += B) {
-        const i1 = Math.min(i0 + B, r), j1 = Math.min(j0 + B, c);
+        const i1 = Math.min(i0 + B, r),
+          j1 = Math.min(j0 + B, c);
         for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[i * c + j] = x[j * r + i];
       }
     }

@@ -18,8 +18,17 @@ let panel = new Float64Array(0);
  * are transposed into a copy first (O(n·k) work beside the O(n·k·m) product).
  */
 export function matmulKernel(
-  a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
-  n: number, k: number, m: number, ta = false, tb = false,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+  n: number,
+  k: number,
+  m: number,
+  ta = false,
+  tb = false,
 ): void {
   if (simdMatmul(a, aOff, b, bOff, c, cOff, n, k, m, ta, tb)) return;
   if (ta || tb) {
@@ -37,28 +46,81 @@ export function matmulKernel(
     for (let p = 0; p < k; p++) {
       const src = bOff + p * m + j;
       const dst = base + p * 4;
-      bp[dst] = b[src]; bp[dst + 1] = b[src + 1]; bp[dst + 2] = b[src + 2]; bp[dst + 3] = b[src + 3];
+      bp[dst] = b[src];
+      bp[dst + 1] = b[src + 1];
+      bp[dst + 2] = b[src + 2];
+      bp[dst + 3] = b[src + 3];
     }
   }
   for (let i = 0; i < n4; i += 4) {
-    const r0 = aOff + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+    const r0 = aOff + i * k,
+      r1 = r0 + k,
+      r2 = r1 + k,
+      r3 = r2 + k;
     for (let j = 0; j < m4; j += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       let q = j * k;
       for (let p = 0; p < k; p++, q += 4) {
-        const b0 = bp[q], b1 = bp[q + 1], b2 = bp[q + 2], b3 = bp[q + 3];
-        const a0 = a[r0 + p], a1 = a[r1 + p], a2 = a[r2 + p], a3 = a[r3 + p];
-        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        const b0 = bp[q],
+          b1 = bp[q + 1],
+          b2 = bp[q + 2],
+          b3 = bp[q + 3];
+        const a0 = a[r0 + p],
+          a1 = a[r1 + p],
+          a2 = a[r2 + p],
+          a3 = a[r3 + p];
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
       }
       let o = cOff + i * m + j;
-      c[o] = c00; c[o + 1] = c01; c[o + 2] = c02; c[o + 3] = c03; o += m;
-      c[o] = c10; c[o + 1] = c11; c[o + 2] = c12; c[o + 3] = c13; o += m;
-      c[o] = c20; c[o + 1] = c21; c[o + 2] = c22; c[o + 3] = c23; o += m;
-      c[o] = c30; c[o + 1] = c31; c[o + 2] = c32; c[o + 3] = c33;
+      c[o] = c00;
+      c[o + 1] = c01;
+      c[o + 2] = c02;
+      c[o + 3] = c03;
+      o += m;
+      c[o] = c10;
+      c[o + 1] = c11;
+      c[o + 2] = c12;
+      c[o + 3] = c13;
+      o += m;
+      c[o] = c20;
+      c[o + 1] = c21;
+      c[o + 2] = c22;
+      c[o + 3] = c23;
+      o += m;
+      c[o] = c30;
+      c[o + 1] = c31;
+      c[o + 2] = c32;
+      c[o + 3] = c33;
     }
   }
   // The edges: rows past the last full block of 4, and columns past the last full panel.
@@ -74,8 +136,18 @@ function transposed(x: FloatArray, off: number, r: number, c: number): FloatArra
 }
 
 function edge(
-  a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
-  k: number, m: number, i0: number, i1: number, j0: number, j1: number,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+  k: number,
+  m: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
 ): void {
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < j1; j++) {

@@ -19,7 +19,11 @@ function f32(...arrays: FloatArray[]): KernelExports | null {
   return active();
 }
 
-let views: { buffer: ArrayBuffer | null; f32: Float32Array; f64: Float64Array } = { buffer: null, f32: new Float32Array(0), f64: new Float64Array(0) };
+let views: { buffer: ArrayBuffer | null; f32: Float32Array; f64: Float64Array } = {
+  buffer: null,
+  f32: new Float32Array(0),
+  f64: new Float64Array(0),
+};
 
 /** A view of the module's memory of `a`'s element type. */
 function viewLike(buffer: ArrayBuffer, a: FloatArray): Float32Array | Float64Array {
@@ -37,11 +41,20 @@ function viewLike(buffer: ArrayBuffer, a: FloatArray): Float32Array | Float64Arr
  * (W4 relu in a scope: 0.77 ms per call this way, 1.11 ms through a zeroed output); outside,
  * a `slice` of the scratch. Null when a scope's memory has no room (the caller falls back).
  */
-function call(k: KernelExports, inputs: FloatArray[], outSize: number, out: FloatArray | "fresh", outOff: number, extraBytes: number, run: (ptrs: number[]) => void): FloatArray | null {
+function call(
+  k: KernelExports,
+  inputs: FloatArray[],
+  outSize: number,
+  out: FloatArray | "fresh",
+  outOff: number,
+  extraBytes: number,
+  run: (ptrs: number[]) => void,
+): FloatArray | null {
   const mem = k.memory.buffer;
   const like = out === "fresh" ? inputs[0] : out;
   const outBytes = outSize * like.BYTES_PER_ELEMENT;
-  let outAt = out === "fresh" ? arenaAlloc(outBytes) : out.buffer === mem ? out.byteOffset + outOff * like.BYTES_PER_ELEMENT : null;
+  let outAt =
+    out === "fresh" ? arenaAlloc(outBytes) : out.buffer === mem ? out.byteOffset + outOff * like.BYTES_PER_ELEMENT : null;
   const copied = inputs.filter((a) => a.buffer !== mem);
   let bytes = copied.reduce((sum, a) => sum + align16(a.byteLength), 0) + extraBytes;
   if (outAt === null) bytes += align16(outBytes);
@@ -75,7 +88,11 @@ function call(k: KernelExports, inputs: FloatArray[], outSize: number, out: Floa
  * The elementwise and row kernels: run when every operand is float32 and there are enough
  * elements. With `out`, fills it and says whether it ran; without, returns a new array or null.
  */
-function kernelCall(inputs: FloatArray[], out: FloatArray | undefined, run: (k: KernelExports, ptrs: number[]) => void): FloatArray | boolean | null {
+function kernelCall(
+  inputs: FloatArray[],
+  out: FloatArray | undefined,
+  run: (k: KernelExports, ptrs: number[]) => void,
+): FloatArray | boolean | null {
   const k = inputs[0].length >= MIN_ELEMENTS ? f32(...inputs, out ?? inputs[0]) : null;
   const r = k === null ? null : call(k, inputs, inputs[0].length, out ?? "fresh", 0, 0, (ptrs) => run(k, ptrs));
   return out ? r !== null : r;
@@ -98,14 +115,40 @@ export function simdRule(name: Rule, g: FloatArray, s: FloatArray, out?: FloatAr
 /** y = softmax or log-softmax of each row of x (rows × n); without `y`, a new array or null. */
 export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number, y: FloatArray): boolean;
 export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number): FloatArray | null;
-export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number, y?: FloatArray): FloatArray | boolean | null {
+export function simdRows(
+  name: "softmaxF32" | "logSoftmaxF32",
+  x: FloatArray,
+  rows: number,
+  n: number,
+  y?: FloatArray,
+): FloatArray | boolean | null {
   return kernelCall([x], y, (k, [px, py]) => k[name](px, py, rows, n));
 }
 
 /** out = the softmax or log-softmax rule of (g, y), row by row; without `out`, a new array or null. */
-export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32", g: FloatArray, y: FloatArray, rows: number, n: number, out: FloatArray): boolean;
-export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32", g: FloatArray, y: FloatArray, rows: number, n: number): FloatArray | null;
-export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32", g: FloatArray, y: FloatArray, rows: number, n: number, out?: FloatArray): FloatArray | boolean | null {
+export function simdRowsRule(
+  name: "softmaxBackwardF32" | "logSoftmaxBackwardF32",
+  g: FloatArray,
+  y: FloatArray,
+  rows: number,
+  n: number,
+  out: FloatArray,
+): boolean;
+export function simdRowsRule(
+  name: "softmaxBackwardF32" | "logSoftmaxBackwardF32",
+  g: FloatArray,
+  y: FloatArray,
+  rows: number,
+  n: number,
+): FloatArray | null;
+export function simdRowsRule(
+  name: "softmaxBackwardF32" | "logSoftmaxBackwardF32",
+  g: FloatArray,
+  y: FloatArray,
+  rows: number,
+  n: number,
+  out?: FloatArray,
+): FloatArray | boolean | null {
   return kernelCall([g, y], out, (k, [pg, py, po]) => k[name](pg, py, po, rows, n));
 }
 
@@ -114,16 +157,28 @@ export function simdRowsRule(name: "softmaxBackwardF32" | "logSoftmaxBackwardF32
  * cOff (n×m): the float32 kernel, or the float64 one (two lanes per vector) for float64.
  */
 export function simdMatmul(
-  a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
-  n: number, k: number, m: number, ta: boolean, tb: boolean,
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  c: FloatArray,
+  cOff: number,
+  n: number,
+  k: number,
+  m: number,
+  ta: boolean,
+  tb: boolean,
 ): boolean {
   if (n * k * m < MIN_MATMUL_FLOPS) return false;
   const f64 = a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array;
   const kx = f64 ? active() : f32(a, b, c);
   if (kx === null) return false;
-  const A = a.subarray(aOff, aOff + n * k), B = b.subarray(bOff, bOff + k * m);
+  const A = a.subarray(aOff, aOff + n * k),
+    B = b.subarray(bOff, bOff + k * m);
   // Packed panels of B and a block of A: KC·(panel width)·⌈m / width⌉ + KC·4 elements.
   const work = f64 ? (256 * 4 * Math.ceil(m / 4) + 256 * 4) * 8 : (256 * 8 * Math.ceil(m / 8) + 256 * 4) * 4;
   const kernel = f64 ? kx.matmulF64 : kx.matmulF32;
-  return call(kx, [A, B], n * m, c, cOff, work, ([pa, pb, pc, pw]) => kernel(pa, pb, pc, n, k, m, pw, ta ? 1 : 0, tb ? 1 : 0)) !== null;
+  return (
+    call(kx, [A, B], n * m, c, cOff, work, ([pa, pb, pc, pw]) => kernel(pa, pb, pc, n, k, m, pw, ta ? 1 : 0, tb ? 1 : 0)) !== null
+  );
 }

@@ -19,7 +19,9 @@ function rngFor(seed: number | undefined): Rng {
 
 function checkRows(x: Tensor, op: string): [number, number] {
   if (!(x instanceof Tensor) || x.ndim !== 2) {
-    throw new RangeError(`${op}: expected features of shape [samples, features], got ${x instanceof Tensor ? fmt(x.shape) : typeof x}`);
+    throw new RangeError(
+      `${op}: expected features of shape [samples, features], got ${x instanceof Tensor ? fmt(x.shape) : typeof x}`,
+    );
   }
   return [x.shape[0], x.shape[1]];
 }
@@ -42,7 +44,8 @@ export function takeRows(x: Tensor, idx: ArrayLike<number>): Tensor {
  */
 export function* batches(data: Dataset, batchSize: number, opts: { shuffle?: boolean; seed?: number } = {}): Generator<Dataset> {
   const [n] = checkRows(data.x, "batches");
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
   if (data.y.length !== n) throw new RangeError(`batches: ${data.y.length} labels for ${n} samples`);
   const order = opts.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : rngFor(opts.seed).permutation(n);
   for (let start = 0; start < n; start += batchSize) {
@@ -55,10 +58,14 @@ export function* batches(data: Dataset, batchSize: number, opts: { shuffle?: boo
  * Splits into train and test sets. Stratified by default: each class keeps its proportion
  * (rounded) in the test set. The same seed gives the same split.
  */
-export function trainTestSplit(data: Dataset, opts: { testFraction?: number; stratify?: boolean; seed?: number } = {}): { train: Dataset; test: Dataset } {
+export function trainTestSplit(
+  data: Dataset,
+  opts: { testFraction?: number; stratify?: boolean; seed?: number } = {},
+): { train: Dataset; test: Dataset } {
   const [n] = checkRows(data.x, "trainTestSplit");
   const { testFraction = 0.25, stratify = true } = opts;
-  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`trainTestSplit: testFraction must be in (0, 1), got ${testFraction}`);
+  if (!(testFraction > 0 && testFraction < 1))
+    throw new RangeError(`trainTestSplit: testFraction must be in (0, 1), got ${testFraction}`);
   if (data.y.length !== n) throw new RangeError(`trainTestSplit: ${data.y.length} labels for ${n} samples`);
   const rng = rngFor(opts.seed);
   const groups = new Map<number, number[]>();
@@ -67,7 +74,8 @@ export function trainTestSplit(data: Dataset, opts: { testFraction?: number; str
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(i);
   }
-  const train: number[] = [], test: number[] = [];
+  const train: number[] = [],
+    test: number[] = [];
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const members = groups.get(key)!;
     const perm = rng.permutation(members.length);
@@ -107,11 +115,13 @@ export class Standardizer {
 
 /** Labels as rows of a one-hot matrix [samples, classes]. */
 export function oneHot(labels: ArrayLike<number>, classes: number, opts: { dtype?: DType } = {}): Tensor {
-  if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`oneHot: classes must be a positive integer, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 1)
+    throw new RangeError(`oneHot: classes must be a positive integer, got ${classes}`);
   const out = alloc(opts.dtype ?? getDefaultDtype(), labels.length * classes);
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
-    if (!Number.isInteger(y) || y < 0 || y >= classes) throw new RangeError(`oneHot: label ${y} at index ${i} is not in [0, ${classes - 1}]`);
+    if (!Number.isInteger(y) || y < 0 || y >= classes)
+      throw new RangeError(`oneHot: label ${y} at index ${i} is not in [0, ${classes - 1}]`);
     out[i * classes + y] = 1;
   }
   return new Tensor(out, [labels.length, classes]);
@@ -128,7 +138,12 @@ export interface ToyOptions {
 }
 
 /** Builds a toy set from a per-point function of (class, position in class, rng). */
-function toy(opts: ToyOptions, classes: number, defNoise: number, point: (c: number, t: number, rng: Rng) => [number, number]): Dataset {
+function toy(
+  opts: ToyOptions,
+  classes: number,
+  defNoise: number,
+  point: (c: number, t: number, rng: Rng) => [number, number],
+): Dataset {
   const { n = 200, noise = defNoise, seed = 0 } = opts;
   if (!Number.isInteger(n) || n < classes) throw new RangeError(`toy data: n must be an integer ≥ ${classes}, got ${n}`);
   const rng = new Rng(seed);
@@ -148,12 +163,14 @@ function toy(opts: ToyOptions, classes: number, defNoise: number, point: (c: num
 
 /** Two interleaved half circles (as scikit-learn's make_moons). */
 export const moons = (opts: ToyOptions = {}): Dataset =>
-  toy(opts, 2, 0.1, (c, t) => (c === 0 ? [Math.cos(Math.PI * t), Math.sin(Math.PI * t)] : [1 - Math.cos(Math.PI * t), 0.5 - Math.sin(Math.PI * t)]));
+  toy(opts, 2, 0.1, (c, t) =>
+    c === 0 ? [Math.cos(Math.PI * t), Math.sin(Math.PI * t)] : [1 - Math.cos(Math.PI * t), 0.5 - Math.sin(Math.PI * t)],
+  );
 
 /** A circle inside a larger one (radius ratio `factor`, default 0.5); class 1 is the inner one. */
 export const circles = (opts: ToyOptions & { factor?: number } = {}): Dataset =>
   toy(opts, 2, 0.05, (c, t) => {
-    const r = c === 0 ? 1 : opts.factor ?? 0.5;
+    const r = c === 0 ? 1 : (opts.factor ?? 0.5);
     return [r * Math.cos(2 * Math.PI * t), r * Math.sin(2 * Math.PI * t)];
   });
 
@@ -170,12 +187,17 @@ export const spiral = (opts: ToyOptions & { classes?: number } = {}): Dataset =>
 export const xor = (opts: ToyOptions = {}): Dataset =>
   toy(opts, 2, 0, (c, _t, rng) => {
     const s = rng.random() < 0.5 ? 1 : -1;
-    const u = 1 - rng.random(), v = 1 - rng.random(); // in (0, 1]
+    const u = 1 - rng.random(),
+      v = 1 - rng.random(); // in (0, 1]
     return c === 1 ? [s * u, s * v] : [s * u, -s * v];
   });
 
 /** Gaussian blobs around `centers` (default three corners of a triangle), std `noise` (default 0.5). */
 export const blobs = (opts: ToyOptions & { centers?: readonly (readonly [number, number])[] } = {}): Dataset => {
-  const centers = opts.centers ?? [[-2, -1.5], [2, -1.5], [0, 2]];
+  const centers = opts.centers ?? [
+    [-2, -1.5],
+    [2, -1.5],
+    [0, 2],
+  ];
   return toy({ noise: 0.5, ...opts }, centers.length, 0.5, (c) => [centers[c][0], centers[c][1]]);
 };

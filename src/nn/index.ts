@@ -1,7 +1,19 @@
 /** `nn`: modules, layers, activation modules, losses and initialisers. */
 export { Module } from "./module.js";
 export type { StateDict, TensorState } from "./state.js";
-export { Linear, Maxout, Sequential, Activation, Sigmoid, Tanh, ReLU, Softplus, Softmax, LogSoftmax, MaxoutActivation } from "./layers.js";
+export {
+  Linear,
+  Maxout,
+  Sequential,
+  Activation,
+  Sigmoid,
+  Tanh,
+  ReLU,
+  Softplus,
+  Softmax,
+  LogSoftmax,
+  MaxoutActivation,
+} from "./layers.js";
 export type { LinearOptions } from "./layers.js";
 export { crossEntropy, nllLoss, mseLoss, bceWithLogits } from "./losses.js";
 export type { Labels, Reduction } from "./losses.js";

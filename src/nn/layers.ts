@@ -30,13 +30,22 @@ export class Linear extends Module {
   /** Whether the init was given explicitly (then `Sequential` leaves it alone). */
   readonly explicitInit: boolean;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: LinearOptions = {},
+  ) {
     super();
-    for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
+    for (const [k, v] of [
+      ["inFeatures", inFeatures],
+      ["outFeatures", outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`Linear: ${k} must be a positive integer, got ${String(v)}`);
     }
     if (opts.init !== undefined && !(opts.init in initializers)) {
-      throw new RangeError(`Linear: unknown init ${JSON.stringify(opts.init)} (expected one of ${Object.keys(initializers).join(", ")})`);
+      throw new RangeError(
+        `Linear: unknown init ${JSON.stringify(opts.init)} (expected one of ${Object.keys(initializers).join(", ")})`,
+      );
     }
     const dtype = opts.dtype ?? getDefaultDtype();
     this.explicitInit = opts.init !== undefined || opts.activation !== undefined;
@@ -54,7 +63,9 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor) || x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures) {
       const got = x instanceof Tensor ? `shape ${fmt(x.shape)}` : typeof x;
-      throw new RangeError(`Linear(${this.inFeatures}, ${this.outFeatures}): expected input with ${this.inFeatures} features on its last axis, got ${got}`);
+      throw new RangeError(
+        `Linear(${this.inFeatures}, ${this.outFeatures}): expected input with ${this.inFeatures} features on its last axis, got ${got}`,
+      );
     }
     return linear(x, this.weight, this.bias);
   }
@@ -64,9 +75,15 @@ export class Linear extends Module {
 export class Maxout extends Module {
   linear: Linear;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, readonly pieces: number, opts: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly pieces: number,
+    opts: LinearOptions = {},
+  ) {
     super();
-    if (!Number.isInteger(pieces) || pieces < 1) throw new RangeError(`Maxout: pieces must be a positive integer, got ${String(pieces)}`);
+    if (!Number.isInteger(pieces) || pieces < 1)
+      throw new RangeError(`Maxout: pieces must be a positive integer, got ${String(pieces)}`);
     this.linear = new Linear(inFeatures, outFeatures * pieces, { activation: "maxout", ...opts });
   }
 
@@ -107,33 +124,53 @@ export abstract class Activation extends Module {
 
 export class Sigmoid extends Activation {
   readonly name = "sigmoid";
-  forward(x: Tensor): Tensor { return x.sigmoid(); }
+  forward(x: Tensor): Tensor {
+    return x.sigmoid();
+  }
 }
 export class Tanh extends Activation {
   readonly name = "tanh";
-  forward(x: Tensor): Tensor { return x.tanh(); }
+  forward(x: Tensor): Tensor {
+    return x.tanh();
+  }
 }
 export class ReLU extends Activation {
   readonly name = "relu";
-  forward(x: Tensor): Tensor { return x.relu(); }
+  forward(x: Tensor): Tensor {
+    return x.relu();
+  }
 }
 export class Softplus extends Activation {
   readonly name = "softplus";
-  forward(x: Tensor): Tensor { return x.softplus(); }
+  forward(x: Tensor): Tensor {
+    return x.softplus();
+  }
 }
 export class Softmax extends Activation {
   readonly name = "softmax";
-  constructor(readonly axis = -1) { super(); }
-  forward(x: Tensor): Tensor { return x.softmax(this.axis); }
+  constructor(readonly axis = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return x.softmax(this.axis);
+  }
 }
 export class LogSoftmax extends Activation {
   readonly name = "logSoftmax";
-  constructor(readonly axis = -1) { super(); }
-  forward(x: Tensor): Tensor { return x.logSoftmax(this.axis); }
+  constructor(readonly axis = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return x.logSoftmax(this.axis);
+  }
 }
 /** The maxout op alone (no weights), for inputs already holding n·pieces units. */
 export class MaxoutActivation extends Activation {
   readonly name = "maxout";
-  constructor(readonly pieces: number) { super(); }
-  forward(x: Tensor): Tensor { return x.maxout(this.pieces); }
+  constructor(readonly pieces: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return x.maxout(this.pieces);
+  }
 }

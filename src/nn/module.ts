@@ -44,7 +44,13 @@ export abstract class Module {
 
   /** The trainable tensors, each once. */
   parameters(): Tensor[] {
-    return [...new Set(this.namedTensors().map(([, t]) => t).filter((t) => t.requiresGrad))];
+    return [
+      ...new Set(
+        this.namedTensors()
+          .map(([, t]) => t)
+          .filter((t) => t.requiresGrad),
+      ),
+    ];
   }
 
   train(on = true): this {

@@ -70,7 +70,11 @@ export class SGD extends Optimizer {
     if (nesterov && (momentum <= 0 || dampening !== 0)) {
       throw new RangeError("SGD: nesterov needs momentum > 0 and dampening = 0");
     }
-    this.lr = lr; this.momentum = momentum; this.dampening = dampening; this.weightDecay = weightDecay; this.nesterov = nesterov;
+    this.lr = lr;
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.weightDecay = weightDecay;
+    this.nesterov = nesterov;
     this.buffers = this.params.map(() => null);
   }
 
@@ -78,7 +82,8 @@ export class SGD extends Optimizer {
     const { lr, momentum: mu, dampening, weightDecay: wd, nesterov } = this;
     this.params.forEach((p, k) => {
       if (p.grad === null) return;
-      const w = p.data, gr = p.grad.data;
+      const w = p.data,
+        gr = p.grad.data;
       let buf = this.buffers[k];
       const first = buf === null;
       if (mu !== 0 && buf === null) buf = this.buffers[k] = alloc(p.dtype, p.size);
@@ -120,7 +125,10 @@ export class Adam extends Optimizer {
     betas.forEach((b, i) => checkNumber("Adam", `betas[${i}]`, b, (v) => v >= 0 && v < 1, "in [0, 1)"));
     checkNumber("Adam", "eps", eps, (v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
     checkNumber("Adam", "weightDecay", weightDecay, (v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
-    this.lr = lr; this.betas = [betas[0], betas[1]]; this.eps = eps; this.weightDecay = weightDecay;
+    this.lr = lr;
+    this.betas = [betas[0], betas[1]];
+    this.eps = eps;
+    this.weightDecay = weightDecay;
     this.m = this.params.map((p) => alloc(p.dtype, p.size));
     this.v = this.params.map((p) => alloc(p.dtype, p.size));
     this.steps = this.params.map(() => 0);
@@ -134,7 +142,10 @@ export class Adam extends Optimizer {
       const t = ++this.steps[k];
       const stepSize = lr / (1 - b1 ** t);
       const sqrtBc2 = Math.sqrt(1 - b2 ** t);
-      const w = p.data, gr = p.grad.data, m = this.m[k], v = this.v[k];
+      const w = p.data,
+        gr = p.grad.data,
+        m = this.m[k],
+        v = this.v[k];
       for (let i = 0; i < w.length; i++) {
         let g = gr[i];
         if (wd !== 0) g += wd * w[i];

@@ -38,13 +38,17 @@ export function loadState(named: [string, Tensor][], state: unknown): void {
   const keys = Object.keys(state);
   for (const k of keys) if (FORBIDDEN.has(k)) fail(k, "is not allowed (it could pollute object prototypes)");
   const expected = new Map(named);
-  const missing = named.map(([k]) => k).filter((k) => !Object.prototype.hasOwnProperty.call(state, k));
+  const missing = named.map(([k]) => k).filter((k) => !Object.hasOwn(state, k));
   if (missing.length > 0) {
-    throw new RangeError(`loadStateDict: missing key${missing.length > 1 ? "s" : ""} ${missing.map((k) => JSON.stringify(k)).join(", ")}`);
+    throw new RangeError(
+      `loadStateDict: missing key${missing.length > 1 ? "s" : ""} ${missing.map((k) => JSON.stringify(k)).join(", ")}`,
+    );
   }
   const extra = keys.filter((k) => !expected.has(k));
   if (extra.length > 0) {
-    throw new RangeError(`loadStateDict: unexpected key${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}`);
+    throw new RangeError(
+      `loadStateDict: unexpected key${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}`,
+    );
   }
   // Check everything first; write only once the whole state is known to be good.
   const writes: [Tensor, Float64Array][] = [];
@@ -57,7 +61,9 @@ export function loadState(named: [string, Tensor][], state: unknown): void {
     const { shape, dtype, data } = entry as Record<string, unknown>;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d))) fail(key, "shape must be an array of integers");
     if (!sameShape(shape, t.shape)) {
-      throw new RangeError(`loadStateDict: key ${JSON.stringify(key)}: shape ${fmt(shape)} does not match the model's ${fmt(t.shape)}`);
+      throw new RangeError(
+        `loadStateDict: key ${JSON.stringify(key)}: shape ${fmt(shape)} does not match the model's ${fmt(t.shape)}`,
+      );
     }
     if (dtype !== undefined) {
       try {
@@ -76,7 +82,8 @@ export function loadState(named: [string, Tensor][], state: unknown): void {
       const v = data[i];
       if (v === "-0") values[i] = -0;
       else if (typeof v !== "number") fail(key, `value ${i} is not a number (${JSON.stringify(v)})`);
-      else if (!Number.isFinite(v)) throw new RangeError(`loadStateDict: key ${JSON.stringify(key)}: value ${i} is ${v}, not finite`);
+      else if (!Number.isFinite(v))
+        throw new RangeError(`loadStateDict: key ${JSON.stringify(key)}: value ${i} is ${v}, not finite`);
       else values[i] = v;
     }
     writes.push([t, values]);

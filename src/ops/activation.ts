@@ -37,7 +37,11 @@ export interface ActivationSpec<Args extends unknown[] = [], Name extends string
  * that makes it directly when both are float32 (see `mapKernel`).
  */
 export function ruleKernel(
-  op: string, g: Tensor, s: Tensor, kernel: (g: FloatArray, s: FloatArray, out: FloatArray) => void, simd?: Rule,
+  op: string,
+  g: Tensor,
+  s: Tensor,
+  kernel: (g: FloatArray, s: FloatArray, out: FloatArray) => void,
+  simd?: Rule,
 ): Tensor {
   if (!sameShape(g.shape, s.shape)) {
     throw new RangeError(`${op}: gradient of shape ${fmt(g.shape)} does not match saved tensor of shape ${fmt(s.shape)}`);

@@ -35,7 +35,10 @@ export function expectTensor(x: unknown, op: string, what = "input"): Tensor {
 }
 
 function binary(
-  op: string, kind: BinaryOp, a: Tensor | number, b: Tensor | number,
+  op: string,
+  kind: BinaryOp,
+  a: Tensor | number,
+  b: Tensor | number,
   rule: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null],
 ): Tensor {
   const dt = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : "float64";
@@ -59,10 +62,7 @@ export function sub(a: Tensor | number, b: Tensor | number): Tensor {
 }
 
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
-  return binary("mul", BinaryOp.Mul, a, b, (g, x, y) => [
-    x.requiresGrad ? mul(g, y) : null,
-    y.requiresGrad ? mul(g, x) : null,
-  ]);
+  return binary("mul", BinaryOp.Mul, a, b, (g, x, y) => [x.requiresGrad ? mul(g, y) : null, y.requiresGrad ? mul(g, x) : null]);
 }
 
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
@@ -76,7 +76,8 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
 export function neg(x: Tensor): Tensor {
   expectTensor(x, "neg");
   const out = new Tensor(allocValues(x.dtype, x.size), x.shape);
-  const a = x.data, o = out.data;
+  const a = x.data,
+    o = out.data;
   for (let i = 0; i < a.length; i++) o[i] = -a[i];
   return record(out, "neg", [x], (g) => [neg(g)]);
 }

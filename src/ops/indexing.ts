@@ -11,9 +11,16 @@ import { sizeOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** out[i] = x[idx[i]], recorded under `op` (the op it implements, e.g. "max"). */
-export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather", args?: Readonly<Record<string, unknown>>): Tensor {
+export function gather(
+  x: Tensor,
+  idx: Int32Array,
+  shape: Shape,
+  op = "gather",
+  args?: Readonly<Record<string, unknown>>,
+): Tensor {
   const out = new Tensor(allocValues(x.dtype, idx.length), shape);
-  const a = x.data, o = out.data;
+  const a = x.data,
+    o = out.data;
   for (let i = 0; i < idx.length; i++) o[i] = a[idx[i]];
   // The rule names x as a source: the routing depends on x, but only piecewise-constantly, so its
   // derivative in x is 0 and grad-of-grad gives zeros rather than "no graph".
@@ -26,7 +33,8 @@ export function gather(x: Tensor, idx: Int32Array, shape: Shape, op = "gather", 
  */
 export function scatter(g: Tensor, idx: Int32Array, shape: Shape, op = "scatter", source?: Tensor): Tensor {
   const out = new Tensor(allocValues(g.dtype, sizeOf(shape)), shape);
-  const a = g.data, o = out.data;
+  const a = g.data,
+    o = out.data;
   for (let i = 0; i < idx.length; i++) o[idx[i]] += a[i];
   return record(out, op, source ? [g, source] : [g], (gg) => [g.requiresGrad ? gather(gg, idx, g.shape) : null, null]);
 }

@@ -52,12 +52,18 @@ function mm2(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   const m = tb ? b.shape[0] : b.shape[1];
   const out = new Tensor(allocValues(promote(a.dtype, b.dtype), n * m), [n, m]);
   matmulKernel(a.data, 0, b.data, 0, out.data, 0, n, k, m, ta, tb);
-  return record(out, "matmul", [a, b], (g) => [
-    // ∂op(A) = G·op(B)ᵀ, stored as A is: transposed back when ta.
-    a.requiresGrad ? (ta ? mm2(b, g, tb, true) : mm2(g, b, false, !tb)) : null,
-    // ∂op(B) = op(A)ᵀ·G, stored as B is: transposed back when tb.
-    b.requiresGrad ? (tb ? mm2(g, a, true, ta) : mm2(a, g, !ta, false)) : null,
-  ], ta || tb ? { transposeA: ta, transposeB: tb } : undefined);
+  return record(
+    out,
+    "matmul",
+    [a, b],
+    (g) => [
+      // ∂op(A) = G·op(B)ᵀ, stored as A is: transposed back when ta.
+      a.requiresGrad ? (ta ? mm2(b, g, tb, true) : mm2(g, b, false, !tb)) : null,
+      // ∂op(B) = op(A)ᵀ·G, stored as B is: transposed back when tb.
+      b.requiresGrad ? (tb ? mm2(g, a, true, ta) : mm2(a, g, !ta, false)) : null,
+    ],
+    ta || tb ? { transposeA: ta, transposeB: tb } : undefined,
+  );
 }
 
 /**
@@ -68,7 +74,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   expectTensor(x, "linear");
   expectTensor(weight, "linear", "the weight");
   if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new RangeError(`linear: input of shape ${fmt(x.shape)} does not fit a weight of shape ${fmt(weight.shape)} (expected [..., ${weight.shape[1]}])`);
+    throw new RangeError(
+      `linear: input of shape ${fmt(x.shape)} does not fit a weight of shape ${fmt(weight.shape)} (expected [..., ${weight.shape[1]}])`,
+    );
   }
   const x2 = x.ndim === 2 ? x : reshape(x, [-1, weight.shape[1]]);
   let y = mm2(x2, weight, false, true);
@@ -88,10 +96,13 @@ function mm(a: Tensor, b: Tensor): Tensor {
   } else {
     const pa = padShape(a.shape.slice(0, -2), batch.length);
     const pb = padShape(b.shape.slice(0, -2), batch.length);
-    const sa = stridesOf(pa), sb = stridesOf(pb);
+    const sa = stridesOf(pa),
+      sb = stridesOf(pb);
     for (let t = 0; t < count; t++) {
       // Offsets of batch element t in a and b, with broadcast axes pinned to 0.
-      let rem = t, ia = 0, ib = 0;
+      let rem = t,
+        ia = 0,
+        ib = 0;
       for (let d = batch.length - 1; d >= 0; d--) {
         const i = rem % batch[d];
         rem = (rem - i) / batch[d];

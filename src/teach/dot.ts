@@ -72,13 +72,25 @@ export function toDot(tensor: Tensor, opts: DotOptions = {}): string {
     ids.set(t, id);
     const node = t.node;
     const name = names.get(t);
-    const head = node ? (name ? `${name} = ${node.op}` : node.op) : name ?? (t.requiresGrad ? "parameter" : "constant");
-    const args = node?.args ? Object.entries(node.args).filter(([, v]) => v !== false).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(" ") : "";
+    const head = node ? (name ? `${name} = ${node.op}` : node.op) : (name ?? (t.requiresGrad ? "parameter" : "constant"));
+    const args = node?.args
+      ? Object.entries(node.args)
+          .filter(([, v]) => v !== false)
+          .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`)
+          .join(" ")
+      : "";
     const g = opts.grads?.get(t) ?? t.grad;
-    const label = [head + (args ? ` (${args})` : ""), `[${t.shape.join(",")}]`, `value ${show(t)}`, ...(g ? [`grad ${show(g)}`] : [])].join("\n");
+    const label = [
+      head + (args ? ` (${args})` : ""),
+      `[${t.shape.join(",")}]`,
+      `value ${show(t)}`,
+      ...(g ? [`grad ${show(g)}`] : []),
+    ].join("\n");
     const style = node
       ? 'shape=box, style="rounded,filled", fillcolor="#fff7e0"'
-      : t.requiresGrad ? 'shape=ellipse, style=filled, fillcolor="#dbe9f6"' : 'shape=ellipse, style=filled, fillcolor="#eeeeee"';
+      : t.requiresGrad
+        ? 'shape=ellipse, style=filled, fillcolor="#dbe9f6"'
+        : 'shape=ellipse, style=filled, fillcolor="#eeeeee"';
     lines.push(`  ${id} [label=${dotString(label)}, ${style}${t === tensor ? ", penwidth=2" : ""}];`);
     node?.inputs.forEach((input, k) => {
       lines.push(`  ${ids.get(input)} -> ${id}${node.inputs.length > 1 ? ` [label=${dotString(String(k))}, fontsize=8]` : ""};`);

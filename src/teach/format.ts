@@ -36,14 +36,18 @@ function equation(s: TraceStep): string {
 /** What the result line says it computed, per kind of local. */
 function howText(s: TraceStep, k: number): string {
   switch (s.local.kind) {
-    case "elementwise": return shapeText(s.inputShapes[k]) === shapeText(s.output.shape) ? "upstream ⊙ local" : "Σ_broadcast(upstream ⊙ local)";
-    case "spread": return s.op === "reshape" || s.op === "transpose" ? `upstream ${s.op}d back` : "spread(upstream) ⊙ local";
+    case "elementwise":
+      return shapeText(s.inputShapes[k]) === shapeText(s.output.shape) ? "upstream ⊙ local" : "Σ_broadcast(upstream ⊙ local)";
+    case "spread":
+      return s.op === "reshape" || s.op === "transpose" ? `upstream ${s.op}d back` : "spread(upstream) ⊙ local";
     case "matmul": {
       const rule = MATMUL[flags(s.args)][k === 0 ? "a" : "b"];
       return rule.replace(/U(ᵀ?)/g, "upstream$1").replace(/·/g, " · ");
     }
-    case "jacobian": return "upstream · J (per row)";
-    default: return `the rule of ${s.op}`;
+    case "jacobian":
+      return "upstream · J (per row)";
+    default:
+      return `the rule of ${s.op}`;
   }
 }
 
@@ -52,11 +56,18 @@ function localText(s: TraceStep, k: number, show: (t: Tensor) => string): string
   const f = s.local.factors[k];
   const d = `∂${s.name}/∂${s.inputNames[k]}`;
   switch (s.local.kind) {
-    case "matmul": return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f!)}   (C = ${MATMUL[flags(s.args)].c})`;
-    case "jacobian": return f ? `${d} = J, per row J_ij = ${s.op === "softmax" ? "S_i(δ_ij − S_j)" : "δ_ij − S_j"}: ${show(f)}` : `${d} = J (${s.inputShapes[k].join("×")} input: too big to show)`;
-    case "spread": return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f!)}`;
-    case "rule": return `${d}: from the op's rule`;
-    default: return `${d} = ${show(f!)}`;
+    case "matmul":
+      return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f!)}   (C = ${MATMUL[flags(s.args)].c})`;
+    case "jacobian":
+      return f
+        ? `${d} = J, per row J_ij = ${s.op === "softmax" ? "S_i(δ_ij − S_j)" : "δ_ij − S_j"}: ${show(f)}`
+        : `${d} = J (${s.inputShapes[k].join("×")} input: too big to show)`;
+    case "spread":
+      return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f!)}`;
+    case "rule":
+      return `${d}: from the op's rule`;
+    default:
+      return `${d} = ${show(f!)}`;
   }
 }
 
@@ -84,7 +95,9 @@ export function formatTrace(steps: readonly TraceStep[], opts: FormatOptions = {
   }
   if (opts.leaves ?? true) {
     const grads = traceGradients(steps);
-    const leaves = steps.flatMap((s) => s.inputs.map((t, k) => [t, s.inputNames[k]] as const)).filter(([t]) => t.node === null && t.requiresGrad);
+    const leaves = steps
+      .flatMap((s) => s.inputs.map((t, k) => [t, s.inputNames[k]] as const))
+      .filter(([t]) => t.node === null && t.requiresGrad);
     const seen = new Set<Tensor>();
     lines.push("so the leaves' gradients (what backward() adds to .grad) are:");
     for (const [t, name] of leaves) {

@@ -100,32 +100,57 @@ export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
     const el = (...f: (Tensor | null)[]): Local => ({ kind: "elementwise", factors: f, how: HOW.elementwise });
     const spread = (f: Tensor): Local => ({ kind: "spread", factors: [f], how: HOW.spread });
     switch (node.op) {
-      case "add": return el(c(1), c(1));
-      case "sub": return el(c(1), c(-1));
-      case "mul": return el(at(b), at(a));
-      case "div": return el(at(div(1, b)), neg(div(y, at(b))));
-      case "neg": return el(c(-1));
-      case "exp": return el(y);
-      case "log": return el(div(1, a));
-      case "pow": { const p = node.args?.p as number; return el(p === 0 ? null : mul(pow(a, p - 1), p)); }
-      case "abs": return el(sign(a));
-      case "sqrt": return el(div(0.5, y));
-      case "cast": case "broadcastTo": return el(c(1));
-      case "sigmoid": case "tanh": case "relu": case "softplus":
+      case "add":
+        return el(c(1), c(1));
+      case "sub":
+        return el(c(1), c(-1));
+      case "mul":
+        return el(at(b), at(a));
+      case "div":
+        return el(at(div(1, b)), neg(div(y, at(b))));
+      case "neg":
+        return el(c(-1));
+      case "exp":
+        return el(y);
+      case "log":
+        return el(div(1, a));
+      case "pow": {
+        const p = node.args?.p as number;
+        return el(p === 0 ? null : mul(pow(a, p - 1), p));
+      }
+      case "abs":
+        return el(sign(a));
+      case "sqrt":
+        return el(div(0.5, y));
+      case "cast":
+      case "broadcastTo":
+        return el(c(1));
+      case "sigmoid":
+      case "tanh":
+      case "relu":
+      case "softplus":
         // The activation table's own rule, applied to an upstream of ones, is f′ element by element.
         return el(activations[node.op].backward(c(1), { x: a, y }));
-      case "sum": case "sumToShape": case "reshape": case "transpose":
+      case "sum":
+      case "sumToShape":
+      case "reshape":
+      case "transpose":
         return spread(ones(a.shape, { dtype: a.dtype }));
-      case "max": case "maxout": case "pick":
+      case "max":
+      case "maxout":
+      case "pick":
         // The rule applied to ones puts a 1 at each group's first arg-max: the routing mask.
         return spread(node.backward(ones(y.shape, { dtype: y.dtype }))[0]!.detach());
-      case "matmul": return { kind: "matmul", factors: [b, a], how: HOW.matmul };
-      case "softmax": case "logSoftmax": {
+      case "matmul":
+        return { kind: "matmul", factors: [b, a], how: HOW.matmul };
+      case "softmax":
+      case "logSoftmax": {
         const { rows, n } = rowsAlong(y, node.args?.axis as number);
         const J = rows.size * n > maxJacobian ? null : rowJacobians(rows, n, node.op === "softmax");
         return { kind: "jacobian", factors: [J], how: HOW.jacobian };
       }
-      default: return { kind: "rule", factors: node.inputs.map(() => null), how: HOW.rule };
+      default:
+        return { kind: "rule", factors: node.inputs.map(() => null), how: HOW.rule };
     }
   });
 }
@@ -161,7 +186,14 @@ function spreadBack(op: string, args: Args, u: Tensor, shape: Shape): Tensor {
   if (op === "transpose") return transpose(u, args!.axis0 as number, args!.axis1 as number);
   if (op === "sumToShape") return broadcastTo(u, shape);
   const axes = args?.axes as number[] | undefined;
-  if (axes) return broadcastTo(reshape(u, shape.map((d, i) => (axes.includes(i) ? 1 : d))), shape);
+  if (axes)
+    return broadcastTo(
+      reshape(
+        u,
+        shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+      ),
+      shape,
+    );
   // maxout and pick: each output element owns a run of shape.size / u.size contiguous inputs.
   const run = shape.reduce((p, d) => p * d, 1) / Math.max(u.size, 1);
   return reshape(broadcastTo(reshape(u, [...u.shape, 1]), [...u.shape, run]), shape);
@@ -171,35 +203,48 @@ function spreadBack(op: string, args: Args, u: Tensor, shape: Shape): Tensor {
  * The chain rule by hand: each input's gradient from the step's upstream and local, without
  * running the op's rule. Null where the local is null (no gradient, or a Jacobian too big).
  */
-export function chain(step: { op: string; args?: Args; upstream: Tensor; local: Local; inputShapes: readonly Shape[] }): (Tensor | null)[] {
+export function chain(step: {
+  op: string;
+  args?: Args;
+  upstream: Tensor;
+  local: Local;
+  inputShapes: readonly Shape[];
+}): (Tensor | null)[] {
   const { op, args, upstream: u, local, inputShapes } = step;
-  return noGrad(() => local.factors.map((f, k) => {
-    if (f === null) return null;
-    const shape = inputShapes[k];
-    switch (local.kind) {
-      case "elementwise": return sumToShape(mul(u, f), shape);
-      case "spread": return mul(spreadBack(op, args, u, shape), f);
-      case "matmul": {
-        const T = (t: Tensor) => transpose(t);
-        const product: Record<keyof typeof MATMUL, [Tensor, Tensor]> = k === 0
-          ? { "": [u, T(f)], tb: [u, f], ta: [f, T(u)], tatb: [T(f), T(u)] }
-          : { "": [T(f), u], tb: [T(u), f], ta: [f, u], tatb: [T(u), T(f)] };
-        const [x, y] = product[flags(args)];
-        return sumToShape(matmul(x, y), shape);
+  return noGrad(() =>
+    local.factors.map((f, k) => {
+      if (f === null) return null;
+      const shape = inputShapes[k];
+      switch (local.kind) {
+        case "elementwise":
+          return sumToShape(mul(u, f), shape);
+        case "spread":
+          return mul(spreadBack(op, args, u, shape), f);
+        case "matmul": {
+          const T = (t: Tensor) => transpose(t);
+          const product: Record<keyof typeof MATMUL, [Tensor, Tensor]> =
+            k === 0
+              ? { "": [u, T(f)], tb: [u, f], ta: [f, T(u)], tatb: [T(f), T(u)] }
+              : { "": [T(f), u], tb: [T(u), f], ta: [f, u], tatb: [T(u), T(f)] };
+          const [x, y] = product[flags(args)];
+          return sumToShape(matmul(x, y), shape);
+        }
+        case "jacobian": {
+          const axis = args?.axis as number;
+          const { rows, n } = rowsAlong(u, axis);
+          // [rows, 1, n] · [rows, n, n] → [rows, 1, n]: row r of the result is U_r · J_r.
+          const r = reshape(matmul(reshape(rows, [rows.shape[0], 1, n]), f), [rows.shape[0], n]);
+          const last = u.ndim - 1;
+          const moved =
+            axis === last ? u.shape : u.shape.map((d, i) => (i === axis ? u.shape[last] : i === last ? u.shape[axis] : d));
+          const back = reshape(r, moved);
+          return axis === last ? back : transpose(back, axis, last);
+        }
+        default:
+          return null;
       }
-      case "jacobian": {
-        const axis = args?.axis as number;
-        const { rows, n } = rowsAlong(u, axis);
-        // [rows, 1, n] · [rows, n, n] → [rows, 1, n]: row r of the result is U_r · J_r.
-        const r = reshape(matmul(reshape(rows, [rows.shape[0], 1, n]), f), [rows.shape[0], n]);
-        const last = u.ndim - 1;
-        const moved = axis === last ? u.shape : u.shape.map((d, i) => (i === axis ? u.shape[last] : i === last ? u.shape[axis] : d));
-        const back = reshape(r, moved);
-        return axis === last ? back : transpose(back, axis, last);
-      }
-      default: return null;
-    }
-  }));
+    }),
+  );
 }
 
 /** Adds up tensors of one shape (null-safe), without recording a graph. */

@@ -40,11 +40,16 @@ export function jacobian(fn: (x: Tensor) => Tensor, x: Tensor, opts: JacobianOpt
   }
   if (opts.createGraph) {
     // Stack the rows as a differentiable tensor: reshape each to [1, n] and add into place.
-    return rows.reduce((acc, r, i) => {
-      const onehot = zeros([y.size, 1], { dtype: y.dtype });
-      onehot.data[i] = 1;
-      return acc.add(onehot.matmul(r.reshape([1, x.size])));
-    }, zeros([y.size, x.size], { dtype: y.dtype })).reshape([...y.shape, ...x.shape]);
+    return rows
+      .reduce(
+        (acc, r, i) => {
+          const onehot = zeros([y.size, 1], { dtype: y.dtype });
+          onehot.data[i] = 1;
+          return acc.add(onehot.matmul(r.reshape([1, x.size])));
+        },
+        zeros([y.size, x.size], { dtype: y.dtype }),
+      )
+      .reshape([...y.shape, ...x.shape]);
   }
   return J;
 }

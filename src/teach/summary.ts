@@ -28,7 +28,11 @@ export interface Stats {
 }
 
 export function stats(t: Tensor): Stats {
-  let sum = 0, min = Infinity, max = -Infinity, n = 0, bad = 0;
+  let sum = 0,
+    min = Infinity,
+    max = -Infinity,
+    n = 0,
+    bad = 0;
   for (const v of t.data) {
     if (!Number.isFinite(v)) {
       bad++;

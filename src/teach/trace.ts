@@ -59,12 +59,15 @@ export interface TraceOptions {
 function namer(loss: Tensor, given: Record<string, Tensor> = {}): (t: Tensor) => string {
   const names = new Map<Tensor, string>();
   for (const [n, t] of Object.entries(given)) names.set(t, n);
-  let params = 0, consts = 0, ops = 0;
+  let params = 0,
+    consts = 0,
+    ops = 0;
   const nameOf = (t: Tensor): string => {
     let n = names.get(t);
     if (n === undefined) {
       if (t.node !== null) n = `t${++ops}`;
-      else if (t.size === 1 && !t.requiresGrad) n = num(t.data[0]); // a number in the expression: "2"
+      else if (t.size === 1 && !t.requiresGrad)
+        n = num(t.data[0]); // a number in the expression: "2"
       else n = t.requiresGrad ? `x${params++}` : `c${consts++}`;
       names.set(t, n);
     }
@@ -80,7 +83,9 @@ function namer(loss: Tensor, given: Record<string, Tensor> = {}): (t: Tensor) =>
 /** The backward sweep of `loss`, one step per node, in the order the engine runs them. */
 export function traceBackward(loss: Tensor, opts: TraceOptions = {}): TraceStep[] {
   if (!(loss instanceof Tensor) || !loss.requiresGrad) {
-    throw new TypeError("traceBackward: the loss has no graph to trace (build it from tensors made with { requiresGrad: true }, outside noGrad)");
+    throw new TypeError(
+      "traceBackward: the loss has no graph to trace (build it from tensors made with { requiresGrad: true }, outside noGrad)",
+    );
   }
   const nameOf = namer(loss, opts.names);
   const steps: TraceStep[] = [];
@@ -91,7 +96,7 @@ export function traceBackward(loss: Tensor, opts: TraceOptions = {}): TraceStep[
         const outer = setGraphHooks(null);
         try {
           const local = localOf(out, node, opts.maxJacobian);
-          const result = node.inputs.map((t, k) => (t.requiresGrad ? inputGrads[k]?.detach() ?? null : null));
+          const result = node.inputs.map((t, k) => (t.requiresGrad ? (inputGrads[k]?.detach() ?? null) : null));
           local.factors = local.factors.map((f, k) => (result[k] === null ? null : f));
           steps.push({
             index: steps.length + 1,

@@ -78,10 +78,7 @@ function flatten(value: Nested, out: FloatArray): void {
  *   tensor([[1, -2], [3, 4]], { requiresGrad: true })
  *   tensor(new Float32Array(6), { shape: [2, 3] })
  */
-export function tensor(
-  value: Nested | ArrayLike<number> | Tensor,
-  opts: TensorOptions & { shape?: Shape } = {},
-): Tensor {
+export function tensor(value: Nested | ArrayLike<number> | Tensor, opts: TensorOptions & { shape?: Shape } = {}): Tensor {
   if (value instanceof Tensor) {
     const dtype = dtypeFrom(opts, "tensor", value.dtype);
     const data = allocValues(dtype, value.size);
@@ -161,8 +158,13 @@ export function rand(shape: number | Shape, opts: TensorOptions & { low?: number
 /** `arange(stop)` or `arange(start, stop, step = 1)`: start, start + step, … up to but excluding stop. */
 export function arange(start: number, stop?: number, step = 1, opts: TensorOptions = {}): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
-  for (const [k, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`arange: ${k} must be a finite number, got ${String(v)}`);
+  for (const [k, v] of [
+    ["start", start],
+    ["stop", stop],
+    ["step", step],
+  ] as const) {
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new TypeError(`arange: ${k} must be a finite number, got ${String(v)}`);
   }
   if (step === 0) throw new RangeError("arange: step must not be 0");
   const n = Math.max(0, Math.ceil((stop - start) / step));

@@ -114,11 +114,7 @@ export function topoOrder(roots: readonly Tensor[]): Tensor[] {
  * The reverse sweep: given ∂L/∂root for each root, returns ∂L/∂t for every tensor t reached.
  * Nothing outside the returned map is touched, so callers can validate and then commit.
  */
-export function sweep(
-  roots: readonly Tensor[],
-  rootGrads: readonly Tensor[],
-  createGraph: boolean,
-): Map<Tensor, Tensor> {
+export function sweep(roots: readonly Tensor[], rootGrads: readonly Tensor[], createGraph: boolean): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
   const accumulate = (t: Tensor, g: Tensor) => {
     const prev = grads.get(t);

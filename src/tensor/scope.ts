@@ -63,7 +63,9 @@ export function scope<T>(fn: () => T): T {
   try {
     result = fn();
     if (typeof (result as { then?: unknown } | null)?.then === "function") {
-      throw new TypeError("scope: the function returned a promise; scope() is synchronous (its tensors are released when the function returns), so put the awaits outside it");
+      throw new TypeError(
+        "scope: the function returned a promise; scope() is synchronous (its tensors are released when the function returns), so put the awaits outside it",
+      );
     }
     done = true;
     return result;

@@ -142,32 +142,78 @@ export class Tensor {
     return `tensor(${body}, shape=${fmt(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
   }
 
-  add(other: Tensor | number): Tensor { return add(this, other); }
-  sub(other: Tensor | number): Tensor { return sub(this, other); }
-  mul(other: Tensor | number): Tensor { return mul(this, other); }
-  div(other: Tensor | number): Tensor { return div(this, other); }
-  neg(): Tensor { return neg(this); }
-  exp(): Tensor { return exp(this); }
-  log(): Tensor { return log(this); }
-  pow(p: number): Tensor { return pow(this, p); }
-  abs(): Tensor { return abs(this); }
-  sqrt(): Tensor { return sqrt(this); }
+  add(other: Tensor | number): Tensor {
+    return add(this, other);
+  }
+  sub(other: Tensor | number): Tensor {
+    return sub(this, other);
+  }
+  mul(other: Tensor | number): Tensor {
+    return mul(this, other);
+  }
+  div(other: Tensor | number): Tensor {
+    return div(this, other);
+  }
+  neg(): Tensor {
+    return neg(this);
+  }
+  exp(): Tensor {
+    return exp(this);
+  }
+  log(): Tensor {
+    return log(this);
+  }
+  pow(p: number): Tensor {
+    return pow(this, p);
+  }
+  abs(): Tensor {
+    return abs(this);
+  }
+  sqrt(): Tensor {
+    return sqrt(this);
+  }
 
-  sum(axis?: Axis | null, keepDims = false): Tensor { return sum(this, axis, keepDims); }
-  mean(axis?: Axis | null, keepDims = false): Tensor { return mean(this, axis, keepDims); }
-  max(axis?: Axis | null, keepDims = false): Tensor { return max(this, axis, keepDims); }
+  sum(axis?: Axis | null, keepDims = false): Tensor {
+    return sum(this, axis, keepDims);
+  }
+  mean(axis?: Axis | null, keepDims = false): Tensor {
+    return mean(this, axis, keepDims);
+  }
+  max(axis?: Axis | null, keepDims = false): Tensor {
+    return max(this, axis, keepDims);
+  }
 
-  reshape(shape: readonly number[]): Tensor { return reshape(this, shape); }
-  transpose(axis0 = -2, axis1 = -1): Tensor { return transpose(this, axis0, axis1); }
-  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  reshape(shape: readonly number[]): Tensor {
+    return reshape(this, shape);
+  }
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return transpose(this, axis0, axis1);
+  }
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
 
-  sigmoid(): Tensor { return sigmoid(this); }
-  tanh(): Tensor { return tanh(this); }
-  relu(): Tensor { return relu(this); }
-  softplus(): Tensor { return softplus(this); }
-  softmax(axis = -1): Tensor { return softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return logSoftmax(this, axis); }
-  maxout(pieces: number): Tensor { return maxout(this, pieces); }
+  sigmoid(): Tensor {
+    return sigmoid(this);
+  }
+  tanh(): Tensor {
+    return tanh(this);
+  }
+  relu(): Tensor {
+    return relu(this);
+  }
+  softplus(): Tensor {
+    return softplus(this);
+  }
+  softmax(axis = -1): Tensor {
+    return softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return logSoftmax(this, axis);
+  }
+  maxout(pieces: number): Tensor {
+    return maxout(this, pieces);
+  }
 }
 
 export type NestedArray = number | NestedArray[];

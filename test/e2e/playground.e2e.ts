@@ -31,8 +31,14 @@ const dist = join(repo, "playground/dist");
 const screenshotPath = join(repo, "docs/figures/playground.png");
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 /** The whole run must finish well within this. */
 const OVERALL_MS = 240_000;
@@ -41,8 +47,15 @@ const started = Date.now();
 const log = (msg: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 
 const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
-  ".png": "image/png", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".wasm": "application/wasm",
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
   ".json": "application/json",
 };
 
@@ -103,19 +116,28 @@ async function main(): Promise<void> {
   guard.unref();
 
   assert.ok(existsSync(join(dist, "index.html")), `e2e: ${dist}/index.html is missing — run npm run build:playground first`);
-  assert.ok(existsSync(executablePath), `e2e: no browser at ${executablePath} — apt-get install -y chromium (never npx playwright install)`);
+  assert.ok(
+    existsSync(executablePath),
+    `e2e: no browser at ${executablePath} — apt-get install -y chromium (never npx playwright install)`,
+  );
   const { server, url } = await serve(dist);
   const profile = await mkdtemp(join(tmpdir(), "actigrad-e2e-"));
   log(`serving ${dist} at ${url}; Chromium ${executablePath}, fresh profile ${profile}`);
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, args: FLAGS, viewport: { width: 1440, height: 1000 }, timeout: 30_000,
+    executablePath,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1440, height: 1000 },
+    timeout: 30_000,
   });
   const errors: string[] = [];
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-    page.on("console", (m) => { if (m.type() === "error") errors.push(`console error: ${m.text()}`); });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+    });
     await page.goto(url, { waitUntil: "load", timeout: 30_000 });
     await ready(page);
     log(`page loaded (browser ${context.browser()?.version() ?? "?"})`);
@@ -128,12 +150,17 @@ async function main(): Promise<void> {
     await page.waitForTimeout(3_000);
     const speed = await stats(page);
     await play(page, false);
-    log(`default network (2-8-8-2 ${defaults.activation}, 250 points, batch ${defaults.batchSize}): ` +
-      `${speed.stepsPerSecond.toFixed(0)} steps/s, ${speed.framesPerSecond.toFixed(1)} frames/s, ` +
-      `${speed.stepsPerFrame.toFixed(1)} steps and ${speed.trainMsPerFrame.toFixed(1)} ms training + ${speed.drawMsPerFrame.toFixed(1)} ms drawing per frame, ` +
-      `longest frame ${speed.longestFrameMs.toFixed(0)} ms`);
+    log(
+      `default network (2-8-8-2 ${defaults.activation}, 250 points, batch ${defaults.batchSize}): ` +
+        `${speed.stepsPerSecond.toFixed(0)} steps/s, ${speed.framesPerSecond.toFixed(1)} frames/s, ` +
+        `${speed.stepsPerFrame.toFixed(1)} steps and ${speed.trainMsPerFrame.toFixed(1)} ms training + ${speed.drawMsPerFrame.toFixed(1)} ms drawing per frame, ` +
+        `longest frame ${speed.longestFrameMs.toFixed(0)} ms`,
+    );
     assert.ok(speed.stepsPerSecond >= 100, `at least 100 steps/s on the default network, got ${speed.stepsPerSecond}`);
-    assert.ok(speed.framesPerSecond >= 20, `the page redraws smoothly while training (≥ 20 frames/s), got ${speed.framesPerSecond}`);
+    assert.ok(
+      speed.framesPerSecond >= 20,
+      `the page redraws smoothly while training (≥ 20 frames/s), got ${speed.framesPerSecond}`,
+    );
     assert.ok(Number.isFinite(await num(page, "loss-train")), "loss-train holds a number");
 
     // 2 — spiral + tanh until the training loss halves
@@ -146,7 +173,8 @@ async function main(): Promise<void> {
     await play(page, true);
     await page.waitForFunction(
       (half) => Number(document.querySelector('[data-testid="loss-train"]')!.textContent) < half,
-      start / 2, { timeout: 60_000, polling: 50 },
+      start / 2,
+      { timeout: 60_000, polling: 50 },
     );
     await play(page, false);
     const halved = await num(page, "loss-train");
@@ -166,15 +194,19 @@ async function main(): Promise<void> {
     await page.waitForSelector('[data-testid="trace"][data-step="1"] tbody tr', { timeout: 10_000 });
     assert.equal(await text(page, "step-count"), "1", "Step runs exactly one mini-batch");
     assert.equal((await stats(page)).steps, 1);
-    const ops = await page.$$eval('[data-testid="trace"] tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.op ?? ""));
+    const ops = await page.$$eval('[data-testid="trace"] tbody tr', (rows) =>
+      rows.map((r) => (r as HTMLElement).dataset.op ?? ""),
+    );
     const tableText = (await page.getByTestId("trace").textContent()) ?? "";
     log(`trace after one step: ${ops.length} rows: ${ops.join(" ")}`);
     for (const op of ["maxout", "logSoftmax", "pick", "neg", "sum", "div", "matmul", "add"]) {
       assert.ok(ops.includes(op), `the trace lists ${op} (got ${ops.join(", ")})`);
     }
     assert.equal(ops.filter((o) => o === "maxout").length, 2, "one maxout step per hidden layer");
-    assert.ok(ops.indexOf("div") < ops.indexOf("logSoftmax") && ops.indexOf("logSoftmax") < ops.indexOf("maxout"),
-      "the sweep runs from the loss back: mean (div) before logSoftmax before maxout");
+    assert.ok(
+      ops.indexOf("div") < ops.indexOf("logSoftmax") && ops.indexOf("logSoftmax") < ops.indexOf("maxout"),
+      "the sweep runs from the loss back: mean (div) before logSoftmax before maxout",
+    );
     assert.match(tableText, /δ_ij − S_j/, "logSoftmax's local derivative is its Jacobian");
     assert.match(tableText, /arg-max/, "maxout's local derivative routes to the arg-max");
     await page.waitForSelector('#graph[data-state="done"] svg', { timeout: 20_000 });
@@ -206,9 +238,16 @@ async function main(): Promise<void> {
 
     // 5 — a state worth a picture: overlapping blobs, maxout with 3 pieces, trained briefly;
     // set through the URL hash of the open page (a pasted link), which must apply it.
-    const shot = "#dataset=blobs&noise=0.2&trainRatio=0.7&seed=3&layers=8,8&activation=maxout&pieces=3&lr=0.01&batchSize=10&optimizer=adam&sample=86&speed=20";
-    await page.evaluate((h) => { location.hash = h; }, shot);
-    await page.waitForFunction(() => window.__playground.settings().pieces === 3 && window.__playground.stats().steps === 0, null, { timeout: 10_000 });
+    const shot =
+      "#dataset=blobs&noise=0.2&trainRatio=0.7&seed=3&layers=8,8&activation=maxout&pieces=3&lr=0.01&batchSize=10&optimizer=adam&sample=86&speed=20";
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, shot);
+    await page.waitForFunction(
+      () => window.__playground.settings().pieces === 3 && window.__playground.stats().steps === 0,
+      null,
+      { timeout: 10_000 },
+    );
     assert.equal(await page.getByTestId("dataset").inputValue(), "blobs");
     await play(page, true);
     await page.waitForTimeout(800);
@@ -227,11 +266,15 @@ async function main(): Promise<void> {
       for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
       return seen.size;
     });
-    log(`screenshot ${screenshotPath}: ${colours} distinct colours; boundary canvas ${boundaryColours}; loss ${await text(page, "loss-train")} after ${stepped} steps`);
+    log(
+      `screenshot ${screenshotPath}: ${colours} distinct colours; boundary canvas ${boundaryColours}; loss ${await text(page, "loss-train")} after ${stepped} steps`,
+    );
     assert.ok(colours >= 500, `the screenshot is not blank (${colours} colours)`);
     assert.ok(boundaryColours >= 100, `the heatmap is drawn (${boundaryColours} colours)`);
     assert.deepEqual(errors, [], "no errors in the page");
-    log(`passed: ${speed.stepsPerSecond.toFixed(0)} steps/s at ${speed.framesPerSecond.toFixed(0)} frames/s on the default network; whole run ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `passed: ${speed.stepsPerSecond.toFixed(0)} steps/s at ${speed.framesPerSecond.toFixed(0)} frames/s on the default network; whole run ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     if (errors.length) console.error(errors.join("\n"));
     await context.close().catch(() => {});
@@ -243,7 +286,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e instanceof Error ? e.stack ?? e.message : e);
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
     process.exit(1);
   },
 );

@@ -59,7 +59,10 @@ function loadSync(): boolean {
 export const wasmReady: Promise<boolean> = loadSync()
   ? Promise.resolve(true)
   : typeof WebAssembly === "object"
-    ? WebAssembly.instantiate(wasmBytes(), {}).then((r) => adopt(r.instance), () => false)
+    ? WebAssembly.instantiate(wasmBytes(), {}).then(
+        (r) => adopt(r.instance),
+        () => false,
+      )
     : Promise.resolve(false);
 
 /** Switches the WebAssembly kernels on or off (to compare with, or fall back to, the TypeScript ones). */
@@ -120,7 +123,8 @@ export function arenaAlloc(bytes: number): number | null {
   if (k === null || marks.length === 0) return null;
   const at = align16(Math.max(base, top));
   const asked = align16(Math.max(base, wanted)) + bytes;
-  if (!fits(k, at + bytes)) { // fits() has noted the demand
+  if (!fits(k, at + bytes)) {
+    // fits() has noted the demand
     wanted = asked;
     return null;
   }
