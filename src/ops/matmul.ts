@@ -78,6 +78,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       `linear: input of shape ${fmt(x.shape)} does not fit a weight of shape ${fmt(weight.shape)} (expected [..., ${weight.shape[1]}])`,
     );
   }
+  if (bias !== undefined && bias !== null) {
+    expectTensor(bias, "linear", "the bias");
+    if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
+      throw new RangeError(
+        `linear: bias of shape ${fmt(bias.shape)} does not fit input ${fmt(x.shape)} and weight ${fmt(weight.shape)} ` +
+          `(expected a bias of shape [${weight.shape[0]}], one value per output feature)`,
+      );
+    }
+  }
   const x2 = x.ndim === 2 ? x : reshape(x, [-1, weight.shape[1]]);
   let y = mm2(x2, weight, false, true);
   if (bias) y = add(y, bias);

@@ -9,6 +9,7 @@
  * recorded too, so the gradient is itself differentiable and `grad` of `grad` works.
  */
 import { add, cast } from "../ops/arithmetic.js";
+import { fmt, sameShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
 /** How a tensor was made: the op, its inputs, and the rule mapping ∂L/∂out to ∂L/∂inputs. */
@@ -122,6 +123,7 @@ export function sweep(roots: readonly Tensor[], rootGrads: readonly Tensor[], cr
   };
   roots.forEach((r, i) => accumulate(r, rootGrads[i]));
   const order = topoOrder(roots);
+  checkNotReleased(order);
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i];
     const node = t.node;
@@ -133,10 +135,10 @@ export function sweep(roots: readonly Tensor[], rootGrads: readonly Tensor[], cr
     node.inputs.forEach((input, k) => {
       const gi = inputGrads[k];
       if (gi === null || gi === undefined || !input.requiresGrad) return;
-      if (gi.size !== input.size || gi.shape.length !== input.shape.length) {
-        throw new Error(
-          `backward: the rule of ${node.op} gave a gradient of shape [${gi.shape.join(",")}] ` +
-            `for input ${k} of shape [${input.shape.join(",")}] (a bug in that rule)`,
+      if (!sameShape(gi.shape, input.shape)) {
+        throw new RangeError(
+          `backward: the rule of ${node.op} gave a gradient of shape ${fmt(gi.shape)} ` +
+            `for input ${k} of shape ${fmt(input.shape)} (a bug in that rule: a gradient has its input's exact shape)`,
         );
       }
       // A float32 input mixed with float64 gets its gradient back in float32.
@@ -144,4 +146,24 @@ export function sweep(roots: readonly Tensor[], rootGrads: readonly Tensor[], cr
     });
   }
   return grads;
+}
+
+/**
+ * A graph kept past the `scope()` that built it (its output returned, say) still points at the
+ * tensors the scope released, which the rules would need. Say so before any rule runs.
+ */
+function checkNotReleased(order: readonly Tensor[]): void {
+  for (const t of order) {
+    const node = t.node;
+    if (node === null) continue;
+    for (const input of [t, ...node.inputs]) {
+      if (!input.isReleased) continue;
+      const what = input.node ? `the output of ${input.node.op}` : "a tensor";
+      throw new TypeError(
+        `backward: the graph reaches ${what} of shape ${fmt(input.shape)} (an input of ${node.op}), which was released ` +
+          "when the scope() that made it ended; the graph outlived its scope, so call backward() inside that scope, " +
+          "before it returns",
+      );
+    }
+  }
 }

@@ -23,6 +23,11 @@
  * released: reading its `data` (or running an op on it) then throws, naming the scope.
  * Scopes nest; tensors from an outer scope stay valid in an inner one.
  *
+ * The rule, the same for every tensor whatever its size: a tensor made inside a scope is
+ * released when it ends unless it is returned, left as a `.grad` by `backward()`, or a leaf
+ * that requires a gradient (a parameter: `new nn.Linear(…)` or `tensor(v, { requiresGrad: true })`
+ * made inside a scope lives on).
+ *
  * What to know:
  * - Keep only what you return (a tensor, or arrays / plain objects of them). A tensor stored
  *   elsewhere inside the scope (a closure, a list, a trace from src/teach) is released.
@@ -38,7 +43,7 @@ import { alloc } from "./dtype.js";
 import type { Tensor } from "./tensor.js";
 
 interface Frame {
-  /** Tensors whose values are in the arena, made while this scope was the innermost. */
+  /** Every tensor made while this scope was the innermost. */
   readonly tensors: Tensor[];
   /** Tensors given a `.grad` by backward() in this scope: that gradient is kept. */
   readonly holders: Tensor[];
@@ -74,9 +79,11 @@ export function scope<T>(fn: () => T): T {
     const keep = new Set<Tensor>();
     if (done) collectTensors(result, keep, 0);
     for (const h of frame.holders) if (h.grad !== null) keep.add(h.grad);
+    const arena = arenaBuffer();
     for (const t of frame.tensors) {
-      if (keep.has(t)) t._materialize();
-      else t._release();
+      if (keep.has(t) || (t.isLeaf && t.requiresGrad)) {
+        if (!t.isReleased && t.data.buffer === arena) t._materialize();
+      } else t._release();
     }
     arenaClose();
   }
@@ -123,9 +130,12 @@ export function allocValues(dtype: DType, size: number): FloatArray {
   return alloc(dtype, size);
 }
 
-/** @internal The Tensor constructor reports values that live in the arena. */
-export function adoptIfResident(t: Tensor, data: FloatArray): void {
-  if (frames.length > 0 && data.buffer === arenaBuffer()) frames[frames.length - 1].tensors.push(t);
+/**
+ * @internal The Tensor constructor reports every tensor made while a scope is open, whatever
+ * its size and wherever its values live: the scope's rule is the same for all of them.
+ */
+export function adopt(t: Tensor): void {
+  if (frames.length > 0) frames[frames.length - 1].tensors.push(t);
 }
 
 /** @internal backward() reports each tensor whose `.grad` it set inside a scope. */

@@ -62,10 +62,11 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
   const list = typeof axis === "number" ? [axis] : axis;
   if (!Array.isArray(list)) throw new TypeError(`${op}: axis must be an integer or an array of integers, got ${String(axis)}`);
   const out = list.map((a) => normalizeAxis(a, rank, op));
-  if (rank === 0) return []; // a 0-d tensor accepts axis 0 / −1, which then names nothing
+  // Repeats are an error at every rank, 0 included ([0, -1] names the one axis of a 0-d tensor twice).
   if (new Set(out).size !== out.length) {
     throw new RangeError(`${op}: axis [${list.join(",")}] names the same axis twice`);
   }
+  if (rank === 0) return []; // a 0-d tensor accepts axis 0 / −1 (as PyTorch does), which then names nothing
   return out.sort((x, y) => x - y);
 }
 

@@ -12,7 +12,7 @@ import type { Node } from "./graph.js";
 import type { Shape } from "./shape.js";
 import { fmt, sizeOf } from "./shape.js";
 import { runBackward } from "./autograd.js";
-import { adoptIfResident } from "./scope.js";
+import { adopt } from "./scope.js";
 import { add, div, mul, neg, sub } from "../ops/arithmetic.js";
 import { abs, exp, log, pow, sqrt } from "../ops/unary.js";
 import { max, mean, sum } from "../ops/reduce.js";
@@ -45,7 +45,7 @@ export class Tensor {
     this._data = data;
     this.shape = Object.freeze(shape.slice());
     this._requiresGrad = requiresGrad;
-    adoptIfResident(this, data);
+    adopt(this);
   }
 
   /** The values, row-major. Read it; writing it bypasses the graph. */
@@ -58,6 +58,11 @@ export class Tensor {
       );
     }
     return d;
+  }
+
+  /** True once the `scope()` that made this tensor has ended without keeping it. */
+  get isReleased(): boolean {
+    return this._data === null;
   }
 
   /** @internal scope(): the values move out of the arena into an array of their own. */
