@@ -17,6 +17,12 @@ export type { TensorOptions } from "./tensor/create.js";
 export { manualSeed } from "./tensor/random.js";
 export { noGrad, isGradEnabled } from "./tensor/graph.js";
 export { scope } from "./tensor/scope.js";
+/**
+ * The WebAssembly SIMD kernels: `wasmReady` resolves to whether they are in use (in Node at
+ * once; in a browser after a background compile, the TypeScript kernels serving meanwhile);
+ * `useWasm(false)` switches them off, to compare with or fall back to the plain loops.
+ */
+export { useWasm, wasmReady } from "./kernels/wasm/runtime.js";
 export type { Node } from "./tensor/graph.js";
 export { grad } from "./tensor/autograd.js";
 export type { GradOptions } from "./tensor/autograd.js";

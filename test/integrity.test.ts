@@ -170,3 +170,16 @@ describe("scope() releases every tensor by one rule, whatever its size", () => {
     }
   });
 });
+
+describe("the package root", () => {
+  it("exports useWasm and wasmReady", async () => {
+    const root = await import("../src/index.js");
+    expect(await root.wasmReady).toBe(true); // Node 20 has WebAssembly SIMD
+    const x = randn([300], { dtype: "float32" });
+    const fast = x.sigmoid().data.slice();
+    root.useWasm(false);
+    const plain = x.sigmoid().data;
+    root.useWasm(true);
+    for (let i = 0; i < fast.length; i++) expect(Math.abs(fast[i] - plain[i])).toBeLessThan(1e-6);
+  });
+});

@@ -4,13 +4,15 @@
  * built page (npm run build:playground → playground/dist) from a small static server on
  * 127.0.0.1 and, in a fresh profile:
  *
- *   1. plays the default network (2-8-8-2 tanh, 250 points) for 3 s and measures steps/s and frames/s;
+ *   1. plays the default network (2-8-8-2 tanh, 250 points) for 3 s and prints steps/s and frames/s
+ *      (figures to read, not asserted: a timing is a benchmark, never a test);
  *   2. picks spiral + tanh, plays until the training loss is below half its start, pauses;
  *   3. switches to three blobs + maxout, steps once, and checks the trace table lists maxout and
  *      the softmax/cross-entropy steps (logSoftmax → pick → neg → mean as sum and div), the graph
  *      is drawn, and Reset reproduces the same start and the same step;
  *   4. reloads and checks every setting came back from the URL;
- *   5. saves a screenshot to docs/figures/playground.png and checks it is not blank.
+ *   5. saves a screenshot to out/e2e/playground.png (E2E_SCREENSHOT=docs/figures/playground.png to
+ *      refresh the README's picture) and checks it is not blank.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -28,7 +30,8 @@ import { chromium, type Page } from "playwright-core";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dist = join(repo, "playground/dist");
-const screenshotPath = join(repo, "docs/figures/playground.png");
+/** Into the ignored out/ folder; E2E_SCREENSHOT=docs/figures/playground.png refreshes the README's picture. */
+const screenshotPath = resolve(repo, process.env.E2E_SCREENSHOT ?? "out/e2e/playground.png");
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const FLAGS = [
   "--headless",
@@ -156,11 +159,10 @@ async function main(): Promise<void> {
         `${speed.stepsPerFrame.toFixed(1)} steps and ${speed.trainMsPerFrame.toFixed(1)} ms training + ${speed.drawMsPerFrame.toFixed(1)} ms drawing per frame, ` +
         `longest frame ${speed.longestFrameMs.toFixed(0)} ms`,
     );
-    assert.ok(speed.stepsPerSecond >= 100, `at least 100 steps/s on the default network, got ${speed.stepsPerSecond}`);
-    assert.ok(
-      speed.framesPerSecond >= 20,
-      `the page redraws smoothly while training (≥ 20 frames/s), got ${speed.framesPerSecond}`,
-    );
+    // Speed is a figure to read, never a pass/fail line (the machines are shared and noisy):
+    // only check that Play trained and redrew at all.
+    assert.ok(speed.steps > 0, `Play ran training steps, got ${speed.steps}`);
+    assert.ok(speed.framesPerSecond > 0, "Play redrew the page");
     assert.ok(Number.isFinite(await num(page, "loss-train")), "loss-train holds a number");
 
     // 2 — spiral + tanh until the training loss halves
