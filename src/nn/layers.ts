@@ -2,6 +2,9 @@
  * Layers: `Linear`, `Maxout`, `Sequential`, and a module for each activation.
  *
  *   const model = new Sequential(new Linear(4, 16), new Tanh(), new Maxout(16, 8, 2), new Linear(8, 3));
+ *
+ * Layers with parameters take inputs of their parameters' dtype only (no silent promotion).
+ * `String(layer)` is PyTorch's repr, with its snake_case argument names: `Linear(in_features=4, out_features=16, bias=true)`.
  */
 import { alloc, getDefaultDtype, type DType } from "../tensor/dtype.js";
 import { fmt } from "../tensor/shape.js";
@@ -9,6 +12,19 @@ import { Tensor } from "../tensor/tensor.js";
 import { linear } from "../ops/matmul.js";
 import { initFor, initializers, type InitName } from "./init.js";
 import { Module } from "./module.js";
+
+/**
+ * Layers with parameters do not promote: an input of another dtype than their parameters is a
+ * TypeError (promotion would silently run a float32 model in float64, at half the speed).
+ */
+function checkInputDtype(layer: string, x: Tensor, param: Tensor): void {
+  if (x.dtype === param.dtype) return;
+  throw new TypeError(
+    `${layer}: input is ${x.dtype} but the layer's parameters are ${param.dtype}; cast the input with ` +
+      `cast(x, "${param.dtype}"), make the data ${param.dtype} from the start (tensor(values, { dtype: "${param.dtype}" }) ` +
+      `or setDefaultDtype("${param.dtype}") before loading it), or build the layer with { dtype: "${x.dtype}" }`,
+  );
+}
 
 export interface LinearOptions {
   /** Add a bias (default true). */
@@ -67,7 +83,12 @@ export class Linear extends Module {
         `Linear(${this.inFeatures}, ${this.outFeatures}): expected input with ${this.inFeatures} features on its last axis, got ${got}`,
       );
     }
+    checkInputDtype(`Linear(${this.inFeatures}, ${this.outFeatures})`, x, this.weight);
     return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null}`;
   }
 }
 
@@ -88,11 +109,25 @@ export class Maxout extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (x instanceof Tensor)
+      checkInputDtype(`Maxout(${this.inFeatures}, ${this.outFeatures}, ${this.pieces})`, x, this.linear.weight);
     return this.linear.forward(x).maxout(this.pieces);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, pieces=${this.pieces}`;
+  }
+
+  /** One line, as in the constructor call; its inner Linear is implied by the arguments. */
+  override toString(): string {
+    return `Maxout(${this.extraRepr()})`;
   }
 }
 
-/** Runs its modules in order. A Linear without an explicit init gets the one that suits the activation after it. */
+/**
+ * Runs its modules in order. A Linear without an explicit init gets the one that suits the activation after it.
+ * The layers are numbered directly, as in PyTorch: state-dict keys `0.weight`, `2.linear.bias`.
+ */
 export class Sequential extends Module {
   readonly layers: Module[];
 
@@ -108,6 +143,12 @@ export class Sequential extends Module {
         m.resetParameters("he");
       }
     });
+  }
+
+  /** The layers by index (`"0"`, `"1"`, …), then any modules in fields a subclass adds. */
+  override children(): [string, Module][] {
+    const rest = super.children().filter(([key]) => key !== "layers" && !key.startsWith("layers."));
+    return [...this.layers.map((m, i): [string, Module] => [String(i), m]), ...rest];
   }
 
   forward(x: Tensor): Tensor {
@@ -154,6 +195,9 @@ export class Softmax extends Activation {
   forward(x: Tensor): Tensor {
     return x.softmax(this.axis);
   }
+  override extraRepr(): string {
+    return `axis=${this.axis}`;
+  }
 }
 export class LogSoftmax extends Activation {
   readonly name = "logSoftmax";
@@ -162,6 +206,9 @@ export class LogSoftmax extends Activation {
   }
   forward(x: Tensor): Tensor {
     return x.logSoftmax(this.axis);
+  }
+  override extraRepr(): string {
+    return `axis=${this.axis}`;
   }
 }
 /** The maxout op alone (no weights), for inputs already holding n·pieces units. */
@@ -172,5 +219,8 @@ export class MaxoutActivation extends Activation {
   }
   forward(x: Tensor): Tensor {
     return x.maxout(this.pieces);
+  }
+  override extraRepr(): string {
+    return `pieces=${this.pieces}`;
   }
 }

@@ -4,6 +4,8 @@
  * JSON keeps every finite double exactly (JavaScript prints the shortest string that reads
  * back to the same number), except that it turns −0 into 0; so −0 is written as the string "-0".
  * Loading trusts nothing: keys, shapes, dtypes and every value are checked before any write.
+ * A tensor shared by two modules has a key for each path (as in PyTorch); loading needs both,
+ * holding the same values.
  */
 import { checkDtype, type DType } from "../tensor/dtype.js";
 import { fmt, sameShape } from "../tensor/shape.js";
@@ -51,7 +53,7 @@ export function loadState(named: [string, Tensor][], state: unknown): void {
     );
   }
   // Check everything first; write only once the whole state is known to be good.
-  const writes: [Tensor, Float64Array][] = [];
+  const writes = new Map<Tensor, { key: string; values: Float64Array }>();
   for (const [key, t] of named) {
     const entry = (state as Record<string, unknown>)[key];
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) fail(key, "expected { shape, dtype, data }");
@@ -86,7 +88,13 @@ export function loadState(named: [string, Tensor][], state: unknown): void {
         throw new RangeError(`loadStateDict: key ${JSON.stringify(key)}: value ${i} is ${v}, not finite`);
       else values[i] = v;
     }
-    writes.push([t, values]);
+    const earlier = writes.get(t);
+    if (earlier === undefined) writes.set(t, { key, values });
+    else if (!values.every((v, i) => Object.is(v, earlier.values[i]))) {
+      throw new RangeError(
+        `loadStateDict: keys ${JSON.stringify(earlier.key)} and ${JSON.stringify(key)} name one shared tensor but hold different values`,
+      );
+    }
   }
-  for (const [t, values] of writes) t.data.set(values);
+  for (const [t, { values }] of writes) t.data.set(values);
 }
