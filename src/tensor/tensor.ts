@@ -8,6 +8,7 @@
  */
 import type { DType, FloatArray } from "./dtype.js";
 import { dtypeOf } from "./dtype.js";
+import { formatReleased, formatTensor } from "./print.js";
 import type { Node } from "./graph.js";
 import type { Shape } from "./shape.js";
 import { fmt, sizeOf } from "./shape.js";
@@ -141,10 +142,16 @@ export class Tensor {
     return build(0, 0, this.size);
   }
 
+  /** PyTorch-like text, e.g. `tensor([[0.5, NaN], …], dtype=float32, requiresGrad=true)`; see print.ts. */
   toString(): string {
-    if (this._data === null) return `tensor(<released by scope()>, shape=${fmt(this.shape)})`;
-    const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
-    return `tensor(${body}, shape=${fmt(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
+    const d = this._data;
+    if (d === null) return formatReleased(this.shape);
+    return formatTensor(d, this.shape, dtypeOf(d), { requiresGrad: this._requiresGrad, gradFn: this._node?.op ?? null });
+  }
+
+  /** Node's `util.inspect` and `console.log` show the same text as `toString()`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   add(other: Tensor | number): Tensor {
