@@ -1,7 +1,7 @@
 /**
  * Printing (API.md "Printing", src/tensor/print.ts): `String(t)`, `util.inspect(t)` and
- * `console.log(t)` give PyTorch-like text — exact NaN/±Infinity/-0, aligned columns, `…` for
- * long tensors — and never the tensor's internals.
+ * `console.log(t)` give PyTorch-like text — one compact line when it fits in 80 columns, else
+ * aligned columns; exact NaN/±Infinity/-0, `…` for long tensors — and never the tensor's internals.
  */
 import { Console } from "node:console";
 import { Writable } from "node:stream";
@@ -9,27 +9,44 @@ import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arange, randn, scope, tensor, zeros, type DType, type Tensor } from "../src/index.js";
-import { formatTensor, makeFormatter, PRINT_LINE_WIDTH } from "../src/tensor/print.js";
+import { formatCompactValues, formatTensor, makeFormatter, PRINT_LINE_WIDTH } from "../src/tensor/print.js";
 
 describe.each(["float32", "float64"] as DType[])("%s", (dtype) => {
+  it("prints API.md's example exactly: one line, no padding, shortest numbers", () => {
+    const x = tensor(
+      [
+        [0.5, NaN],
+        [Infinity, -0],
+      ],
+      { dtype, requiresGrad: true },
+    );
+    expect(String(x)).toBe(`tensor([[0.5, NaN], [Infinity, -0]], dtype=${dtype}, requiresGrad=true)`);
+    expect(x.toString()).toBe(String(x));
+    expect(inspect(x)).toBe(String(x));
+  });
+
   it("NaN, Infinity, -Infinity and -0 print as such (never null)", () => {
+    expect(String(tensor([NaN, -Infinity, -0, 2], { dtype }))).toBe(`tensor([NaN, -Infinity, -0, 2], dtype=${dtype})`);
+    expect(String(tensor([NaN, Infinity], { dtype }))).toBe(`tensor([NaN, Infinity], dtype=${dtype})`);
+    expect(String(tensor(-0, { dtype }))).toBe(`tensor(-0, dtype=${dtype})`);
+    expect(String(tensor([-0, 0.5], { dtype }))).toBe(`tensor([-0, 0.5], dtype=${dtype})`);
+    expect(String(tensor([-0, 1e-5], { dtype }))).toBe(`tensor([-0e+00, 1e-05], dtype=${dtype})`);
+    // Too wide for one line: the aligned block, where -0 takes the tensor's decimals.
     expect(
       String(
         tensor(
           [
-            [0.5, NaN],
-            [Infinity, -0],
+            [0.5, NaN, 1, 2, 3, 4, 5],
+            [Infinity, -0, 1, 2, 3, 4, 5],
           ],
           { dtype, requiresGrad: true },
         ),
       ),
-    ).toBe(`tensor([[     0.5,      NaN],\n        [Infinity,     -0.0]], dtype=${dtype}, requiresGrad=true)`);
-    expect(String(tensor([NaN, -Infinity, -0, 2], { dtype }))).toBe(
-      `tensor([      NaN, -Infinity,        -0,         2], dtype=${dtype})`,
+    ).toBe(
+      "tensor([[     0.5,      NaN,      1.0,      2.0,      3.0,      4.0,      5.0],\n" + //
+        "        [Infinity,     -0.0,      1.0,      2.0,      3.0,      4.0,      5.0]],\n" +
+        `       dtype=${dtype}, requiresGrad=true)`,
     );
-    expect(String(tensor([NaN, Infinity], { dtype }))).toBe(`tensor([     NaN, Infinity], dtype=${dtype})`);
-    expect(String(tensor(-0, { dtype }))).toBe(`tensor(-0, dtype=${dtype})`);
-    expect(String(tensor([-0, 1e-5], { dtype }))).toBe(`tensor([-0e+00,  1e-05], dtype=${dtype})`);
   });
 
   it("a 0-d tensor prints its value without brackets", () => {
@@ -45,34 +62,80 @@ describe.each(["float32", "float64"] as DType[])("%s", (dtype) => {
   });
 
   it("integer values print without decimals", () => {
-    expect(String(tensor([1, -2, 30], { dtype }))).toBe(`tensor([ 1, -2, 30], dtype=${dtype})`);
-    expect(String(zeros([2, 2], { dtype }))).toBe(`tensor([[0, 0],\n        [0, 0]], dtype=${dtype})`);
+    expect(String(tensor([1, -2, 30], { dtype }))).toBe(`tensor([1, -2, 30], dtype=${dtype})`);
+    expect(String(zeros([2, 2], { dtype }))).toBe(`tensor([[0, 0], [0, 0]], dtype=${dtype})`);
+    expect(String(arange(0, 16, 1, { dtype }).reshape([4, 4]).mul(100))).toBe(
+      "tensor([[   0,  100,  200,  300],\n" + //
+        "        [ 400,  500,  600,  700],\n" +
+        "        [ 800,  900, 1000, 1100],\n" +
+        `        [1200, 1300, 1400, 1500]], dtype=${dtype})`,
+    );
   });
 
-  it("fractions share one number of decimals (at most 4), float32 shows the float32 value rounded", () => {
-    expect(String(tensor([0.5, 0.25, -1], { dtype }))).toBe(`tensor([ 0.50,  0.25, -1.00], dtype=${dtype})`);
-    expect(String(tensor([0.1, 1 / 3], { dtype }))).toBe(`tensor([0.1000, 0.3333], dtype=${dtype})`);
-    expect(String(tensor([0.1, 2], { dtype }))).toBe(`tensor([0.1, 2.0], dtype=${dtype})`);
+  it("on one line each fraction is rounded to 4 decimals, trailing zeros dropped; float32 shows its value rounded", () => {
+    expect(String(tensor([0.5, 0.25, -1], { dtype }))).toBe(`tensor([0.5, 0.25, -1], dtype=${dtype})`);
+    expect(String(tensor([0.1, 1 / 3], { dtype }))).toBe(`tensor([0.1, 0.3333], dtype=${dtype})`);
+    expect(String(tensor([0.1, 2], { dtype }))).toBe(`tensor([0.1, 2], dtype=${dtype})`);
+    expect(String(tensor([2.00001, -0.99999], { dtype }))).toBe(`tensor([2, -1], dtype=${dtype})`);
+    expect(String(tensor(0.1, { dtype }))).toBe(`tensor(0.1, dtype=${dtype})`);
+    expect(String(tensor(1 / 3, { dtype }))).toBe(`tensor(0.3333, dtype=${dtype})`);
   });
 
-  it("tiny, huge or widely spread values switch to exponent form", () => {
-    expect(String(tensor([1.23456e-5, 300], { dtype }))).toBe(`tensor([1.2346e-05, 3.0000e+02], dtype=${dtype})`);
-    expect(String(tensor([0.5, 1000.5], { dtype }))).toBe(`tensor([5.0000e-01, 1.0005e+03], dtype=${dtype})`);
+  it("in the aligned block fractions share one number of decimals (at most 4)", () => {
+    const sixTimes = (v: number[]) => String(tensor([...v, ...v, ...v, ...v, ...v, ...v], { dtype }));
+    expect(sixTimes([0.5, 0.25, -1])).toBe(
+      "tensor([ 0.50,  0.25, -1.00,  0.50,  0.25, -1.00,  0.50,  0.25, -1.00,  0.50,\n" + //
+        `         0.25, -1.00,  0.50,  0.25, -1.00,  0.50,  0.25, -1.00], dtype=${dtype})`,
+    );
+    expect(sixTimes([0.1, 1 / 3])).toBe(
+      "tensor([0.1000, 0.3333, 0.1000, 0.3333, 0.1000, 0.3333, 0.1000, 0.3333, 0.1000,\n" + //
+        `        0.3333, 0.1000, 0.3333], dtype=${dtype})`,
+    );
+  });
+
+  it("tiny, huge or widely spread values switch to exponent form, mantissa without trailing zeros on one line", () => {
+    expect(String(tensor([1.23456e-5, 300], { dtype }))).toBe(`tensor([1.2346e-05, 3e+02], dtype=${dtype})`);
+    expect(String(tensor([0.5, 1000.5], { dtype }))).toBe(`tensor([5e-01, 1.0005e+03], dtype=${dtype})`);
     expect(String(tensor([1e9, 3], { dtype }))).toBe(`tensor([1e+09, 3e+00], dtype=${dtype})`);
+    expect(String(tensor(2.5e-7, { dtype }))).toBe(`tensor(2.5e-07, dtype=${dtype})`);
+    // The aligned block keeps the shared decimals.
+    expect(String(tensor([1.23456e-5, 300, 1, 2, 3, 4, 5, 6, 7, 8], { dtype })).split("\n")[0]).toBe(
+      "tensor([1.2346e-05, 3.0000e+02, 1.0000e+00, 2.0000e+00, 3.0000e+00, 4.0000e+00,",
+    );
   });
 });
 
 describe("layout", () => {
+  it("a text that fits in 80 columns is one line; beyond, the exact width limit switches to the aligned block", () => {
+    expect(
+      String(
+        tensor([
+          [1.5, -20.25, 3],
+          [40, 5, -0.125],
+        ]),
+      ),
+    ).toBe("tensor([[1.5, -20.25, 3], [40, 5, -0.125]], dtype=float64)");
+    // 80 columns exactly is one line; 81 is not.
+    const ones = (n: number, gradFn: string) =>
+      formatTensor(new Float64Array(n).fill(1), [n], "float64", { requiresGrad: false, gradFn });
+    expect(ones(10, "x".repeat(16))).toHaveLength(PRINT_LINE_WIDTH);
+    expect(ones(10, "x".repeat(16))).not.toContain("\n");
+    expect(ones(10, "x".repeat(17))).toContain("\n");
+    expect(formatCompactValues(new Float64Array([0.5, NaN, Infinity, -0]), [2, 2], false)).toBe("[[0.5, NaN], [Infinity, -0]]");
+  });
+
   it("columns are aligned across rows (each value padded to the widest)", () => {
     const s = String(
       tensor([
-        [1.5, -20.25, 3],
-        [40, 5, -0.125],
+        [1.5, -20.25, 3, 7.125],
+        [40, 5, -0.125, 2],
+        [1, 2, 3, 4],
       ]),
     );
     expect(s).toBe(
-      "tensor([[  1.500, -20.250,   3.000],\n" + //
-        "        [ 40.000,   5.000,  -0.125]], dtype=float64)",
+      "tensor([[  1.500, -20.250,   3.000,   7.125],\n" + //
+        "        [ 40.000,   5.000,  -0.125,   2.000],\n" +
+        "        [  1.000,   2.000,   3.000,   4.000]], dtype=float64)",
     );
     const rows = s.split("\n");
     expect(rows[0].indexOf("]")).toBe(rows[1].indexOf("]"));
@@ -81,13 +144,16 @@ describe("layout", () => {
   });
 
   it("a 3-d tensor separates its blocks by a blank line, as PyTorch does", () => {
-    expect(String(arange(0, 8).reshape([2, 2, 2]))).toBe(
-      "tensor([[[0, 1],\n" + //
-        "         [2, 3]],\n" +
+    expect(String(arange(0, 24).reshape([2, 3, 4]))).toBe(
+      "tensor([[[ 0,  1,  2,  3],\n" + //
+        "         [ 4,  5,  6,  7],\n" +
+        "         [ 8,  9, 10, 11]],\n" +
         "\n" +
-        "        [[4, 5],\n" +
-        "         [6, 7]]], dtype=float64)",
+        "        [[12, 13, 14, 15],\n" +
+        "         [16, 17, 18, 19],\n" +
+        "         [20, 21, 22, 23]]], dtype=float64)",
     );
+    expect(String(arange(0, 8).reshape([2, 2, 2]))).toBe("tensor([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], dtype=float64)");
   });
 
   it("a long row wraps within 80 columns, continuation lines under the first value", () => {
@@ -103,8 +169,10 @@ describe("layout", () => {
 
 describe("summarizing (more than 1000 values)", () => {
   it("a 2000-element tensor shows its first and last 3 values with … and its shape", () => {
-    const s = String(arange(0, 2000));
-    expect(s).toBe("tensor([   0,    1,    2, …, 1997, 1998, 1999], shape=[2000], dtype=float64)");
+    expect(String(arange(0, 2000))).toBe("tensor([0, 1, 2, …, 1997, 1998, 1999], shape=[2000], dtype=float64)");
+    expect(String(arange(0, 2000).div(4).add(1))).toBe(
+      "tensor([1, 1.25, 1.5, …, 500.25, 500.5, 500.75], shape=[2000], dtype=float64)",
+    );
   });
 
   it("a [50, 50] tensor shows 3 + 3 rows of 3 + 3 values", () => {
@@ -146,8 +214,8 @@ describe("flags", () => {
   it("a tensor made by a recorded op shows gradFn=<op>; a detached one does not", () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = x.mul(2).sigmoid();
-    expect(String(y)).toMatch(/^tensor\(\[0\.8808, 0\.9820\], dtype=float64, gradFn=<sigmoid>\)$/);
-    expect(String(y.detach())).toBe("tensor([0.8808, 0.9820], dtype=float64)");
+    expect(String(y)).toBe("tensor([0.8808, 0.982], dtype=float64, gradFn=<sigmoid>)");
+    expect(String(y.detach())).toBe("tensor([0.8808, 0.982], dtype=float64)");
   });
 
   it("suffixes that would pass 80 columns go on a new line", () => {
@@ -199,7 +267,7 @@ describe("Node's inspect and console.log", () => {
       expect(out).not.toContain(name);
     }
     expect(out).toContain("tensor(2, dtype=float64)");
-    expect(out).toContain("[Infinity,     -0.0]], dtype=float32, requiresGrad=true)");
+    expect(out).toContain("tensor([[0.5, NaN], [Infinity, -0]], dtype=float32, requiresGrad=true)");
     expect(out).toContain("shape=[2000]");
   });
 });
@@ -212,7 +280,7 @@ describe("properties", () => {
     fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 0.5),
   );
 
-  it("every printed value reads back as the value rounded to 4 decimals (of its mantissa), same width, within 80 columns", () => {
+  it("every printed value reads back as the value rounded to 4 decimals (of its mantissa); one line unpadded and shortest, else one width; within 80 columns", () => {
     fc.assert(
       fc.property(
         fc.array(value, { minLength: 1, maxLength: 30 }),
@@ -227,7 +295,15 @@ describe("properties", () => {
           const entries = s.slice(s.indexOf("[") + 1, s.lastIndexOf("]")).split(",");
           expect(entries.length).toBe(values.length);
           const padded = entries.map((e, i) => (i === 0 ? e : e.startsWith("\n") ? e.slice(9) : e.slice(1)));
-          expect(new Set(padded.map((e) => e.length)).size, s).toBe(1);
+          if (lines.length === 1) {
+            // One line: no padding, and no number carries trailing zeros, a bare point or more than 4 decimals.
+            for (const e of padded) {
+              expect(e, s).toBe(e.trim());
+              expect(e, s).not.toMatch(/\.(\d*0)?(e|$)|\.\d{5}/);
+            }
+          } else {
+            expect(new Set(padded.map((e) => e.length)).size, s).toBe(1);
+          }
           padded.forEach((e, i) => {
             const v = values[i];
             const p = Number(e);
