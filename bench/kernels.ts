@@ -6,18 +6,7 @@
  *
  *   npm run bench:kernels    # or: npx tsx bench/kernels.ts --quick
  */
-import {
-  manualSeed,
-  matmul,
-  randn,
-  reluBackward,
-  scope,
-  sigmoidBackward,
-  softmaxBackward,
-  softplusBackward,
-  tanhBackward,
-  type Tensor,
-} from "../src/index.js";
+import { grad, manualSeed, matmul, randn, scope, type Tensor } from "../src/index.js";
 import { active } from "../src/kernels/wasm/runtime.js";
 
 const quick = process.argv.includes("--quick");
@@ -83,16 +72,18 @@ for (const dtype of ["float32", "float64"] as const) {
 // written there, so these are the float32 SIMD kernels themselves, with no copies.
 console.log("\nfloat32 ops alone inside scope() (operands in WebAssembly memory: the SIMD kernel), ms per million elements");
 const f32 = { dtype: "float32" } as const;
-const ops: [string, number[], (x: Tensor) => Tensor, (g: Tensor, x: Tensor, y: Tensor) => Tensor][] = [
-  ["sigmoid", [1_000_000], (x) => x.sigmoid(), (g, _x, y) => sigmoidBackward(g, y)],
-  ["tanh", [1_000_000], (x) => x.tanh(), (g, _x, y) => tanhBackward(g, y)],
-  ["relu", [1_000_000], (x) => x.relu(), (g, _x, y) => reluBackward(g, y)],
-  ["softplus", [1_000_000], (x) => x.softplus(), (g, x) => softplusBackward(g, x)],
-  ["softmax", [1000, 1000], (x) => x.softmax(-1), (g, _x, y) => softmaxBackward(g, y, -1)],
+// The backward is one first-order sweep through the single node: the fused SIMD rule.
+const rule = (g: Tensor, x: Tensor, y: Tensor) => grad(y, [x], { gradOutputs: [g] })[0];
+const ops: [string, number[], (x: Tensor) => Tensor][] = [
+  ["sigmoid", [1_000_000], (x) => x.sigmoid()],
+  ["tanh", [1_000_000], (x) => x.tanh()],
+  ["relu", [1_000_000], (x) => x.relu()],
+  ["softplus", [1_000_000], (x) => x.softplus()],
+  ["softmax", [1000, 1000], (x) => x.softmax(-1)],
 ];
 scope(() => {
-  for (const [name, shape, f, rule] of ops) {
-    const x = randn(shape, f32),
+  for (const [name, shape, f] of ops) {
+    const x = randn(shape, { ...f32, requiresGrad: true }),
       g = randn(shape, f32),
       y = f(x);
     const fwd = time(() => scope(() => void f(x)));

@@ -4,26 +4,13 @@
  * What it teaches: every activation in actigrad carries its formula and its backward rule.
  * Here each one is evaluated on a grid, and f′ comes from `backward()` — the engine applying
  * the rule — never from a hand-written derivative. Compare the columns with the formulas.
- * softmax and logSoftmax are shown on the 2-class slice a = [x, 0] (first output); maxout on
- * the pair [x, x/2], whose max is x for x ≥ 0 and x/2 below.
+ * Each is shown as a function of one number, as its definition's `curve` says: softmax and
+ * logSoftmax on the 2-class slice a = [x, 0] (first output); maxout as the upper envelope of
+ * its two pieces, the lines ±1.5x − 2.25.
  *
  *   npx tsx examples/00-activations.ts
  */
-import { activations, tensor, type Tensor } from "../src/index.js";
-
-/**
- * Each grid point x is fed to the activation as the row x·w (so softmax sees [x, 0] and maxout
- * [x, x/2]), and output 0 is plotted; f′ is then d(output 0)/dx, through the whole op.
- */
-const slices: Record<keyof typeof activations, number[]> = {
-  sigmoid: [1],
-  tanh: [1],
-  relu: [1],
-  softplus: [1],
-  softmax: [1, 0],
-  logSoftmax: [1, 0],
-  maxout: [1, 0.5],
-};
+import { activations, tensor } from "../src/index.js";
 
 export interface Row {
   name: string;
@@ -38,16 +25,11 @@ export function main(opts: { grid?: number[]; print?: boolean } = {}): Row[] {
   const print = opts.print ?? true;
   const rows: Row[] = [];
   for (const [name, act] of Object.entries(activations)) {
-    const w = slices[name as keyof typeof activations];
-    // One tensor holds the whole grid: x is [points, 1], the activation's input [points, w.length].
-    const x = tensor(
-      grid.map((v) => [v]),
-      { requiresGrad: true },
-    );
-    const a = x.matmul(tensor([w]));
-    const y = name === "maxout" ? act.forward(a, 2) : (act.forward as (t: Tensor) => Tensor)(a);
-    const first = tensor(y.shape[1] === 1 ? [1] : [1, 0]); // selects output 0 of each row
-    const f = y.mul(first).sum(-1);
+    // One tensor holds the whole grid. `curve` is the activation as a function of one number:
+    // f itself for the elementwise ones, output 0 of f([x, 0]) for softmax-like ones, and for
+    // maxout the upper envelope of its pieces.
+    const x = tensor(grid, { requiresGrad: true });
+    const f = act.curve(x);
     f.sum().backward(); // each point's output depends only on its own x, so this gives f′ pointwise
     const df = Array.from(x.grad!.data);
     rows.push({ name, x: grid, f: Array.from(f.data), df });

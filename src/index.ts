@@ -8,15 +8,17 @@
  */
 export { Tensor } from "./tensor/tensor.js";
 export type { Axis, NestedArray } from "./tensor/tensor.js";
-export type { DType, FloatArray } from "./tensor/dtype.js";
-export { setDefaultDtype, getDefaultDtype } from "./tensor/dtype.js";
-export type { Shape } from "./tensor/shape.js";
-export { broadcastShapes } from "./tensor/shape.js";
+import "./ops/methods.js";
+export type { DType, FloatArray } from "./memory/dtype.js";
+export { setDefaultDtype, getDefaultDtype } from "./memory/dtype.js";
+export type { Shape } from "./memory/shape.js";
+export { broadcastShapes } from "./memory/shape.js";
 export { tensor, zeros, ones, full, zerosLike, onesLike, randn, rand, arange } from "./tensor/create.js";
 export type { TensorOptions } from "./tensor/create.js";
 export { manualSeed } from "./tensor/random.js";
 export { noGrad, isGradEnabled } from "./tensor/graph.js";
-export { scope } from "./tensor/scope.js";
+export { scope } from "./memory/scope.js";
+export { Storage } from "./memory/storage.js";
 /**
  * The WebAssembly SIMD kernels: `wasmReady` resolves to whether they are in use (in Node at
  * once; in a browser after a background compile, the TypeScript kernels serving meanwhile);
@@ -30,20 +32,29 @@ export { gradcheck } from "./tensor/gradcheck.js";
 export type { GradcheckOptions, GradcheckResult, GradcheckWorst } from "./tensor/gradcheck.js";
 
 export { add, sub, mul, div, neg, broadcastTo, sumToShape, cast } from "./ops/arithmetic.js";
-export { exp, log, pow, abs, sqrt, sign } from "./ops/unary.js";
+export { exp, log, pow, abs, sqrt, sign, step, erf, clamp } from "./ops/unary.js";
+export { gt, ge, lt, le, eq, ne, where } from "./ops/compare.js";
 export { sum, mean, max } from "./ops/reduce.js";
 export { reshape, transpose } from "./ops/shape.js";
 export { matmul, linear } from "./ops/matmul.js";
-export { sigmoid, sigmoidBackward } from "./ops/sigmoid.js";
-export { tanh, tanhBackward } from "./ops/tanh.js";
-export { relu, reluBackward } from "./ops/relu.js";
-export { softplus, softplusBackward } from "./ops/softplus.js";
-export { softmax, softmaxBackward } from "./ops/softmax.js";
-export { logSoftmax, logSoftmaxBackward } from "./ops/logSoftmax.js";
-export { maxout, maxoutBackward } from "./ops/maxout.js";
-export { activations } from "./ops/activations.js";
-export type { ActivationName } from "./ops/activations.js";
-export type { ActivationSpec, Saved } from "./ops/activation.js";
+export { defineActivation } from "./ops/define.js";
+export type { Activation, ActivationKind, ActivationSpec, ArgValue, RuleInput, Saved } from "./ops/define.js";
+export {
+  activations,
+  builtins,
+  sigmoid,
+  tanh,
+  relu,
+  softplus,
+  softmax,
+  logSoftmax,
+  maxout,
+  leakyRelu,
+  elu,
+  gelu,
+  silu,
+} from "./ops/builtins.js";
+export type { BuiltinName, BuiltinName as ActivationName } from "./ops/builtins.js";
 
 export * as nn from "./nn/index.js";
 export * as optim from "./nn/optim.js";

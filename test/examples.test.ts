@@ -15,14 +15,27 @@ const isSvg = (path: string) => existsSync(path) && /^<svg[\s\S]*<\/svg>\s*$/.te
 describe("examples", () => {
   it("0: prints f and f′ by backward for every activation", () => {
     const rows = activationsTable({ print: false, grid: [-1, 0, 2] });
-    expect(rows.map((r) => r.name)).toEqual(["sigmoid", "tanh", "relu", "softplus", "softmax", "logSoftmax", "maxout"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "sigmoid",
+      "tanh",
+      "relu",
+      "softplus",
+      "softmax",
+      "logSoftmax",
+      "maxout",
+      "leakyRelu",
+      "elu",
+      "gelu",
+      "silu",
+    ]);
     const sig = rows.find((r) => r.name === "sigmoid")!;
     sig.x.forEach((x, i) => {
       const s = 1 / (1 + Math.exp(-x));
       expect(sig.f[i]).toBeCloseTo(s, 12);
       expect(sig.df[i]).toBeCloseTo(s * (1 - s), 12);
     });
-    expect(rows.find((r) => r.name === "maxout")!.df).toEqual([0.5, 1, 1]); // max(x, x/2): slope 1/2 below 0
+    // max(−1.5x − 2.25, 1.5x − 2.25): slope −1.5 up to the tie at 0 (the first piece wins it), then 1.5
+    expect(rows.find((r) => r.name === "maxout")!.df).toEqual([-1.5, -1.5, 1.5]);
   });
 
   it("1: softmax regression on Iris reaches 0.95 test accuracy and writes its loss curve", () => {

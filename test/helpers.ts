@@ -1,6 +1,6 @@
 /** Helpers shared by the test files. */
 import { expect } from "vitest";
-import { activations, type ActivationName, type Tensor } from "../src/index.js";
+import { activations, type ActivationName } from "../src/index.js";
 
 export type ErrorClass = typeof TypeError | typeof RangeError;
 
@@ -23,13 +23,15 @@ export function expectThrow(fn: () => unknown, cls: ErrorClass | readonly ErrorC
   return err;
 }
 
-/** Every entry of the activation table, seen through one loose signature so a loop can call it. */
-export interface AnySpec {
-  name: string;
-  formula: string;
-  derivative: string;
-  forward: (x: Tensor, ...args: number[]) => Tensor;
-  backward: (g: Tensor, saved: { x: Tensor; y: Tensor }, ...args: number[]) => Tensor;
-}
-export const table = activations as unknown as Record<ActivationName, AnySpec>;
-export const NAMES: ActivationName[] = ["sigmoid", "tanh", "relu", "softplus", "softmax", "logSoftmax", "maxout"];
+/** The activation table: every row is callable as it is, no cast needed. */
+export const table = activations;
+/** The seed's seven activations (the four added since have their own tests). */
+export const NAMES = [
+  "sigmoid",
+  "tanh",
+  "relu",
+  "softplus",
+  "softmax",
+  "logSoftmax",
+  "maxout",
+] as const satisfies readonly ActivationName[];

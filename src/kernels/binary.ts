@@ -4,15 +4,39 @@
  * and an odometer over the leading axes moves the row starts. Equal shapes and scalars
  * collapse to a single row, so the common cases are one tight loop.
  */
-import type { FloatArray } from "../tensor/dtype.js";
-import type { Shape } from "../tensor/shape.js";
-import { padShape, sizeOf, stridesOf } from "../tensor/shape.js";
+import type { FloatArray } from "../memory/dtype.js";
+import type { Shape } from "../memory/shape.js";
+import { padShape, sizeOf, stridesOf } from "../memory/shape.js";
 
 export const enum BinaryOp {
   Add,
   Sub,
   Mul,
   Div,
+  Gt,
+  Ge,
+  Lt,
+  Le,
+  Eq,
+  Ne,
+}
+
+/** The comparisons, as numbers: 1 where true, 0 where false (a NaN compares false, except ≠). */
+function compare(op: BinaryOp, x: number, y: number): number {
+  switch (op) {
+    case BinaryOp.Gt:
+      return x > y ? 1 : 0;
+    case BinaryOp.Ge:
+      return x >= y ? 1 : 0;
+    case BinaryOp.Lt:
+      return x < y ? 1 : 0;
+    case BinaryOp.Le:
+      return x <= y ? 1 : 0;
+    case BinaryOp.Eq:
+      return x === y ? 1 : 0;
+    default:
+      return x !== y ? 1 : 0;
+  }
 }
 
 function row(
@@ -42,6 +66,8 @@ function row(
     case BinaryOp.Div:
       for (let k = 0; k < n; k++) out[oi + k] = a[ai + k * sa] / b[bi + k * sb];
       break;
+    default:
+      for (let k = 0; k < n; k++) out[oi + k] = compare(op, a[ai + k * sa], b[bi + k * sb]);
   }
 }
 
@@ -62,6 +88,8 @@ function same(op: BinaryOp, a: FloatArray, ai: number, b: FloatArray, bi: number
     case BinaryOp.Div:
       for (let i = ai; i < ai + n; i++) out[i + e] = a[i] / b[i + d];
       break;
+    default:
+      for (let i = ai; i < ai + n; i++) out[i + e] = compare(op, a[i], b[i + d]);
   }
 }
 
@@ -81,6 +109,8 @@ function scalarB(op: BinaryOp, a: FloatArray, ai: number, v: number, out: FloatA
     case BinaryOp.Div:
       for (let i = ai; i < ai + n; i++) out[i + e] = a[i] / v;
       break;
+    default:
+      for (let i = ai; i < ai + n; i++) out[i + e] = compare(op, a[i], v);
   }
 }
 

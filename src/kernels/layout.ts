@@ -1,7 +1,7 @@
 /** Moving data between layouts: swapping two axes of a row-major array. */
-import type { FloatArray } from "../tensor/dtype.js";
-import type { Shape } from "../tensor/shape.js";
-import { stridesOf } from "../tensor/shape.js";
+import type { FloatArray } from "../memory/dtype.js";
+import type { Shape } from "../memory/shape.js";
+import { stridesOf } from "../memory/shape.js";
 
 /** out = x with axes `a0` and `a1` swapped (out's shape is `shape` with those sizes swapped). */
 export function swapAxesKernel(x: FloatArray, shape: Shape, a0: number, a1: number, out: FloatArray): void {

@@ -6,7 +6,7 @@
  * naive loop does 1 for 2. B is first packed into panels of 4 columns, so the inner loop reads
  * memory in order. Sums are kept in float64 and stored once, whatever the dtype.
  */
-import type { FloatArray } from "../tensor/dtype.js";
+import type { FloatArray } from "../memory/dtype.js";
 import { swapAxesKernel } from "./layout.js";
 import { simdMatmul } from "./simd.js";
 

@@ -4,9 +4,9 @@
  * undone for gradients (the adjoint of `broadcastKernel`), and `argmaxKernel` finds, for each
  * output element, the flat index of the first largest input in its group (NaN counts as largest).
  */
-import type { FloatArray } from "../tensor/dtype.js";
-import type { Shape } from "../tensor/shape.js";
-import { stridesOf } from "../tensor/shape.js";
+import type { FloatArray } from "../memory/dtype.js";
+import type { Shape } from "../memory/shape.js";
+import { stridesOf } from "../memory/shape.js";
 
 /** Strides into the reduced (or broadcast) side for each axis of `shape`: 0 where `target` has 1. */
 function outStrides(shape: Shape, target: Shape): number[] {

@@ -5,14 +5,15 @@
  * Operands not already in the module's memory are copied in one after another, each starting
  * 16-byte aligned.
  */
-import type { FloatArray } from "../tensor/dtype.js";
-import { active, align16, arenaAlloc, reserve, type KernelExports } from "./wasm/runtime.js";
+import type { FloatArray } from "../memory/dtype.js";
+import { align16, arenaAlloc, reserve } from "../memory/heap.js";
+import { active, type KernelExports } from "./wasm/runtime.js";
 
 const MIN_ELEMENTS = 64; // below this, copying in and out costs more than it saves
 const MIN_MATMUL_FLOPS = 4096;
 
-export type Unary = "sigmoidF32" | "tanhF32" | "reluF32" | "softplusF32" | "expF32";
-export type Rule = "sigmoidBackwardF32" | "tanhBackwardF32" | "reluBackwardF32" | "softplusBackwardF32";
+/** Elementwise kernels that are not activations (the activations find theirs by name). */
+export type Unary = "expF32";
 
 function f32(...arrays: FloatArray[]): KernelExports | null {
   for (const a of arrays) if (!(a instanceof Float32Array)) return null;
@@ -58,7 +59,7 @@ function call(
   const copied = inputs.filter((a) => a.buffer !== mem);
   let bytes = copied.reduce((sum, a) => sum + align16(a.byteLength), 0) + extraBytes;
   if (outAt === null) bytes += align16(outBytes);
-  const room = reserve(k, bytes);
+  const room = reserve(bytes);
   if (room === null) return null;
   const [buffer, base] = room;
   let at = base;
@@ -98,58 +99,57 @@ function kernelCall(
   return out ? r !== null : r;
 }
 
-/** out = f(x) elementwise; `simdUnary(name, x)` returns a new array, or null where no kernel applies. */
+/** out = f(x) elementwise by the kernel `name`; without `out`, a new array or null where no kernel applies. */
 export function simdUnary(name: Unary, x: FloatArray, out: FloatArray): boolean;
 export function simdUnary(name: Unary, x: FloatArray): FloatArray | null;
 export function simdUnary(name: Unary, x: FloatArray, out?: FloatArray): FloatArray | boolean | null {
   return kernelCall([x], out, (k, [px, po]) => k[name](px, po, x.length));
 }
 
-/** out = rule(g, s) elementwise, s being the saved x or y; without `out`, a new array or null. */
-export function simdRule(name: Rule, g: FloatArray, s: FloatArray, out: FloatArray): boolean;
-export function simdRule(name: Rule, g: FloatArray, s: FloatArray): FloatArray | null;
-export function simdRule(name: Rule, g: FloatArray, s: FloatArray, out?: FloatArray): FloatArray | boolean | null {
-  return kernelCall([g, s], out, (k, [pg, ps, po]) => k[name](pg, ps, po, g.length));
+/** The SIMD fast path of one activation, if the module has kernels for it: see `activationKernels`. */
+export interface ActivationKernels {
+  /** f(x) as a new array (x holds `rows` vectors of `n`; elementwise kernels ignore them), or null. */
+  forward(x: FloatArray, rows: number, n: number): FloatArray | null;
+  /** The rule's ∂L/∂x from the upstream g and the saved x or y (`reads`), or null. */
+  rule(g: FloatArray, saved: FloatArray, rows: number, n: number): FloatArray | null;
+  /** Which saved tensor the rule kernel reads. */
+  readonly reads: "x" | "y";
 }
 
-/** y = softmax or log-softmax of each row of x (rows × n); without `y`, a new array or null. */
-export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number, y: FloatArray): boolean;
-export function simdRows(name: "softmaxF32" | "logSoftmaxF32", x: FloatArray, rows: number, n: number): FloatArray | null;
-export function simdRows(
-  name: "softmaxF32" | "logSoftmaxF32",
-  x: FloatArray,
-  rows: number,
-  n: number,
-  y?: FloatArray,
-): FloatArray | boolean | null {
-  return kernelCall([x], y, (k, [px, py]) => k[name](px, py, rows, n));
-}
+/** Rule kernels that read the activation's input rather than its output. */
+const RULES_READING_X = new Set(["softplusBackwardF32"]);
 
-/** out = the softmax or log-softmax rule of (g, y), row by row; without `out`, a new array or null. */
-export function simdRowsRule(
-  name: "softmaxBackwardF32" | "logSoftmaxBackwardF32",
-  g: FloatArray,
-  y: FloatArray,
-  rows: number,
-  n: number,
-  out: FloatArray,
-): boolean;
-export function simdRowsRule(
-  name: "softmaxBackwardF32" | "logSoftmaxBackwardF32",
-  g: FloatArray,
-  y: FloatArray,
-  rows: number,
-  n: number,
-): FloatArray | null;
-export function simdRowsRule(
-  name: "softmaxBackwardF32" | "logSoftmaxBackwardF32",
-  g: FloatArray,
-  y: FloatArray,
-  rows: number,
-  n: number,
-  out?: FloatArray,
-): FloatArray | boolean | null {
-  return kernelCall([g, y], out, (k, [pg, py, po]) => k[name](pg, py, po, rows, n));
+/**
+ * The one place where an activation meets its WebAssembly kernels: `${name}F32` computes f and
+ * `${name}BackwardF32` its rule, found by name in the module's exports (elementwise kernels take
+ * (x, out, n); row kernels, one more parameter, (x, y, rows, n)). Each call returns null where
+ * no kernel applies — not float32, too few elements, no WebAssembly, or no kernel of that name —
+ * and the caller runs the definition's own loop or rule.
+ */
+export function activationKernels(name: string): ActivationKernels {
+  const fwd = `${name}F32`;
+  const bwd = `${name}BackwardF32`;
+  type Fn = (...a: number[]) => void;
+  const find = (k: KernelExports, n: string) => (k as unknown as Record<string, Fn | undefined>)[n];
+  return {
+    reads: RULES_READING_X.has(bwd) ? "x" : "y",
+    forward(x, rows, n) {
+      const k = active();
+      const f = k === null ? undefined : find(k, fwd);
+      if (f === undefined) return null;
+      return kernelCall([x], undefined, (_, [px, po]) =>
+        f.length === 3 ? f(px, po, x.length) : f(px, po, rows, n),
+      ) as FloatArray | null;
+    },
+    rule(g, saved, rows, n) {
+      const k = active();
+      const f = k === null ? undefined : find(k, bwd);
+      if (f === undefined) return null;
+      return kernelCall([g, saved], undefined, (_, [pg, ps, po]) =>
+        f.length === 4 ? f(pg, ps, po, g.length) : f(pg, ps, po, rows, n),
+      ) as FloatArray | null;
+    },
+  };
 }
 
 /**

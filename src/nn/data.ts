@@ -3,8 +3,8 @@
  * fitted on the training set, one-hot labels, and small 2-D toy sets that take a seed.
  * Features are tensors of shape [samples, features]; labels are `Int32Array`s of class indices.
  */
-import { alloc, getDefaultDtype, type DType } from "../tensor/dtype.js";
-import { fmt } from "../tensor/shape.js";
+import { alloc, getDefaultDtype, type DType } from "../memory/dtype.js";
+import { fmt } from "../memory/shape.js";
 import { globalRng, Rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 

@@ -10,6 +10,7 @@
  * Here fan_in and fan_out of a weight of shape [out, in] are in and out.
  */
 import { globalRng } from "../tensor/random.js";
+import { activations } from "../ops/builtins.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export type InitName = "xavier" | "xavierNormal" | "he" | "heUniform" | "zeros";
@@ -62,7 +63,7 @@ export const initializers: Record<InitName, (w: Tensor) => Tensor> = {
   zeros: zerosInit,
 };
 
-/** The init that suits an activation: He for relu and maxout, Xavier for the rest. */
+/** The init that suits an activation, as its definition says (`init`): He for the relu family and maxout, else Xavier. */
 export function initFor(activation: string | undefined): InitName {
-  return activation === "relu" || activation === "maxout" ? "he" : "xavier";
+  return activation !== undefined && Object.hasOwn(activations, activation) ? activations[activation].init : "xavier";
 }

@@ -6,11 +6,12 @@
  * Layers with parameters take inputs of their parameters' dtype only (no silent promotion).
  * `String(layer)` is PyTorch's repr, with its snake_case argument names: `Linear(in_features=4, out_features=16, bias=true)`.
  */
-import { alloc, getDefaultDtype, type DType } from "../tensor/dtype.js";
-import { fmt } from "../tensor/shape.js";
+import { alloc, getDefaultDtype, type DType } from "../memory/dtype.js";
+import { fmt } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { linear } from "../ops/matmul.js";
 import { initFor, initializers, type InitName } from "./init.js";
+import { Activation } from "./activation.js";
 import { Module } from "./module.js";
 
 /**
@@ -139,7 +140,7 @@ export class Sequential extends Module {
     this.layers = layers;
     layers.forEach((m, i) => {
       const next = layers[i + 1];
-      if (m instanceof Linear && !m.explicitInit && next instanceof Activation && initFor(next.name) === "he") {
+      if (m instanceof Linear && !m.explicitInit && next instanceof Activation && next.op.init === "he") {
         m.resetParameters("he");
       }
     });
@@ -155,72 +156,5 @@ export class Sequential extends Module {
     let h = x;
     for (const layer of this.layers) h = layer.forward(h);
     return h;
-  }
-}
-
-/** A parameter-free module applying one activation. */
-export abstract class Activation extends Module {
-  abstract readonly name: string;
-}
-
-export class Sigmoid extends Activation {
-  readonly name = "sigmoid";
-  forward(x: Tensor): Tensor {
-    return x.sigmoid();
-  }
-}
-export class Tanh extends Activation {
-  readonly name = "tanh";
-  forward(x: Tensor): Tensor {
-    return x.tanh();
-  }
-}
-export class ReLU extends Activation {
-  readonly name = "relu";
-  forward(x: Tensor): Tensor {
-    return x.relu();
-  }
-}
-export class Softplus extends Activation {
-  readonly name = "softplus";
-  forward(x: Tensor): Tensor {
-    return x.softplus();
-  }
-}
-export class Softmax extends Activation {
-  readonly name = "softmax";
-  constructor(readonly axis = -1) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    return x.softmax(this.axis);
-  }
-  override extraRepr(): string {
-    return `axis=${this.axis}`;
-  }
-}
-export class LogSoftmax extends Activation {
-  readonly name = "logSoftmax";
-  constructor(readonly axis = -1) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    return x.logSoftmax(this.axis);
-  }
-  override extraRepr(): string {
-    return `axis=${this.axis}`;
-  }
-}
-/** The maxout op alone (no weights), for inputs already holding n·pieces units. */
-export class MaxoutActivation extends Activation {
-  readonly name = "maxout";
-  constructor(readonly pieces: number) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    return x.maxout(this.pieces);
-  }
-  override extraRepr(): string {
-    return `pieces=${this.pieces}`;
   }
 }

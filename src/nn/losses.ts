@@ -9,7 +9,7 @@
  * Cross-entropy goes through log-softmax, never log(softmax): log(softmax(z)) underflows to
  * log(0) = −∞ for a logit 750 below the max, log-softmax just returns the (finite) difference.
  */
-import { fmt, sameShape } from "../tensor/shape.js";
+import { fmt, sameShape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { expectTensor, mul, sub } from "../ops/arithmetic.js";
 import { gather } from "../ops/indexing.js";

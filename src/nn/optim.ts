@@ -12,8 +12,8 @@
  *   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
  *   p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
  */
-import type { FloatArray } from "../tensor/dtype.js";
-import { alloc } from "../tensor/dtype.js";
+import type { FloatArray } from "../memory/dtype.js";
+import { alloc } from "../memory/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 
 function checkParams(params: readonly Tensor[], op: string): Tensor[] {

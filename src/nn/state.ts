@@ -7,8 +7,8 @@
  * A tensor shared by two modules has a key for each path (as in PyTorch); loading needs both,
  * holding the same values.
  */
-import { checkDtype, type DType } from "../tensor/dtype.js";
-import { fmt, sameShape } from "../tensor/shape.js";
+import { checkDtype, type DType } from "../memory/dtype.js";
+import { fmt, sameShape } from "../memory/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export interface TensorState {

@@ -7,12 +7,12 @@
  */
 import { BinaryOp, binaryKernel } from "../kernels/binary.js";
 import { broadcastKernel, sumToShapeKernel } from "../kernels/reduce.js";
-import type { DType } from "../tensor/dtype.js";
-import { checkDtype, promote } from "../tensor/dtype.js";
-import { allocValues } from "../tensor/scope.js";
+import type { DType } from "../memory/dtype.js";
+import { checkDtype, promote } from "../memory/dtype.js";
+import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
-import type { Shape } from "../tensor/shape.js";
-import { broadcastShapes, broadcastsTo, checkShape, fmt, padShape, sameShape, sizeOf } from "../tensor/shape.js";
+import type { Shape } from "../memory/shape.js";
+import { broadcastShapes, broadcastsTo, checkShape, fmt, padShape, sameShape, sizeOf } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** A Tensor, or a number turned into a 0-d constant of `dtype`. */

@@ -4,10 +4,10 @@
  * elsewhere. Each is the other's gradient, so max and maxout — which gather each group's
  * arg-max — route their gradient by scattering, and stay differentiable to any order.
  */
-import { allocValues } from "../tensor/scope.js";
+import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
-import type { Shape } from "../tensor/shape.js";
-import { sizeOf } from "../tensor/shape.js";
+import type { Shape } from "../memory/shape.js";
+import { sizeOf } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** out[i] = x[idx[i]], recorded under `op` (the op it implements, e.g. "max"). */

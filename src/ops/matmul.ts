@@ -5,10 +5,10 @@
  *   C = A·B:   ∂L/∂A = G·Bᵀ,   ∂L/∂B = Aᵀ·G     (each summed over broadcast batch axes)
  */
 import { matmulKernel } from "../kernels/matmul.js";
-import { promote } from "../tensor/dtype.js";
-import { allocValues } from "../tensor/scope.js";
+import { promote } from "../memory/dtype.js";
+import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
-import { broadcastShapes, fmt, padShape, sizeOf, stridesOf } from "../tensor/shape.js";
+import { broadcastShapes, fmt, padShape, sizeOf, stridesOf } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { add, expectTensor, sumToShape } from "./arithmetic.js";
 import { reshape, transpose } from "./shape.js";

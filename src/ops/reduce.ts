@@ -7,10 +7,10 @@
  *   max:  g goes to the first largest element of each group (NaN counts as largest)
  */
 import { argmaxKernel, sumToShapeKernel } from "../kernels/reduce.js";
-import { allocValues } from "../tensor/scope.js";
+import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
-import type { Shape } from "../tensor/shape.js";
-import { fmt, normalizeAxes, sizeOf } from "../tensor/shape.js";
+import type { Shape } from "../memory/shape.js";
+import { fmt, normalizeAxes, sizeOf } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Axis } from "../tensor/tensor.js";
 import { broadcastTo, div, expectTensor } from "./arithmetic.js";

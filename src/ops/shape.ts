@@ -5,9 +5,9 @@
  *   reshape:   ∂/∂x = g reshaped back        transpose: ∂/∂x = g transposed back
  */
 import { swapAxesKernel } from "../kernels/layout.js";
-import { allocValues } from "../tensor/scope.js";
+import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
-import { fmt, normalizeAxis, sameShape, sizeOf } from "../tensor/shape.js";
+import { fmt, normalizeAxis, sameShape, sizeOf } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { expectTensor } from "./arithmetic.js";
 
@@ -34,7 +34,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     );
   }
   if (sameShape(target, x.shape)) return x;
-  const out = new Tensor(x.data, target);
+  const out = new Tensor(x.storage, target); // a view: the same storage
   return record(out, "reshape", [x], (g) => [reshape(g, x.shape)]);
 }
 

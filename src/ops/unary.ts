@@ -3,12 +3,14 @@
  *
  *   exp′ = exp (from the saved output)    log′ = 1/x        (x^p)′ = p·x^(p−1)
  *   |x|′ = sign(x), 0 at 0                √x′ = 1/(2√x)     sign′ = 0
+ *   erf′(x) = 2/√π · e^(−x²)
  */
-import type { FloatArray } from "../tensor/dtype.js";
-import { allocValues } from "../tensor/scope.js";
+import type { FloatArray } from "../memory/dtype.js";
+import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
 import { Tensor } from "../tensor/tensor.js";
-import { div, expectTensor, mul } from "./arithmetic.js";
+import { div, expectTensor, mul, neg } from "./arithmetic.js";
+import { erf as erfScalar } from "../kernels/math.js";
 import { simdUnary, type Unary } from "../kernels/simd.js";
 
 /**
@@ -51,11 +53,24 @@ export function pow(x: Tensor, p: number): Tensor {
   return record(y, "pow", [x], (g) => [p === 0 ? null : p === 1 ? g : mul(g, mul(pow(x, p - 1), p))], { p });
 }
 
-/** sign(x) ∈ {−1, 0, 1}; piecewise constant, so no gradient flows through it. */
+/**
+ * sign(x) ∈ {−1, 0, 1} (0 for NaN). Piecewise constant, so its derivative is 0: it is recorded
+ * with its input, as PyTorch does, so a gradient built from it (|x|′ = sign(x)) stays
+ * differentiable and its own derivative comes out as zeros rather than "no graph".
+ */
 export function sign(x: Tensor): Tensor {
-  return mapKernel(x, "sign", (a, o) => {
+  const y = mapKernel(x, "sign", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = a[i] > 0 ? 1 : a[i] < 0 ? -1 : 0;
   });
+  return record(y, "sign", [x], () => [null]);
+}
+
+/** The Heaviside step H(x) = [x > 0] (0 at 0 and for NaN): relu′. Its derivative is 0, recorded as sign's. */
+export function step(x: Tensor): Tensor {
+  const y = mapKernel(x, "step", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = a[i] > 0 ? 1 : 0;
+  });
+  return record(y, "step", [x], () => [null]);
 }
 
 /** |x|; its derivative is sign(x), taken as 0 at x = 0 (as PyTorch does). */
@@ -71,4 +86,33 @@ export function sqrt(x: Tensor): Tensor {
     for (let i = 0; i < a.length; i++) o[i] = Math.sqrt(a[i]);
   });
   return record(y, "sqrt", [x], (g) => [div(g, mul(y, 2))]);
+}
+
+/** The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt (the normal CDF is ½(1 + erf(x/√2))). */
+export function erf(x: Tensor): Tensor {
+  const y = mapKernel(x, "erf", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = erfScalar(a[i]);
+  });
+  return record(y, "erf", [x], (g) => [mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)))]);
+}
+
+/**
+ * x limited to [min, max] (either bound may be omitted). The gradient passes where
+ * min ≤ x ≤ max, as PyTorch's clamp does, and is 0 outside.
+ */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  expectTensor(x, "clamp");
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (typeof lo !== "number" || typeof hi !== "number" || Number.isNaN(lo) || Number.isNaN(hi)) {
+    throw new TypeError(`clamp: min and max must be numbers, got ${String(min)} and ${String(max)}`);
+  }
+  const y = mapKernel(x, "clamp", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = a[i] < lo ? lo : a[i] > hi ? hi : a[i];
+  });
+  const inside = (t: Tensor) =>
+    mapKernel(t, "clamp", (a, o) => {
+      for (let i = 0; i < a.length; i++) o[i] = a[i] >= lo && a[i] <= hi ? 1 : 0;
+    });
+  return record(y, "clamp", [x], (g) => [mul(g, inside(x))], { min: lo, max: hi });
 }

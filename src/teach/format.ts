@@ -60,7 +60,7 @@ function localText(s: TraceStep, k: number, show: (t: Tensor) => string): string
       return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f!)}   (C = ${MATMUL[flags(s.args)].c})`;
     case "jacobian":
       return f
-        ? `${d} = J, per row J_ij = ${s.op === "softmax" ? "S_i(δ_ij − S_j)" : "δ_ij − S_j"}: ${show(f)}`
+        ? `${d} = J, per row ${jacobianText(s.formula)}: ${show(f)}`
         : `${d} = J (${s.inputShapes[k].join("×")} input: too big to show)`;
     case "spread":
       return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f!)}`;
@@ -107,4 +107,10 @@ export function formatTrace(steps: readonly TraceStep[], opts: FormatOptions = {
     }
   }
   return lines.join("\n");
+}
+
+/** "J_ij = S_i(δ_ij − S_j)" from a formula such as "∂S_i/∂a_j = S_i(δ_ij − S_j)". */
+function jacobianText(formula: string): string {
+  const i = formula.indexOf("=");
+  return i < 0 ? "J_ij" : `J_ij =${formula.slice(i + 1)}`;
 }

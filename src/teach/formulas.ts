@@ -11,14 +11,15 @@
  *   matmul        ∂L/∂A = U·Bᵀ,  ∂L/∂B = Aᵀ·U               (local = the other operand; see MATMUL)
  *   jacobian      result_j = Σ_i U_i J_ij, row by row       softmax, logSoftmax
  */
-import { activations } from "../ops/activations.js";
+import { activations } from "../ops/builtins.js";
+import type { Activation } from "../ops/define.js";
 import { add, broadcastTo, div, mul, neg, sumToShape } from "../ops/arithmetic.js";
 import { matmul } from "../ops/matmul.js";
 import { reshape, transpose } from "../ops/shape.js";
-import { exp, pow, sign } from "../ops/unary.js";
+import { pow, sign } from "../ops/unary.js";
 import { full, ones } from "../tensor/create.js";
 import { noGrad, type Node } from "../tensor/graph.js";
-import type { Shape } from "../tensor/shape.js";
+import type { Shape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
 export type LocalKind = "elementwise" | "spread" | "matmul" | "jacobian" | "rule";
@@ -40,7 +41,7 @@ type Args = Readonly<Record<string, unknown>> | undefined;
 
 /** The textbook formula of an op's local derivative. */
 export function formulaOf(op: string, args?: Args): string {
-  if (op in activations) return activations[op as keyof typeof activations].derivative;
+  if (Object.hasOwn(activations, op)) return activations[op].derivative;
   const p = args?.p as number;
   const text: Record<string, string> = {
     add: "∂(a + b)/∂a = 1,  ∂(a + b)/∂b = 1",
@@ -53,6 +54,11 @@ export function formulaOf(op: string, args?: Args): string {
     pow: `(x^${p})′ = ${p}·x${p - 1 === 1 ? "" : `^${p - 1}`}`,
     abs: "|x|′ = sign(x)  (0 at 0)",
     sqrt: "(√x)′ = 1/(2√x)",
+    sign: "sign′(x) = 0",
+    where: "∂where(c, a, b)/∂a = [c], ∂/∂b = 1 − [c]",
+    step: "H′(x) = 0  (H(x) = [x > 0])",
+    erf: "erf′(x) = 2/√π · e^(−x²)",
+    clamp: "∂clamp(x)/∂x = [min ≤ x ≤ max]",
     sum: "∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element",
     max: "∂max/∂x_i = [i = first arg-max]",
     pick: "∂x[y]/∂x_i = [i = y]: only the picked (label) entry gets the gradient",
@@ -99,6 +105,7 @@ export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
     const c = (v: number) => full(y.shape, v, { dtype: y.dtype });
     const el = (...f: (Tensor | null)[]): Local => ({ kind: "elementwise", factors: f, how: HOW.elementwise });
     const spread = (f: Tensor): Local => ({ kind: "spread", factors: [f], how: HOW.spread });
+    if (Object.hasOwn(activations, node.op)) return activationLocal(activations[node.op], node, a, y, maxJacobian);
     switch (node.op) {
       case "add":
         return el(c(1), c(1));
@@ -125,30 +132,17 @@ export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
       case "cast":
       case "broadcastTo":
         return el(c(1));
-      case "sigmoid":
-      case "tanh":
-      case "relu":
-      case "softplus":
-        // The activation table's own rule, applied to an upstream of ones, is f′ element by element.
-        return el(activations[node.op].backward(c(1), { x: a, y }));
       case "sum":
       case "sumToShape":
       case "reshape":
       case "transpose":
         return spread(ones(a.shape, { dtype: a.dtype }));
       case "max":
-      case "maxout":
       case "pick":
         // The rule applied to ones puts a 1 at each group's first arg-max: the routing mask.
         return spread(node.backward(ones(y.shape, { dtype: y.dtype }))[0]!.detach());
       case "matmul":
         return { kind: "matmul", factors: [b, a], how: HOW.matmul };
-      case "softmax":
-      case "logSoftmax": {
-        const { rows, n } = rowsAlong(y, node.args?.axis as number);
-        const J = rows.size * n > maxJacobian ? null : rowJacobians(rows, n, node.op === "softmax");
-        return { kind: "jacobian", factors: [J], how: HOW.jacobian };
-      }
       default:
         return { kind: "rule", factors: node.inputs.map(() => null), how: HOW.rule };
     }
@@ -163,21 +157,33 @@ function rowsAlong(t: Tensor, axis: number): { rows: Tensor; n: number } {
   return { rows: reshape(moved, [t.size / n, n]), n };
 }
 
-/** J[r] = diag(S) − S Sᵀ for softmax (S_i(δ_ij − S_j)), I − 1 Sᵀ for logSoftmax (δ_ij − S_j). */
-function rowJacobians(y: Tensor, n: number, isSoftmax: boolean): Tensor {
-  const S = isSoftmax ? y : exp(y);
-  const m = y.shape[0];
+/**
+ * An activation's local derivative, from its own rule (the definition's backward) at the
+ * saved x and y: applied to an upstream of ones it gives f′ element by element
+ * (elementwise), or each group's routing mask (groups); applied to one-hot upstreams e_i along
+ * the axis it gives row i of each vector's Jacobian J_ij = ∂y_i/∂a_j (vector), one sweep per i.
+ */
+function activationLocal(act: Activation, node: Node, x: Tensor, y: Tensor, maxJacobian: number): Local {
+  const args = Object.keys(act.args).map((k) => node.args?.[k] as number | string);
+  const ones = () => full(y.shape, 1, { dtype: y.dtype });
+  if (act.kind === "elementwise")
+    return { kind: "elementwise", factors: [act.backward({ x, y, grad: ones() }, ...args)], how: HOW.elementwise };
+  if (act.kind === "groups")
+    return { kind: "spread", factors: [act.backward({ x, y, grad: ones() }, ...args).detach()], how: HOW.spread };
+  const axis = node.args?.axis as number;
+  const xs = rowsAlong(x, axis).rows;
+  const { rows: ys, n } = rowsAlong(y, axis);
+  const m = ys.shape[0];
+  if (m * n * n > maxJacobian) return { kind: "jacobian", factors: [null], how: HOW.jacobian };
   const J = new Float64Array(m * n * n);
-  for (let r = 0; r < m; r++) {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const s = S.data[r * n + j];
-        const d = (i === j ? 1 : 0) - s;
-        J[(r * n + i) * n + j] = isSoftmax ? S.data[r * n + i] * d : d;
-      }
-    }
+  const onRows = args.map((v, i) => (Object.keys(act.args)[i] === "axis" ? -1 : v));
+  for (let i = 0; i < n; i++) {
+    const e = new Float64Array(m * n);
+    for (let r = 0; r < m; r++) e[r * n + i] = 1;
+    const row = act.backward({ x: xs, y: ys, grad: new Tensor(e, [m, n]).cast(ys.dtype) }, ...onRows).data;
+    for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) J[(r * n + i) * n + j] = row[r * n + j];
   }
-  return new Tensor(J, [m, n, n]);
+  return { kind: "jacobian", factors: [new Tensor(J, [m, n, n])], how: HOW.jacobian };
 }
 
 /** Sends `u` (shaped like the op's output) back to `shape`, the input's, as the op's spread says. */

@@ -18,7 +18,7 @@
  */
 import { grad } from "../tensor/autograd.js";
 import { setGraphHooks, topoOrder } from "../tensor/graph.js";
-import type { Shape } from "../tensor/shape.js";
+import type { Shape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { addAll, chain, formulaOf, localOf, type Local } from "./formulas.js";
 import { withHooks } from "./hooks.js";

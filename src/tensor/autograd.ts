@@ -4,11 +4,10 @@
  * `torch.autograd.grad`). Both validate everything first and write only after the sweep
  * succeeded, so a failed call changes no gradient.
  */
-import { add } from "../ops/arithmetic.js";
 import { onesLike, zerosLike } from "./create.js";
 import { noGrad, sweep } from "./graph.js";
-import { noteGradHolder } from "./scope.js";
-import { fmt, sameShape } from "./shape.js";
+import { keepAtScopeEnd } from "../memory/scope.js";
+import { fmt, sameShape } from "../memory/shape.js";
 import type { Tensor } from "./tensor.js";
 
 function seedGrad(out: Tensor, g: Tensor | undefined, op: string): Tensor {
@@ -43,9 +42,9 @@ export function runBackward(out: Tensor, g: Tensor | undefined, createGraph: boo
   for (const [t, gt] of grads) {
     if (!t.isLeaf) continue;
     const prev = t.grad;
-    if (createGraph) t.grad = prev === null ? gt : add(prev, gt);
-    else t.grad = prev === null ? gt.detach() : noGrad(() => add(prev, gt));
-    noteGradHolder(t); // inside a scope(), this gradient outlives it
+    if (createGraph) t.grad = prev === null ? gt : prev.add(gt);
+    else t.grad = prev === null ? gt.detach() : noGrad(() => prev.add(gt));
+    keepAtScopeEnd(() => t.grad?.storage ?? null); // inside a scope(), this gradient outlives it
   }
 }
 

@@ -2,12 +2,12 @@
  * Making tensors: from nested arrays, numbers or typed arrays (`tensor`), and filled ones
  * (`zeros`, `ones`, `full`, `arange`, and the seeded `randn` / `rand`).
  */
-import type { DType, FloatArray } from "./dtype.js";
-import { checkDtype, dtypeOf, getDefaultDtype } from "./dtype.js";
-import { allocValues } from "./scope.js";
+import type { DType, FloatArray } from "../memory/dtype.js";
+import { checkDtype, dtypeOf, getDefaultDtype } from "../memory/dtype.js";
+import { allocValues } from "../memory/scope.js";
 import { random, randomNormal } from "./random.js";
-import type { Shape } from "./shape.js";
-import { checkShape, fmt, sizeOf } from "./shape.js";
+import type { Shape } from "../memory/shape.js";
+import { checkShape, fmt, sizeOf } from "../memory/shape.js";
 import { Tensor } from "./tensor.js";
 
 export interface TensorOptions {

@@ -8,8 +8,7 @@
  * A backward rule is ordinary code over tensors. Run with `createGraph`, the ops it uses are
  * recorded too, so the gradient is itself differentiable and `grad` of `grad` works.
  */
-import { add, cast } from "../ops/arithmetic.js";
-import { fmt, sameShape } from "./shape.js";
+import { fmt, sameShape } from "../memory/shape.js";
 import type { Tensor } from "./tensor.js";
 
 /** How a tensor was made: the op, its inputs, and the rule mapping ∂L/∂out to ∂L/∂inputs. */
@@ -119,7 +118,7 @@ export function sweep(roots: readonly Tensor[], rootGrads: readonly Tensor[], cr
   const grads = new Map<Tensor, Tensor>();
   const accumulate = (t: Tensor, g: Tensor) => {
     const prev = grads.get(t);
-    grads.set(t, prev === undefined ? g : withGradMode(createGraph, () => add(prev, g)));
+    grads.set(t, prev === undefined ? g : withGradMode(createGraph, () => prev.add(g)));
   };
   roots.forEach((r, i) => accumulate(r, rootGrads[i]));
   const order = topoOrder(roots);
@@ -142,7 +141,7 @@ export function sweep(roots: readonly Tensor[], rootGrads: readonly Tensor[], cr
         );
       }
       // A float32 input mixed with float64 gets its gradient back in float32.
-      accumulate(input, gi.dtype === input.dtype ? gi : withGradMode(createGraph, () => cast(gi, input.dtype)));
+      accumulate(input, gi.dtype === input.dtype ? gi : withGradMode(createGraph, () => gi.cast(input.dtype)));
     });
   }
   return grads;

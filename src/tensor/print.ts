@@ -75,7 +75,7 @@
  * - A tensor released by `scope()` prints as `tensor(<released by scope()>, shape=[…])` instead
  *   of throwing, so a log line or a debugger never fails on it.
  */
-import type { DType, FloatArray } from "./dtype.js";
+import type { DType, FloatArray } from "../memory/dtype.js";
 
 /** More values than this and the tensor is summarized. */
 export const PRINT_THRESHOLD = 1000;

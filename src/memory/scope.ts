@@ -28,6 +28,11 @@
  * that requires a gradient (a parameter: `new nn.Linear(…)` or `tensor(v, { requiresGrad: true })`
  * made inside a scope lives on).
  *
+ * This file knows storages (./storage.ts), not tensors: a scope keeps the storages of what
+ * `fn` returns — any object with a `[STORAGE]` property, as every Tensor has — and of what
+ * `keepAtScopeEnd` names (autograd names each `.grad` it set), plus persistent storages
+ * (parameters); it releases the rest.
+ *
  * What to know:
  * - Keep only what you return (a tensor, or arrays / plain objects of them). A tensor stored
  *   elsewhere inside the scope (a closure, a list, a trace from src/teach) is released.
@@ -37,16 +42,19 @@
  * - Parameters, optimizer state and anything made outside scopes are never affected.
  * - Without WebAssembly (or with `useWasm(false)`) a scope changes nothing but the cleanup.
  */
-import { arenaAlloc, arenaBuffer, arenaClose, arenaOpen } from "../kernels/wasm/runtime.js";
+import { arenaAlloc, arenaBuffer, arenaClose, arenaOpen } from "./heap.js";
 import type { DType, FloatArray } from "./dtype.js";
 import { alloc } from "./dtype.js";
-import type { Tensor } from "./tensor.js";
+import type { Storage } from "./storage.js";
+
+/** The property by which a scope finds the storage of a value `fn` returned (a Tensor's). */
+export const STORAGE: unique symbol = Symbol.for("actigrad.storage");
 
 interface Frame {
-  /** Every tensor made while this scope was the innermost. */
-  readonly tensors: Tensor[];
-  /** Tensors given a `.grad` by backward() in this scope: that gradient is kept. */
-  readonly holders: Tensor[];
+  /** Every storage made while this scope was the innermost. */
+  readonly storages: Storage[];
+  /** Asked at the end: storages to keep besides the returned ones (a `.grad` set inside). */
+  readonly keepers: (() => Storage | null)[];
 }
 
 const frames: Frame[] = [];
@@ -61,7 +69,7 @@ const MIN_ELEMENTS = 64;
 export function scope<T>(fn: () => T): T {
   if (typeof fn !== "function") throw new TypeError(`scope: expected a function, got ${typeof fn}`);
   arenaOpen();
-  const frame: Frame = { tensors: [], holders: [] };
+  const frame: Frame = { storages: [], keepers: [] };
   frames.push(frame);
   let result: T | undefined;
   let done = false;
@@ -76,46 +84,39 @@ export function scope<T>(fn: () => T): T {
     return result;
   } finally {
     frames.pop();
-    const keep = new Set<Tensor>();
-    if (done) collectTensors(result, keep, 0);
-    for (const h of frame.holders) if (h.grad !== null) keep.add(h.grad);
+    const keep = new Set<Storage>();
+    if (done) collectStorages(result, keep, 0);
+    for (const k of frame.keepers) {
+      const s = k();
+      if (s !== null) keep.add(s);
+    }
     const arena = arenaBuffer();
-    for (const t of frame.tensors) {
-      if (keep.has(t) || (t.isLeaf && t.requiresGrad)) {
-        if (!t.isReleased && t.data.buffer === arena) t._materialize();
-      } else t._release();
+    for (const s of frame.storages) {
+      if (keep.has(s) || s.persistent) s.moveOut(arena);
+      else s.release();
     }
     arenaClose();
   }
 }
 
-/** Tensors in a scope's result: the value itself, or inside arrays and plain objects. */
-function collectTensors(value: unknown, into: Set<Tensor>, depth: number): void {
+/** Storages in a scope's result: the value itself, or inside arrays and plain objects. */
+function collectStorages(value: unknown, into: Set<Storage>, depth: number): void {
   if (value === null || typeof value !== "object" || depth > 8) return;
-  if (isTensor(value)) {
-    into.add(value);
+  const s = (value as { [STORAGE]?: Storage })[STORAGE];
+  if (s !== undefined) {
+    into.add(s);
     return;
   }
   if (Array.isArray(value)) {
-    for (const v of value) collectTensors(v, into, depth + 1);
+    for (const v of value) collectStorages(v, into, depth + 1);
   } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, into, depth + 1);
+    for (const v of Object.values(value)) collectStorages(v, into, depth + 1);
   }
 }
 
-function isTensor(value: object): value is Tensor {
-  return "_materialize" in value && "_release" in value;
-}
-
-/** True while some scope is running. */
-export function inScope(): boolean {
-  return frames.length > 0;
-}
-
 /**
- * A zero-filled array for a new tensor's values: in the arena inside a scope (when the
- * WebAssembly kernels are loaded and there is room), else an ordinary array. Only for values
- * a Tensor wraps at once — the tensor is what the scope tracks and releases.
+ * A zero-filled array for a new storage's values: in the arena inside a scope (when the
+ * WebAssembly kernels are loaded and there is room), else an ordinary array.
  */
 export function allocValues(dtype: DType, size: number): FloatArray {
   if (frames.length > 0 && size >= MIN_ELEMENTS) {
@@ -130,15 +131,12 @@ export function allocValues(dtype: DType, size: number): FloatArray {
   return alloc(dtype, size);
 }
 
-/**
- * @internal The Tensor constructor reports every tensor made while a scope is open, whatever
- * its size and wherever its values live: the scope's rule is the same for all of them.
- */
-export function adopt(t: Tensor): void {
-  if (frames.length > 0) frames[frames.length - 1].tensors.push(t);
+/** @internal Every new Storage reports itself: the innermost open scope owns it. */
+export function track(s: Storage): void {
+  if (frames.length > 0) frames[frames.length - 1].storages.push(s);
 }
 
-/** @internal backward() reports each tensor whose `.grad` it set inside a scope. */
-export function noteGradHolder(t: Tensor): void {
-  if (frames.length > 0) frames[frames.length - 1].holders.push(t);
+/** @internal Inside a scope, `get()` is asked at its end for one more storage to keep. */
+export function keepAtScopeEnd(get: () => Storage | null): void {
+  if (frames.length > 0) frames[frames.length - 1].keepers.push(get);
 }

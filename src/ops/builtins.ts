@@ -1,0 +1,39 @@
+/**
+ * The built-in activations: the seed's seven and the four added through the same call. Each
+ * is defined, whole, in its own file; this list gives them their Tensor methods (`x.sigmoid()`)
+ * and the `activations` table its type. A user's `defineActivation` joins the same table.
+ *
+ *   for (const act of Object.values(activations)) console.log(act.name, act.derivative, act(x).shape);
+ */
+import type { Activation } from "./define.js";
+import { registry } from "./define.js";
+import { elu } from "./elu.js";
+import { gelu } from "./gelu.js";
+import { leakyRelu } from "./leakyRelu.js";
+import { logSoftmax } from "./logSoftmax.js";
+import { maxout } from "./maxout.js";
+import { installMethod } from "./methods.js";
+import { relu } from "./relu.js";
+import { sigmoid } from "./sigmoid.js";
+import { silu } from "./silu.js";
+import { softmax } from "./softmax.js";
+import { softplus } from "./softplus.js";
+import { tanh } from "./tanh.js";
+
+export const builtins = { sigmoid, tanh, relu, softplus, softmax, logSoftmax, maxout, leakyRelu, elu, gelu, silu };
+export type BuiltinName = keyof typeof builtins;
+
+for (const act of Object.values(builtins)) {
+  installMethod(act.name, act);
+  // The table lists them in this order (the seed's seven first), whatever order the files loaded in.
+  delete registry[act.name];
+  registry[act.name] = act;
+}
+
+/**
+ * Every activation by name: the built-ins, then any defined since. Each row is the
+ * definition itself — call it, or read name, formula, derivative, args, forward, backward.
+ */
+export const activations = registry as { readonly [N in BuiltinName]: Activation } & { readonly [name: string]: Activation };
+
+export { elu, gelu, leakyRelu, logSoftmax, maxout, relu, sigmoid, silu, softmax, softplus, tanh };

@@ -1,0 +1,227 @@
+/**
+ * `defineActivation(spec)`: one call makes an activation whole. The spec says what a textbook
+ * says — the name, f and f′ as text, the arguments with their defaults, a stable forward, and
+ * (optionally) the rule from the derivation, written in tensor ops so it differentiates again.
+ * Everything else reads the definition: the free function (the returned value), the row of the
+ * `activations` table, the trace formula and local derivative (src/teach), the label in
+ * `toDot`, the gallery's curves, the `nn.Activation` module and the playground's list.
+ *
+ *   const swish = defineActivation({
+ *     name: "swish",
+ *     formula: "swish(x) = x·σ(x)",
+ *     derivative: "swish′(x) = σ(x) + x·σ(x)(1 − σ(x))",
+ *     forward: (x) => x.mul(x.sigmoid()),        // no rule given: autograd derives it
+ *   });
+ *   swish(t);  activations.swish;  new nn.Activation(swish);
+ *
+ * The forward comes in one of three forms:
+ *   kernel   a loop over the flat values, (x, out, ...args) — elementwise activations;
+ *   row      a loop over one vector along `axis`, (x, y, base, n, stride) — softmax-like ones;
+ *   forward  tensor ops, (x, ...args) => Tensor — anything; without `backward`, its rule is
+ *            the gradient of these ops, which autograd takes (and the graph still shows one node).
+ * A kernel or a row needs `backward`: autograd cannot see inside a loop.
+ */
+import type { FloatArray } from "../memory/dtype.js";
+import { allocValues } from "../memory/scope.js";
+import { fmt, normalizeAxis, sameShape, sizeOf } from "../memory/shape.js";
+import { grad } from "../tensor/autograd.js";
+import { isGradEnabled, noGrad, record, withGradMode } from "../tensor/graph.js";
+import { Tensor } from "../tensor/tensor.js";
+import { activationKernels, type ActivationKernels } from "../kernels/simd.js";
+import { axisLayout } from "../kernels/axis.js";
+import { checkSpec, probe } from "./define-check.js";
+import "./methods.js";
+
+/** What a rule may read: the input x, the output y and the upstream gradient ∂L/∂y. */
+export interface Saved {
+  readonly x: Tensor;
+  readonly y: Tensor;
+  readonly grad: Tensor;
+}
+
+/** A rule also gets f, the activation itself, for derivatives written with f (softplus′(x) = e^(−f(−x))). */
+export interface RuleInput extends Saved {
+  readonly f: Activation;
+}
+
+/** An argument after x: a number (slope, axis, pieces) or a word (gelu's approximate). */
+export type ArgValue = number | string;
+
+/** elementwise: f acts on each number. vector: on each vector along `axis`. groups: it shrinks the last axis. */
+export type ActivationKind = "elementwise" | "vector" | "groups";
+
+export interface ActivationSpec<A extends ArgValue[] = number[]> {
+  /** A JavaScript identifier, not yet taken by another activation or a Tensor method. */
+  readonly name: string;
+  /** f as text: "σ(x) = 1 / (1 + e^−x)". */
+  readonly formula: string;
+  /** f′ as the rule uses it: "σ′(x) = σ(x)(1 − σ(x))". */
+  readonly derivative: string;
+  /** f″, where a closed form is known. */
+  readonly secondDerivative?: string;
+  /** What happens at kinks and ties, where the derivative is a convention. */
+  readonly note?: string;
+  /** f and f′ as LaTeX, for pages that typeset them (the playground). */
+  readonly tex?: { readonly formula: string; readonly derivative: string };
+  /** The arguments after x, in order, with their defaults: `{ slope: 0.01 }`. */
+  readonly args?: Readonly<Record<string, ArgValue>>;
+  readonly kind?: ActivationKind;
+  /** The weight init that suits a Linear layer feeding it (default "xavier"). */
+  readonly init?: "he" | "xavier";
+  /** The nn module's class name (default: the name with a capital first letter). */
+  readonly moduleName?: string;
+  readonly kernel?: (x: FloatArray, out: FloatArray, ...args: A) => void;
+  readonly row?: (x: FloatArray, y: FloatArray, base: number, n: number, stride: number) => void;
+  readonly forward?: (x: Tensor, ...args: A) => Tensor;
+  /** ∂L/∂x from the derivation, in tensor ops. */
+  readonly backward?: (saved: RuleInput, ...args: A) => Tensor;
+  /** Throws (naming the activation) when the arguments are out of their domain. */
+  readonly check?: (...args: A) => void;
+  /** f as a function of one number on a 1-d grid, for pictures (default: f itself, or output 0 of f([x, 0])). */
+  readonly curve?: (x: Tensor, ...args: A) => Tensor;
+}
+
+/** A defined activation: call it as a function, read its definition as properties. */
+export interface Activation {
+  (x: Tensor, ...args: ArgValue[]): Tensor;
+  readonly name: string;
+  readonly formula: string;
+  readonly derivative: string;
+  readonly secondDerivative?: string;
+  readonly note?: string;
+  readonly tex?: { readonly formula: string; readonly derivative: string };
+  readonly args: Readonly<Record<string, ArgValue>>;
+  readonly kind: ActivationKind;
+  readonly init: "he" | "xavier";
+  readonly moduleName: string;
+  /** f (the same as calling the activation). */
+  forward(x: Tensor, ...args: ArgValue[]): Tensor;
+  /** ∂L/∂x: the spec's rule, or the gradient of its tensor-op forward. */
+  backward(saved: Saved, ...args: ArgValue[]): Tensor;
+  curve(x: Tensor, ...args: ArgValue[]): Tensor;
+}
+
+/** Every activation defined so far, by name; src/ops/builtins.ts gives it its typed face. */
+export const registry: Record<string, Activation> = {};
+
+export function defineActivation<A extends ArgValue[] = number[]>(specOf: ActivationSpec<A>): Activation {
+  checkSpec(specOf as ActivationSpec<ArgValue[]>, registry, Tensor.prototype);
+  // Inside, the arguments are handled as a list of numbers and words; the spec's own functions see their types.
+  const spec = specOf as unknown as ActivationSpec<ArgValue[]>;
+  const { name } = spec;
+  const kind = spec.kind ?? "elementwise";
+  const defaults = Object.freeze({ ...spec.args });
+  const argNames = Object.keys(defaults);
+  const fast: ActivationKernels | null = spec.kernel || spec.row ? activationKernels(name) : null;
+
+  /** The arguments with defaults filled in and checked (axis made non-negative). */
+  const argsOf = (given: readonly (ArgValue | undefined)[], x: Tensor): ArgValue[] => {
+    const args = argNames.map((k, i) => {
+      const v = given[i] === undefined ? defaults[k] : given[i];
+      if (typeof v !== typeof defaults[k]) {
+        throw new TypeError(
+          `${name}: ${k} must be a ${typeof defaults[k]}, got ${typeof v === "string" ? JSON.stringify(v) : String(v)}`,
+        );
+      }
+      return k === "axis" && kind === "vector" ? normalizeAxis(v as number, x.ndim, name) : (v as ArgValue);
+    });
+    spec.check?.(...args);
+    return args;
+  };
+
+  /** Vectors of n along the axis, and whether they are contiguous (the last axis): the SIMD case. */
+  const rowsOf = (x: Tensor, args: ArgValue[]) => {
+    if (kind !== "vector") return { outer: 1, n: x.size, inner: 1 };
+    return axisLayout(x.shape, args[argNames.indexOf("axis")] as number);
+  };
+
+  /** y = f(x) as values, with no graph. */
+  const values = (x: Tensor, args: ArgValue[]): Tensor => {
+    if (!spec.kernel && !spec.row) return noGrad(() => spec.forward!(x, ...args));
+    const { outer, n, inner } = rowsOf(x, args);
+    const made = fast !== null && inner === 1 ? fast.forward(x.data, outer, n) : null;
+    const y = new Tensor(made ?? allocValues(x.dtype, x.size), x.shape);
+    if (made !== null) return y;
+    if (spec.kernel) spec.kernel(x.data, y.data, ...args);
+    else for (let o = 0; o < outer; o++) for (let q = 0; q < inner; q++) spec.row!(x.data, y.data, o * n * inner + q, n, inner);
+    return y;
+  };
+
+  /** The fused SIMD rule (float32), or null where it does not apply. */
+  const quickRule = (x: Tensor, y: Tensor, g: Tensor, args: ArgValue[]): Tensor | null => {
+    if (fast === null) return null;
+    const { outer, n, inner } = rowsOf(x, args);
+    const out = inner === 1 ? fast.rule(g.data, (fast.reads === "x" ? x : y).data, outer, n) : null;
+    return out === null ? null : new Tensor(out, x.shape);
+  };
+
+  /** ∂L/∂x by the definition: the spec's rule, or autograd through the tensor-op forward. */
+  const rule = (saved: Saved, args: ArgValue[]): Tensor => {
+    if (spec.backward) return spec.backward({ x: saved.x, y: saved.y, grad: saved.grad, f: act }, ...args);
+    const { x, grad: g } = saved;
+    if (isGradEnabled() && x.requiresGrad)
+      return grad(spec.forward!(x, ...args), [x], { gradOutputs: [g], createGraph: true })[0];
+    const leaf = Tensor._tempLeaf(x.storage, x.shape);
+    return grad(
+      withGradMode(true, () => spec.forward!(leaf, ...args)),
+      [leaf],
+      { gradOutputs: [g] },
+    )[0];
+  };
+
+  const act = ((x: Tensor, ...given: (ArgValue | undefined)[]): Tensor => {
+    if (!(x instanceof Tensor)) throw new TypeError(`${name}: input must be a Tensor, got ${x === null ? "null" : typeof x}`);
+    const args = argsOf(given, x);
+    const y = values(x, args);
+    if (!(y instanceof Tensor)) throw new TypeError(`${name}: the forward returned ${typeof y}, not a Tensor`);
+    if (kind !== "groups" && !sameShape(y.shape, x.shape)) {
+      throw new RangeError(`${name}: the forward returned shape ${fmt(y.shape)} for an input of shape ${fmt(x.shape)}`);
+    }
+    const named = argNames.length === 0 ? undefined : Object.fromEntries(argNames.map((k, i) => [k, args[i]]));
+    return record(
+      y,
+      name,
+      [x],
+      (g) => {
+        // First-order sweeps take the fused SIMD rule where there is one (float32); the
+        // definition's rule is what it computes, and what a createGraph sweep records.
+        const quick = isGradEnabled() ? null : quickRule(x, y, g, args);
+        return [quick ?? rule({ x, y, grad: g }, args)];
+      },
+      named,
+    );
+  }) as Activation;
+
+  const given = spec.curve;
+  const curve =
+    given !== undefined
+      ? (x: Tensor, ...args: (ArgValue | undefined)[]) => given(x, ...argsOf(args, x))
+      : kind === "vector"
+        ? (x: Tensor, ...args: ArgValue[]) => {
+            // Output 0 of f([x, 0]) along the last axis: for softmax that is σ(x).
+            const pairs = x.reshape([-1, 1]).matmul(new Tensor(Float64Array.of(1, 0), [1, 2]).cast(x.dtype));
+            return act(pairs, ...args.map((v, i) => (argNames[i] === "axis" ? -1 : v)))
+              .mul(new Tensor(Float64Array.of(1, 0), [2]).cast(x.dtype))
+              .sum(-1);
+          }
+        : act;
+  const props: Omit<Activation, never> = {
+    name,
+    formula: spec.formula,
+    derivative: spec.derivative,
+    ...(spec.secondDerivative === undefined ? {} : { secondDerivative: spec.secondDerivative }),
+    ...(spec.note === undefined ? {} : { note: spec.note }),
+    ...(spec.tex === undefined ? {} : { tex: spec.tex }),
+    args: defaults,
+    kind,
+    init: spec.init ?? "xavier",
+    moduleName: spec.moduleName ?? name[0].toUpperCase() + name.slice(1),
+    forward: act,
+    backward: (saved: Saved, ...given: (ArgValue | undefined)[]) => rule(saved, argsOf(given, saved.x)),
+    curve,
+  } as unknown as Activation;
+  for (const [k, v] of Object.entries(props)) Object.defineProperty(act, k, { value: v, enumerable: true });
+  probe(act, sizeOf);
+  registry[name] = act;
+  return act;
+}

@@ -1,0 +1,73 @@
+/**
+ * The Gaussian error linear unit (Hendrycks & Gimpel, 2016): x weighted by the chance that a
+ * standard normal variable is below it.
+ *
+ *   gelu(x)  = x·Φ(x),   Φ(x) = ½(1 + erf(x/√2)),   φ(x) = Φ′(x) = e^(−x²/2) / √(2π)
+ *   gelu′(x) = Φ(x) + x·φ(x)
+ *   gelu″(x) = (2 − x²)·φ(x)
+ *
+ * With `approximate = "tanh"` (as PyTorch's), Φ is replaced by ½(1 + tanh(u)), with
+ * u = √(2/π)(x + 0.044715x³):
+ *
+ *   gelu(x)  ≈ ½x(1 + tanh(u))
+ *   gelu′(x) ≈ ½(1 + tanh(u)) + ½x(1 − tanh²(u))·√(2/π)(1 + 3·0.044715x²)
+ *
+ * For |x| > 10, 1 − tanh²(u) is exactly 0 while x² may overflow, so the rule reads x clamped to
+ * [−10, 10] in that last factor: the same value wherever it is not 0, and never 0·∞ = NaN.
+ *
+ *   gelu(tensor([1]))           // [0.8413…]
+ *   gelu(tensor([1]), "tanh")   // [0.8412…]
+ */
+import { erf as erfScalar } from "../kernels/math.js";
+import { add, mul, sub } from "./arithmetic.js";
+import { defineActivation } from "./define.js";
+import { tanh } from "./tanh.js";
+import { clamp, erf, exp } from "./unary.js";
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const K = 0.044715;
+
+export const gelu = defineActivation<[approximate: string]>({
+  name: "gelu",
+  moduleName: "GELU",
+  args: { approximate: "none" },
+  formula: "gelu(x) = x·Φ(x),  Φ(x) = ½(1 + erf(x/√2))",
+  derivative: "gelu′(x) = Φ(x) + x·φ(x),  φ(x) = e^(−x²/2)/√(2π)",
+  secondDerivative: "gelu″(x) = (2 − x²)·φ(x)",
+  note: 'approximate = "tanh": Φ(x) ≈ ½(1 + tanh(√(2/π)(x + 0.044715x³)))',
+  tex: {
+    formula: String.raw`\operatorname{gelu}(x) = x\,\Phi(x) = \tfrac{x}{2}\bigl(1 + \operatorname{erf}(x/\sqrt{2})\bigr)`,
+    derivative: String.raw`\operatorname{gelu}'(x) = \Phi(x) + x\,\varphi(x)`,
+  },
+  kernel: (x, out, approximate) => {
+    if (approximate === "tanh") {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        out[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + K * v * v * v)));
+      }
+    } else for (let i = 0; i < x.length; i++) out[i] = 0.5 * x[i] * (1 + erfScalar(x[i] * Math.SQRT1_2));
+  },
+  backward: ({ x, grad }, approximate) => {
+    if (approximate === "tanh") {
+      const t = tanh(mul(add(x, mul(mul(mul(x, x), x), K)), SQRT_2_OVER_PI));
+      const xc = clamp(x, -10, 10);
+      const du = mul(add(mul(mul(xc, xc), 3 * K), 1), SQRT_2_OVER_PI);
+      return mul(grad, add(mul(add(t, 1), 0.5), mul(mul(mul(xc, sub(1, mul(t, t))), du), 0.5)));
+    }
+    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+    const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    return mul(grad, add(cdf, mul(x, pdf)));
+  },
+  check: (approximate) => {
+    if (approximate !== "none" && approximate !== "tanh") {
+      throw new RangeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
+    }
+  },
+});
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** x·Φ(x); approximate = "tanh" for the tanh form (src/ops/gelu.ts). */
+    gelu(approximate?: "none" | "tanh"): Tensor;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Leaky relu: relu with a small slope on the negative side, so no unit is ever dead.
+ *
+ *   leakyRelu(x)  = x for x > 0, slope·x otherwise         (slope = 0.01 by default)
+ *   leakyRelu′(x) = 1 for x > 0, slope otherwise            = slope + (1 − slope)·[x > 0]
+ *   leakyRelu″(x) = 0                                       (almost everywhere)
+ *
+ * At the kink x = 0 the derivative is taken as `slope`, as PyTorch does.
+ *
+ *   leakyRelu(tensor([-2, 3]), 0.1)   // [-0.2, 3]
+ */
+import { mul } from "./arithmetic.js";
+import { where } from "./compare.js";
+import { defineActivation } from "./define.js";
+import { step } from "./unary.js";
+
+export const leakyRelu = defineActivation({
+  name: "leakyRelu",
+  moduleName: "LeakyReLU",
+  args: { slope: 0.01 },
+  init: "he",
+  formula: "leakyRelu(x) = x if x > 0, slope·x otherwise",
+  derivative: "leakyRelu′(x) = slope + (1 − slope)·[x > 0]",
+  secondDerivative: "leakyRelu″(x) = 0",
+  note: "leakyRelu′(0) = slope",
+  tex: {
+    formula: String.raw`\operatorname{leakyRelu}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}`,
+    derivative: String.raw`\operatorname{leakyRelu}'(x) = a + (1 - a)\,[\,x > 0\,]`,
+  },
+  kernel: (x, out, slope) => {
+    for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : slope * x[i];
+  },
+  backward: ({ x, grad }, slope) => where(step(x), grad, mul(grad, slope)),
+});
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** x for x > 0, slope·x otherwise (slope = 0.01) (src/ops/leakyRelu.ts). */
+    leakyRelu(slope?: number): Tensor;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * SiLU, also called swish (Elfwing et al., 2017; Ramachandran et al., 2017): x gated by its own
+ * sigmoid.
+ *
+ *   silu(x)  = x·σ(x)
+ *   silu′(x) = σ(x) + x·σ(x)(1 − σ(x)) = σ(x)(1 + x(1 − σ(x)))
+ *   silu″(x) = σ′(x)(2 + x(1 − 2σ(x)))
+ *
+ * Built from σ, whose stable forward it inherits; its minimum is about −0.2785, at x ≈ −1.2785.
+ *
+ *   silu(tensor([1]))   // [0.7310…]
+ */
+import { add, mul, sub } from "./arithmetic.js";
+import { defineActivation } from "./define.js";
+import { sigmoid } from "./sigmoid.js";
+
+export const silu = defineActivation({
+  name: "silu",
+  moduleName: "SiLU",
+  formula: "silu(x) = x·σ(x)",
+  derivative: "silu′(x) = σ(x)(1 + x(1 − σ(x)))",
+  secondDerivative: "silu″(x) = σ′(x)(2 + x(1 − 2σ(x)))",
+  tex: {
+    formula: String.raw`\operatorname{silu}(x) = x\,\sigma(x)`,
+    derivative: String.raw`\operatorname{silu}'(x) = \sigma(x)\bigl(1 + x\,(1 - \sigma(x))\bigr)`,
+  },
+  forward: (x) => mul(x, sigmoid(x)),
+  backward: ({ x, grad }) => {
+    const s = sigmoid(x);
+    return mul(grad, mul(s, add(1, mul(x, sub(1, s)))));
+  },
+});
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** x·σ(x), also called swish (src/ops/silu.ts). */
+    silu(): Tensor;
+  }
+}
