@@ -33,8 +33,6 @@ export interface Local {
    * one n×n matrix per row along the axis, shape [rows, n, n] — or null when that is too big.
    */
   factors: (Tensor | null)[];
-  /** How result follows from upstream and local, in words. */
-  how: string;
 }
 
 type Args = Readonly<Record<string, unknown>> | undefined;
@@ -88,14 +86,6 @@ export function flags(args: Args): keyof typeof MATMUL {
   return `${args?.transposeA ? "ta" : ""}${args?.transposeB ? "tb" : ""}` as keyof typeof MATMUL;
 }
 
-const HOW = {
-  elementwise: "result = upstream ⊙ local, summed over broadcast axes",
-  spread: "result = upstream spread back to the input's shape, ⊙ local",
-  matmul: "∂L/∂A and ∂L/∂B: upstream times the other operand, by the matmul rule",
-  jacobian: "result_j = Σ_i upstream_i · J_ij, row by row along the axis",
-  rule: "the op's own rule (no local derivative shown)",
-};
-
 /** ∂out/∂input of `node` at its saved values. `maxJacobian` caps the size of a Jacobian local. */
 export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
   return noGrad(() => {
@@ -103,8 +93,8 @@ export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
     const y = out.detach();
     const at = (t: Tensor) => broadcastTo(t, y.shape);
     const c = (v: number) => full(y.shape, v, { dtype: y.dtype });
-    const el = (...f: (Tensor | null)[]): Local => ({ kind: "elementwise", factors: f, how: HOW.elementwise });
-    const spread = (f: Tensor): Local => ({ kind: "spread", factors: [f], how: HOW.spread });
+    const el = (...f: (Tensor | null)[]): Local => ({ kind: "elementwise", factors: f });
+    const spread = (f: Tensor): Local => ({ kind: "spread", factors: [f] });
     if (Object.hasOwn(activations, node.op)) return activationLocal(activations[node.op], node, a, y, maxJacobian);
     switch (node.op) {
       case "add":
@@ -142,9 +132,9 @@ export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
         // The rule applied to ones puts a 1 at each group's first arg-max: the routing mask.
         return spread(node.backward(ones(y.shape, { dtype: y.dtype }))[0]!.detach());
       case "matmul":
-        return { kind: "matmul", factors: [b, a], how: HOW.matmul };
+        return { kind: "matmul", factors: [b, a] };
       default:
-        return { kind: "rule", factors: node.inputs.map(() => null), how: HOW.rule };
+        return { kind: "rule", factors: node.inputs.map(() => null) };
     }
   });
 }
@@ -166,15 +156,13 @@ function rowsAlong(t: Tensor, axis: number): { rows: Tensor; n: number } {
 function activationLocal(act: Activation, node: Node, x: Tensor, y: Tensor, maxJacobian: number): Local {
   const args = Object.keys(act.args).map((k) => node.args?.[k] as number | string);
   const ones = () => full(y.shape, 1, { dtype: y.dtype });
-  if (act.kind === "elementwise")
-    return { kind: "elementwise", factors: [act.backward({ x, y, grad: ones() }, ...args)], how: HOW.elementwise };
-  if (act.kind === "groups")
-    return { kind: "spread", factors: [act.backward({ x, y, grad: ones() }, ...args).detach()], how: HOW.spread };
+  if (act.kind === "elementwise") return { kind: "elementwise", factors: [act.backward({ x, y, grad: ones() }, ...args)] };
+  if (act.kind === "groups") return { kind: "spread", factors: [act.backward({ x, y, grad: ones() }, ...args).detach()] };
   const axis = node.args?.axis as number;
   const xs = rowsAlong(x, axis).rows;
   const { rows: ys, n } = rowsAlong(y, axis);
   const m = ys.shape[0];
-  if (m * n * n > maxJacobian) return { kind: "jacobian", factors: [null], how: HOW.jacobian };
+  if (m * n * n > maxJacobian) return { kind: "jacobian", factors: [null] };
   const J = new Float64Array(m * n * n);
   const onRows = args.map((v, i) => (Object.keys(act.args)[i] === "axis" ? -1 : v));
   for (let i = 0; i < n; i++) {
@@ -183,7 +171,7 @@ function activationLocal(act: Activation, node: Node, x: Tensor, y: Tensor, maxJ
     const row = act.backward({ x: xs, y: ys, grad: new Tensor(e, [m, n]).cast(ys.dtype) }, ...onRows).data;
     for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) J[(r * n + i) * n + j] = row[r * n + j];
   }
-  return { kind: "jacobian", factors: [new Tensor(J, [m, n, n])], how: HOW.jacobian };
+  return { kind: "jacobian", factors: [new Tensor(J, [m, n, n])] };
 }
 
 /** Sends `u` (shaped like the op's output) back to `shape`, the input's, as the op's spread says. */

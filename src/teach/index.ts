@@ -6,6 +6,7 @@
  *   toDot(loss)            the graph as Graphviz DOT, values and gradients on every node
  *   detectAnomaly(fn)      throws at the first op making a NaN/Infinity, forward or backward
  *   jacobian(fn, x)        the full Jacobian by autograd, one backward per output
+ *   gallery(act, xs)       an activation's f, f′ and f″ on a grid, all by autograd
  */
 export { traceBackward, traceGradients, chain } from "./trace.js";
 export type { TraceStep, TraceOptions } from "./trace.js";
@@ -20,3 +21,5 @@ export { jacobian } from "./jacobian.js";
 export type { JacobianOptions } from "./jacobian.js";
 export { summarize, stats } from "./summary.js";
 export type { Stats } from "./summary.js";
+export { gallery } from "./gallery.js";
+export type { GalleryRow } from "./gallery.js";

@@ -64,9 +64,3 @@ export function summarize(t: Tensor, opts: { maxValues?: number; digits?: number
   const bad = s.nonFinite ? ` (${s.nonFinite} NaN/Inf)` : "";
   return `${shape ? `[${t.shape.join(",")}] ` : ""}mean ${num(s.mean, 3)} min ${num(s.min, 3)} max ${num(s.max, 3)}${bad}`;
 }
-
-/** True when every value is finite (no NaN, no ±Infinity). */
-export function allFinite(t: Tensor): boolean {
-  for (const v of t.data) if (!Number.isFinite(v)) return false;
-  return true;
-}

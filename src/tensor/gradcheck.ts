@@ -5,8 +5,9 @@
  * cancellation by symmetry), the analytic ∂L/∂x from `grad` is compared, element by element,
  * with (L(x + ε) − L(x − ε)) / 2ε. An element passes when |analytic − numeric| ≤ atol + rtol·|numeric|.
  *
- *   const r = gradcheck((x) => x.sigmoid(), [tensor([0.3, -1.2])]);
+ *   const r = gradcheck((x) => x.exp(), [tensor([0.3, -1.2])]);
  *   r.passed   // true;  r.maxAbsError ≈ 1e-11
+ *   gradcheck(swish)   // one input of shape [3, 4] when none is given: an activation's rule, checked
  */
 import { grad } from "./autograd.js";
 import { tensor } from "./create.js";
@@ -62,13 +63,24 @@ function positionOf(index: number, shape: readonly number[]): number[] {
   return pos;
 }
 
+/**
+ * A default input for a one-argument `fn` (an activation, say): shape [3, 4], values in
+ * ±[0.1, 2] drawn from `seed` — no zeros, so no kink sits exactly under a difference step.
+ */
+function defaultInput(seed: number): Tensor {
+  const w = weights(24, seed + 1);
+  const v = Float64Array.from({ length: 12 }, (_, i) => (w[2 * i + 1] < 1 ? -1 : 1) * (0.1 + 1.9 * (w[2 * i] - 0.5)));
+  return new Tensor(v, [3, 4]);
+}
+
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,
-  inputs: readonly Tensor[],
+  inputs?: readonly Tensor[],
   opts: GradcheckOptions = {},
 ): GradcheckResult {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = opts;
   if (typeof fn !== "function") throw new TypeError("gradcheck: fn must be a function of tensors");
+  if (inputs === undefined) inputs = [defaultInput(seed)];
   if (!Array.isArray(inputs) || inputs.some((x) => !(x instanceof Tensor))) {
     throw new TypeError("gradcheck: inputs must be an array of tensors");
   }

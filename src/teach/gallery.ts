@@ -1,0 +1,46 @@
+/**
+ * The derivative gallery's data: an activation as a function of one number (its definition's
+ * `curve`), with f′ and f″ computed by the engine — f′ by a backward sweep, f″ by `grad` of that
+ * sweep with `createGraph` — never by a hand-written derivative. Plots, the playground and the
+ * docs draw these, beside the definition's formula text.
+ *
+ *   const row = gallery(activations.gelu, linspace(-4, 4, 161));
+ *   row.f, row.d1, row.d2   // number[] each
+ */
+import type { Activation, ArgValue } from "../ops/define.js";
+import { grad } from "../tensor/autograd.js";
+import { tensor } from "../tensor/create.js";
+
+export interface GalleryRow {
+  name: string;
+  formula: string;
+  derivative: string;
+  secondDerivative?: string;
+  x: number[];
+  f: number[];
+  /** f′ by one backward sweep. */
+  d1: number[];
+  /** f″ by a second sweep through the first (createGraph); zeros where f′ is piecewise constant. */
+  d2: number[];
+}
+
+export function gallery(act: Activation, xs: readonly number[], ...args: ArgValue[]): GalleryRow {
+  if (typeof act !== "function" || typeof act.curve !== "function") {
+    throw new TypeError("gallery: expected an activation (from defineActivation or the activations table)");
+  }
+  const x = tensor(Array.from(xs), { requiresGrad: true });
+  const y = act.curve(x, ...args);
+  // Each point's output depends on its own x only, so the gradient of the sum is f′ pointwise.
+  const [d1] = grad(y.sum(), [x], { createGraph: true });
+  const d2 = d1.requiresGrad ? grad(d1.sum(), [x])[0] : null;
+  return {
+    name: act.name,
+    formula: act.formula,
+    derivative: act.derivative,
+    ...(act.secondDerivative === undefined ? {} : { secondDerivative: act.secondDerivative }),
+    x: Array.from(xs),
+    f: Array.from(y.data),
+    d1: Array.from(d1.data),
+    d2: d2 === null ? new Array<number>(xs.length).fill(0) : Array.from(d2.data),
+  };
+}
