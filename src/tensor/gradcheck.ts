@@ -73,6 +73,8 @@ function defaultInput(seed: number): Tensor {
   return new Tensor(v, [3, 4]);
 }
 
+export function gradcheck(fn: (x: Tensor) => Tensor): GradcheckResult;
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts?: GradcheckOptions): GradcheckResult;
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,
   inputs?: readonly Tensor[],
