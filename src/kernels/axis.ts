@@ -1,5 +1,5 @@
 /**
- * Work along one axis (softmax-like activations, reductions along an axis) sees a tensor as
+ * Work along one axis (activations over vectors, reductions along an axis) sees a tensor as
  * [outer, n, inner]: `outer` independent slabs, each holding `inner` interleaved vectors of
  * length `n` with stride `inner`. For the last axis inner = 1 and each vector is contiguous.
  */

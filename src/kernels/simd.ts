@@ -39,7 +39,7 @@ function viewLike(buffer: ArrayBuffer, a: FloatArray): Float32Array | Float64Arr
  * scratch space. The output goes into `out` at `outOff` — written in place when `out` lives in
  * the module's memory, else copied — or, when `out` is "fresh", into a new array of the inputs'
  * type: inside a scope, straight into the arena, skipping the zero-filling `allocValues` does
- * (W4 relu in a scope: 0.77 ms per call this way, 1.11 ms through a zeroed output); outside,
+ * (a W4 activation in a scope: 0.77 ms per call this way, 1.11 ms through a zeroed output); outside,
  * a `slice` of the scratch. Null when a scope's memory has no room (the caller falls back).
  */
 function call(

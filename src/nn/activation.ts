@@ -44,7 +44,7 @@ export class Activation extends Module {
     });
   }
 
-  /** The activation's name: "relu", "softmax", "swish", … */
+  /** The activation's name, as defined. */
   get name(): string {
     return this.op.name;
   }
@@ -53,7 +53,7 @@ export class Activation extends Module {
     return this.op(x, ...this.args);
   }
 
-  /** `axis=-1`, `slope=0.2`, `approximate='tanh'`: the arguments in effect, as PyTorch shows them. */
+  /** `axis=-1`, `slope=0.2`, `approximate='none'`: the arguments in effect, as PyTorch shows them. */
   override extraRepr(): string {
     const shown = Object.keys(this.op.args).map((k, i) => {
       const v = this.args[i] ?? this.op.args[k];
@@ -63,7 +63,7 @@ export class Activation extends Module {
   }
 }
 
-/** A module class for one activation: `new (activationModule(softmax))(1)` applies softmax along axis 1. */
+/** A module class for one activation: `new (activationModule(act))(...args)` is `new Activation(act, ...args)`. */
 export type ActivationModuleClass = new (...args: ArgValue[]) => Activation;
 
 export function activationModule(op: ActivationFn): ActivationModuleClass {

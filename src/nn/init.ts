@@ -3,9 +3,9 @@
  *
  * Keeping the variance of activations (and of gradients) the same from layer to layer is
  * what lets a deep net train at all. The right scale depends on the activation's slope:
- * - Xavier/Glorot (2010), for sigmoid, tanh and softmax (slope ≈ 1 near 0):
+ * - Xavier/Glorot (2010), for activations with slope ≈ 1 near 0 (σ and its kin):
  *   U(−a, a) with a = gain·√(6 / (fan_in + fan_out)), i.e. Var = 2 / (fan_in + fan_out).
- * - He/Kaiming (2015), for relu and maxout (which zero or drop about half the signal):
+ * - He/Kaiming (2015), for max(x, 0) and its kin (which zero or drop about half the signal):
  *   N(0, σ²) with σ = √2 / √fan_in, i.e. Var = 2 / fan_in.
  * Here fan_in and fan_out of a weight of shape [out, in] are in and out.
  */
@@ -36,7 +36,7 @@ export function xavierNormal(w: Tensor, gain = 1): Tensor {
   return w;
 }
 
-/** He/Kaiming normal, fan-in mode, gain √2 (for relu). */
+/** He/Kaiming normal, fan-in mode, gain √2 (for max(x, 0)). */
 export function heNormal(w: Tensor): Tensor {
   const std = Math.SQRT2 / Math.sqrt(fans(w)[0]);
   for (let i = 0; i < w.size; i++) w.data[i] = std * globalRng.normal();
@@ -63,7 +63,7 @@ export const initializers: Record<InitName, (w: Tensor) => Tensor> = {
   zeros: zerosInit,
 };
 
-/** The init that suits an activation, as its definition says (`init`): He for the relu family and maxout, else Xavier. */
+/** The init that suits an activation, as its definition says (`init`), by name; Xavier for none. */
 export function initFor(activation: string | undefined): InitName {
   return activation !== undefined && Object.hasOwn(activations, activation) ? activations[activation].init : "xavier";
 }

@@ -30,7 +30,7 @@ function checkInputDtype(layer: string, x: Tensor, param: Tensor): void {
 export interface LinearOptions {
   /** Add a bias (default true). */
   bias?: boolean;
-  /** The weight init; by default chosen for `activation` (He for relu/maxout, else Xavier). */
+  /** The weight init; by default the one `activation`'s definition names (`init`: He or Xavier). */
   init?: InitName;
   /** The activation that follows, used to choose the init when `init` is not given. */
   activation?: string;

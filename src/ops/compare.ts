@@ -2,7 +2,7 @@
  * Comparisons and selection, elementwise with NumPy broadcasting. Comparisons: `gt ge lt le eq ne` give 1 where the
  * relation holds and 0 where it does not (a NaN compares false, except `ne`), as a tensor of
  * the inputs' dtype. They have no gradient: a 0/1 mask is flat wherever it is defined. Rules
- * use them as masks (relu′ = [x > 0]).
+ * use them as masks ([x > 0]).
  *
  *   tensor([-1, 0, 2]).gt(0)   // [0, 0, 1]
  */
@@ -51,7 +51,7 @@ function spread(v: Tensor, shape: readonly number[]): FloatArray {
  * gradient goes to a where cond holds and to b elsewhere; cond gets none (it is recorded as an
  * input with zero derivative, so a rule written with where(step(x), …) stays differentiable).
  *
- *   where(x.gt(0), x, 0)   // relu
+ *   where(x.gt(0), x, 0)   // max(x, 0)
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   expectTensor(cond, "where", "the condition");

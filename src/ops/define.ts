@@ -10,13 +10,13 @@
  *     name: "swish",
  *     formula: "swish(x) = x·σ(x)",
  *     derivative: "swish′(x) = σ(x) + x·σ(x)(1 − σ(x))",
- *     forward: (x) => x.mul(x.sigmoid()),        // no rule given: autograd derives it
+ *     forward: (x) => x.mul(x.neg().exp().add(1).pow(-1)),   // no rule given: autograd derives it
  *   });
  *   swish(t);  activations.swish;  new nn.Activation(swish);
  *
  * The forward comes in one of three forms:
  *   kernel   a loop over the flat values, (x, out, ...args) — elementwise activations;
- *   row      a loop over one vector along `axis`, (x, y, base, n, stride) — softmax-like ones;
+ *   row      a loop over one vector along `axis`, (x, y, base, n, stride) — e^a / Σ e^a and kin;
  *   forward  tensor ops, (x, ...args) => Tensor — anything; without `backward`, its rule is
  *            the gradient of these ops, which autograd takes (and the graph still shows one node).
  * A kernel or a row needs `backward`: autograd cannot see inside a loop.
@@ -39,12 +39,12 @@ export interface Saved {
   readonly grad: Tensor;
 }
 
-/** A rule also gets f, the activation itself, for derivatives written with f (softplus′(x) = e^(−f(−x))). */
+/** A rule also gets f, the activation itself, for derivatives written with f (such as f′(x) = e^(−f(−x))). */
 export interface RuleInput extends Saved {
   readonly f: Activation;
 }
 
-/** An argument after x: a number (slope, axis, pieces) or a word (gelu's approximate). */
+/** An argument after x: a number (slope, axis, pieces) or a word (a choice between named forms). */
 export type ArgValue = number | string;
 
 /** elementwise: f acts on each number. vector: on each vector along `axis`. groups: it shrinks the last axis. */
@@ -198,7 +198,7 @@ export function defineActivation<A extends ArgValue[] = number[]>(specOf: Activa
       ? (x: Tensor, ...args: (ArgValue | undefined)[]) => given(x, ...argsOf(args, x))
       : kind === "vector"
         ? (x: Tensor, ...args: ArgValue[]) => {
-            // Output 0 of f([x, 0]) along the last axis: for softmax that is σ(x).
+            // Output 0 of f([x, 0]) along the last axis: for e^a / Σ e^a that is σ(x).
             const pairs = x.reshape([-1, 1]).matmul(new Tensor(Float64Array.of(1, 0), [1, 2]).cast(x.dtype));
             return act(pairs, ...args.map((v, i) => (argNames[i] === "axis" ? -1 : v)))
               .mul(new Tensor(Float64Array.of(1, 0), [2]).cast(x.dtype))

@@ -1,7 +1,7 @@
 /**
  * Picking elements by flat index, and its adjoint. `gather(x, idx, shape)` reads
  * out[i] = x[idx[i]]; `scatter(g, idx, shape)` writes it back, out[idx[i]] += g[i], with zeros
- * elsewhere. Each is the other's gradient, so max and maxout — which gather each group's
+ * elsewhere. Each is the other's gradient, so max — which gathers each group's
  * arg-max — route their gradient by scattering, and stay differentiable to any order.
  */
 import { allocValues } from "../memory/scope.js";

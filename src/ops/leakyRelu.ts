@@ -1,5 +1,5 @@
 /**
- * Leaky relu: relu with a small slope on the negative side, so no unit is ever dead.
+ * The leaky rectifier: max(x, 0) with a small slope on the negative side, so no unit is ever dead.
  *
  *   leakyRelu(x)  = x for x > 0, slope·x otherwise         (slope = 0.01 by default)
  *   leakyRelu′(x) = 1 for x > 0, slope otherwise            = slope + (1 − slope)·[x > 0]

@@ -1,8 +1,8 @@
 /**
- * Log-softmax along an axis (the last by default): the log of softmax, computed directly.
+ * logSoftmax along an axis (the last by default): log(e^a / Σ e^a), computed directly.
  *
  *   y_i = a_i − log Σ_k e^(a_k)
- *   ∂y_i/∂a_j = δ_ij − S_j,   so the rule is g − S · Σ_j g_j,  with S = softmax(a) = e^y
+ *   ∂y_i/∂a_j = δ_ij − S_j,   so the rule is g − S · Σ_j g_j,  with S = e^a / Σ e^a = e^y
  *
  * Stable forward: a_i − m − log Σ e^(a_k − m) with m the max, so nothing overflows and
  * log(0) never occurs. This is what cross-entropy is built on. Where the true value lies below
@@ -23,7 +23,7 @@ export const logSoftmax = defineActivation({
   args: { axis: -1 },
   formula: "y_i = a_i − log Σ_k e^(a_k)",
   derivative: "∂y_i/∂a_j = δ_ij − S_j",
-  note: "applied as g − softmax(a) · Σ g",
+  note: "applied as g − S · Σ g, with S = e^y",
   tex: {
     formula: String.raw`y_i = a_i - \log \sum_k e^{a_k}`,
     derivative: String.raw`\frac{\partial y_i}{\partial a_j} = \delta_{ij} - S_j`,

@@ -7,7 +7,7 @@
  * The last axis, of size n·pieces, is split into n contiguous groups of `pieces`: a reshape to
  * [..., n, pieces] and a max over the new last axis. The rule is max's: the gradient goes to one
  * element per group — on a tie, the first arg-max (lowest index) takes it all, so it stays a
- * valid subgradient and sums to g. relu is maxout over the pair [x, 0]; the max of a group of
+ * valid subgradient and sums to g. max(x, 0) is maxout over the pair [x, 0]; the max of a group of
  * linear units is piecewise linear, so maxout″ = 0.
  *
  *   maxout(tensor([1, 3, 2, 2]), 2)   // [3, 2]; gradient [0, 1, 1, 0]

@@ -1,5 +1,5 @@
 /**
- * Softplus, the smooth relu.
+ * Softplus, a smooth max(x, 0).
  *
  *   softplus(x)  = log(1 + e^x)
  *   softplus′(x) = e^x / (1 + e^x) = σ(x)

@@ -65,7 +65,7 @@ export function sign(x: Tensor): Tensor {
   return record(y, "sign", [x], () => [null]);
 }
 
-/** The Heaviside step H(x) = [x > 0] (0 at 0 and for NaN): relu′. Its derivative is 0, recorded as sign's. */
+/** The Heaviside step H(x) = [x > 0] (0 at 0 and for NaN): the derivative of max(x, 0). Its own derivative is 0, recorded as sign's. */
 export function step(x: Tensor): Tensor {
   const y = mapKernel(x, "step", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = a[i] > 0 ? 1 : 0;

@@ -1,7 +1,7 @@
 /**
  * `formatTrace(steps)`: a trace as text, laid out like a worked solution on paper.
  *
- *   step 2   t2 = sigmoid(t1)                  [3] → [3]
+ *   step 2   t2 = exp(t1)                      [3] → [3]
  *     formula   σ′(x) = σ(x)(1 − σ(x))
  *     upstream  ∂L/∂t2 = [1, 1, 1]
  *     local     ∂t2/∂t1 = [0.1966, 0.25, 0.1966]

@@ -6,10 +6,10 @@
  * without calling the op's rule, so a test can check the engine against the textbook.
  *
  * Four shapes of "upstream combined with local":
- *   elementwise   result = Σ_broadcast (U ⊙ local)          add, mul, exp, σ, tanh, relu, …
- *   spread        result = spread(U) ⊙ local                sum, max, maxout, reshape, transpose, …
+ *   elementwise   result = Σ_broadcast (U ⊙ local)          add, mul, exp, elementwise activations, …
+ *   spread        result = spread(U) ⊙ local                sum, max, reshape, transpose, group activations, …
  *   matmul        ∂L/∂A = U·Bᵀ,  ∂L/∂B = Aᵀ·U               (local = the other operand; see MATMUL)
- *   jacobian      result_j = Σ_i U_i J_ij, row by row       softmax, logSoftmax
+ *   jacobian      result_j = Σ_i U_i J_ij, row by row       activations over vectors (kind "vector")
  */
 import { activations } from "../ops/builtins.js";
 import type { Activation } from "../ops/define.js";
@@ -188,7 +188,7 @@ function spreadBack(op: string, args: Args, u: Tensor, shape: Shape): Tensor {
       ),
       shape,
     );
-  // maxout and pick: each output element owns a run of shape.size / u.size contiguous inputs.
+  // Group activations and pick: each output element owns a run of shape.size / u.size contiguous inputs.
   const run = shape.reduce((p, d) => p * d, 1) / Math.max(u.size, 1);
   return reshape(broadcastTo(reshape(u, [...u.shape, 1]), [...u.shape, run]), shape);
 }

@@ -4,7 +4,7 @@
  * sweep with `createGraph` — never by a hand-written derivative. Plots, the playground and the
  * docs draw these, beside the definition's formula text.
  *
- *   const row = gallery(activations.gelu, linspace(-4, 4, 161));
+ *   const row = gallery(act, [-2, -1, 0, 1, 2]);
  *   row.f, row.d1, row.d2   // number[] each
  */
 import type { Activation, ArgValue } from "../ops/define.js";

@@ -5,8 +5,8 @@
  * returns ∂y_i/∂x for every j at once. So the Jacobian costs one `grad` call per output
  * element; the graph is built once and swept again each time.
  *
- *   const J = jacobian((a) => a.softmax(), tensor([1, 2, 3]));
- *   // J[i][j] = S_i(δ_ij − S_j): the softmax Jacobian, shape [3, 3]
+ *   const J = jacobian((a) => a.exp().div(a.exp().sum()), tensor([1, 2, 3]));
+ *   // J[i][j] = S_i(δ_ij − S_j), S = e^a / Σ e^a: shape [3, 3]
  *
  * The result has shape [...y.shape, ...x.shape]. No `.grad` is touched. If `x` needs no
  * gradient, `fn` receives a fresh leaf with the same values; if it does, `fn` gets `x` itself,

@@ -13,7 +13,7 @@
  * backward hook), so the steps are what really ran; no `.grad` is touched.
  *
  *   const x = tensor([1, 2], { requiresGrad: true });
- *   const steps = traceBackward(x.sigmoid().sum(), { names: { x } });
+ *   const steps = traceBackward(x.exp().sum(), { names: { x } });
  *   console.log(formatTrace(steps));
  */
 import { grad } from "../tensor/autograd.js";
@@ -51,7 +51,7 @@ export interface TraceOptions {
   grad?: Tensor;
   /** Names for tensors, shown in the steps: `{ x, W1: model.layers[0].weight }`. */
   names?: Record<string, Tensor>;
-  /** Largest rows·n·n for which a softmax Jacobian is built as the local (default 10,000). */
+  /** Largest rows·n·n for which a vector activation's Jacobian is built as the local (default 10,000). */
   maxJacobian?: number;
 }
 

@@ -74,7 +74,11 @@ function defaultInput(seed: number): Tensor {
 }
 
 export function gradcheck(fn: (x: Tensor) => Tensor): GradcheckResult;
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts?: GradcheckOptions): GradcheckResult;
+export function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  opts?: GradcheckOptions,
+): GradcheckResult;
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,
   inputs?: readonly Tensor[],

@@ -13,7 +13,7 @@
  *     tensor([0.1, 0.3333], dtype=float32)
  *     tensor([1.2346e-05, 3e+02], dtype=float64)
  *     tensor([], shape=[0, 3], dtype=float64)
- *     tensor([[0.8365, 0.2041], [0.0497, 0.4855]], dtype=float64, gradFn=<sigmoid>)
+ *     tensor([[0.8365, 0.2041], [0.0497, 0.4855]], dtype=float64, gradFn=<exp>)
  *     tensor([0, 1, 2, …, 1997, 1998, 1999], shape=[2000], dtype=float64)
  *
  * Otherwise it is PyTorch's aligned block, every value padded to one width and sharing one

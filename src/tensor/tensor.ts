@@ -1,7 +1,7 @@
 /**
  * The Tensor: a flat typed array (its Storage), a shape, and — when it was made by ops that
  * need gradients — the record of how (`node`). This file holds what every tensor is; what can
- * be done with one lives in `src/ops`, which installs the methods (`x.add(y)`, `x.sigmoid()`,
+ * be done with one lives in `src/ops`, which installs the methods (`x.add(y)`, `x.exp()`,
  * …) on this class: src/ops/methods.ts for the tensor ops, and each activation's definition
  * for its own. Nothing here imports an op.
  *
