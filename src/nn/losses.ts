@@ -12,7 +12,7 @@
 import { fmt, sameShape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { expectTensor, mul, sub } from "../ops/arithmetic.js";
-import { gather } from "../ops/indexing.js";
+import { takeFlat } from "../ops/flat.js";
 import { logSoftmax } from "../ops/logSoftmax.js";
 import { softplus } from "../ops/softplus.js";
 
@@ -54,13 +54,13 @@ function labelIndices(op: string, scores: Tensor, labels: Labels): Int32Array {
 /** Mean negative log-likelihood of the labels, from log-probabilities of shape [batch, classes]. */
 export function nllLoss(logProbs: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
   const idx = labelIndices("nllLoss", logProbs, labels);
-  return reduce(gather(logProbs, idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "nllLoss");
+  return reduce(takeFlat(logProbs, idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "nllLoss");
 }
 
 /** Softmax cross-entropy from raw scores (logits) of shape [batch, classes], fused through log-softmax. */
 export function crossEntropy(logits: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
   const idx = labelIndices("crossEntropy", logits, labels);
-  return reduce(gather(logSoftmax(logits, -1), idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "crossEntropy");
+  return reduce(takeFlat(logSoftmax(logits, -1), idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "crossEntropy");
 }
 
 function sameShapes(op: string, a: Tensor, b: Tensor, what: string): void {

@@ -14,7 +14,7 @@ import { fmt, normalizeAxes, sizeOf } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Axis } from "../tensor/tensor.js";
 import { broadcastTo, div, expectTensor } from "./arithmetic.js";
-import { gather } from "./indexing.js";
+import { takeFlat } from "./flat.js";
 import { reshape } from "./shape.js";
 
 /** The kept-dims shape (1 on reduced axes) and the result shape for a reduction. */
@@ -48,5 +48,5 @@ export function max(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
     throw new RangeError(`max: cannot take the max over an empty axis (shape ${fmt(x.shape)})`);
   }
   const idx = argmaxKernel(x.data, x.shape, kept);
-  return gather(x, idx, outShape, "max", { axes, keepDims });
+  return takeFlat(x, idx, outShape, "max", { axes, keepDims });
 }
