@@ -42,7 +42,20 @@ describe("teaching examples", () => {
 
   it("8: the gallery's engine-made f′ and f″ match the closed forms (σ″ = σ′(1 − 2σ), tanh″ = −2 tanh (1 − tanh²))", () => {
     const r = gallery({ outDir, print: false, points: 21 });
-    expect(r.curves.map((c) => c.name)).toEqual(["sigmoid", "tanh", "relu", "softplus", "softmax", "logSoftmax", "maxout"]);
+    // Every row of the activations table, in its order: the built-ins (and any activation defined since).
+    expect(r.curves.map((c) => c.name)).toEqual([
+      "sigmoid",
+      "tanh",
+      "relu",
+      "softplus",
+      "softmax",
+      "logSoftmax",
+      "maxout",
+      "leakyRelu",
+      "elu",
+      "gelu",
+      "silu",
+    ]);
     const sig = r.curves.find((c) => c.name === "sigmoid")!,
       th = r.curves.find((c) => c.name === "tanh")!;
     sig.x.forEach((_, i) => {
@@ -53,9 +66,10 @@ describe("teaching examples", () => {
       expect(th.d1[i]).toBeCloseTo(1 - t * t, 14);
       expect(th.d2[i]).toBeCloseTo(-2 * t * (1 - t * t), 14);
     });
+    expect(Object.keys(r.errors)).toEqual(r.curves.map((c) => c.name)); // a closed form for each built-in
     for (const [name, err] of Object.entries(r.errors)) expect(err, name).toBeLessThan(1e-14);
     const maxout = r.curves.find((c) => c.name === "maxout")!;
-    expect(new Set(maxout.d1)).toEqual(new Set([-1, 0.5])); // the two lines' slopes
+    expect(new Set(maxout.d1)).toEqual(new Set([-1.5, 1.5])); // the slopes of its curve's two lines, ±1.5x − 2.25
     expect(maxout.d2.every((v) => v === 0)).toBe(true);
     expect([...r.svgPaths, r.pagePath].every(isSvg)).toBe(true);
     expect(readFileSync(r.htmlPath, "utf8")).toContain("σ′(x) = σ(x)(1 − σ(x))");

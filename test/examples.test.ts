@@ -8,6 +8,7 @@ import { main as iris } from "../examples/01-iris.js";
 import { main as compared } from "../examples/02-activations-compared.js";
 import { main as mnist } from "../examples/03-mnist.js";
 import { main as vanishing } from "../examples/04-vanishing-gradients.js";
+import { main as gallery } from "../examples/08-derivative-gallery.js";
 
 const outDir = mkdtempSync(join(tmpdir(), "actigrad-examples-"));
 const isSvg = (path: string) => existsSync(path) && /^<svg[\s\S]*<\/svg>\s*$/.test(readFileSync(path, "utf8"));
@@ -65,5 +66,31 @@ describe("examples", () => {
     expect(ratio(r.table.sigmoid)).toBeLessThan(1e-2);
     expect(ratio(r.table.relu)).toBeGreaterThan(1e-2);
     expect(isSvg(r.svgPath)).toBe(true);
+  });
+
+  // Example 10 defines mish when loaded, which adds a row to the activations table: it is
+  // imported here, after test 0 has checked the built-in rows, and not at the top of the file.
+  it("10: a user-defined activation (mish) is first-class: gradcheck, gallery, nn.Activation on Iris, traceBackward", async () => {
+    const { main: yourOwn, mish } = await import("../examples/10-your-own-activation.js");
+    const r = yourOwn({ print: false, outDir, steps: 40 });
+    expect(r.gradcheck.passed).toBe(true);
+    expect(r.ruleError).toBeLessThan(1e-12); // gallery's f′ (the rule) vs mish′ in plain numbers
+    expect(r.shape.map((s) => s.name)).toEqual(["mish", "relu", "silu", "gelu"]);
+    expect(r.shape[0].d1At0).toBeCloseTo(0.6, 12); // mish′(0) = tanh(log 2) = 3/5
+    expect(r.shape[0].minF).toBeCloseTo(-0.3088, 4);
+    expect(r.accuracy).toBeGreaterThan(0.8); // chance is 1/3
+    expect(r.step.op).toBe("mish");
+    expect(r.step.formula).toBe(mish.derivative);
+    expect(r.traceText).toContain("= mish(");
+    expect(r.traceText).toContain("mish′(x) = tanh(sp(x)) + x·σ(x)·(1 − tanh²(sp(x)))");
+    expect(r.localError).toBeLessThan(1e-12);
+    expect(r.chainError).toBeLessThan(1e-12);
+    expect(isSvg(r.svgPath)).toBe(true);
+    // … and example 8's gallery, which loops over the table, now draws it too, with "—" for no closed form.
+    const g = gallery({ print: false, outDir, points: 21 });
+    expect(g.curves.map((c) => c.name).at(-1)).toBe("mish");
+    expect(g.errors.mish).toBeUndefined();
+    expect(g.table.at(-1)).toMatch(/^mish .* — /);
+    expect(isSvg(join(outDir, "08-gallery-mish.svg"))).toBe(true);
   });
 });
