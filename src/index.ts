@@ -36,6 +36,8 @@ export { exp, log, pow, abs, sqrt, sign, step, erf, clamp } from "./ops/unary.js
 export { gt, ge, lt, le, eq, ne, where } from "./ops/compare.js";
 export { sum, mean, max } from "./ops/reduce.js";
 export { reshape, transpose } from "./ops/shape.js";
+export * from "./ops/indexing.js";
+export * from "./ops/join.js";
 export { matmul, linear } from "./ops/matmul.js";
 export { defineActivation } from "./ops/define.js";
 export type { Activation, ActivationKind, ActivationSpec, ArgValue, RuleInput, Saved } from "./ops/define.js";

@@ -1,0 +1,4 @@
+/**
+ * Indexing (issue 13): select, slice, indexSelect, gather, maskedFill. Being written.
+ */
+export {};
