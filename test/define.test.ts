@@ -166,10 +166,10 @@ describe("a user-defined activation", () => {
 
 describe("a definition is checked when it is made", () => {
   const base = { formula: "f(x) = x", derivative: "f′(x) = 1" };
-  const before = () => Object.keys(activations).join(",");
+  const tableKeys = () => Object.keys(activations).join(",");
 
   it("rejects a name that is taken, by an activation or a Tensor method, or not an identifier", () => {
-    const keys = before();
+    const keys = tableKeys();
     expectThrow(
       () => defineActivation({ ...base, name: "sigmoid", forward: (x) => x }),
       TypeError,
@@ -179,11 +179,11 @@ describe("a definition is checked when it is made", () => {
     expectThrow(() => defineActivation({ ...base, name: "matmul", forward: (x) => x }), TypeError, /taken by a Tensor method/);
     expectThrow(() => defineActivation({ ...base, name: "__proto__", forward: (x) => x }), TypeError, /taken/);
     expectThrow(() => defineActivation({ ...base, name: "my act", forward: (x) => x }), TypeError, /name must be an identifier/);
-    expect(before()).toBe(keys);
+    expect(tableKeys()).toBe(keys);
   });
 
   it("rejects a forward that returns the wrong shape or no tensor", () => {
-    const keys = before();
+    const keys = tableKeys();
     expectThrow(
       () => defineActivation({ ...base, name: "shrinks", forward: (x) => x.sum(-1) }),
       TypeError,
@@ -194,11 +194,11 @@ describe("a definition is checked when it is made", () => {
       TypeError,
       /nothing/,
     );
-    expect(before()).toBe(keys);
+    expect(tableKeys()).toBe(keys);
   });
 
   it("rejects a rule that returns the wrong shape, or fails", () => {
-    const keys = before();
+    const keys = tableKeys();
     expectThrow(
       () => defineActivation({ ...base, name: "badRule", forward: (x) => x.mul(2), backward: ({ grad }) => grad.sum(0) }),
       [RangeError, TypeError],
@@ -211,11 +211,11 @@ describe("a definition is checked when it is made", () => {
       /transposedRule/,
       /\[4,2\]/,
     );
-    expect(before()).toBe(keys);
+    expect(tableKeys()).toBe(keys);
   });
 
   it("rejects a spec without a forward, with two, or a loop without a rule, and bad fields", () => {
-    const keys = before();
+    const keys = tableKeys();
     expectThrow(() => defineActivation({ ...base, name: "none" }), TypeError, /exactly one of kernel, row or forward/);
     expectThrow(
       () => defineActivation({ ...base, name: "loop", kernel: (x, out) => out.set(x) }),
@@ -233,7 +233,7 @@ describe("a definition is checked when it is made", () => {
       /the default of k must be a finite number or a string/,
     );
     expectThrow(() => defineActivation(null as never), TypeError, /expected a spec object/);
-    expect(before()).toBe(keys);
+    expect(tableKeys()).toBe(keys);
   });
 
   it("a call with an argument of the wrong type names the activation and the argument", () => {
