@@ -8,7 +8,7 @@
 import "katex/dist/katex.min.css";
 import "./styles.css";
 import katex from "katex";
-import { activationCurve, engineFormulas, latex, OUTPUT_LATEX } from "./activation.js";
+import { activationCurve, argsText, engineText, type Formula, formulas, lossActivations, outputFormulas } from "./activation.js";
 import { NOISE_SCALE } from "./datasets.js";
 import {
   CLASS_COLORS,
@@ -21,15 +21,19 @@ import {
   type LossPoint,
 } from "./draw.js";
 import {
-  ACTIVATIONS,
+  activationOf,
+  argChoices,
+  argList,
+  argsWork,
   DATASET_LABELS,
   DATASETS,
+  defaultArgs,
+  hiddenActivations,
   LEARNING_RATES,
   LIMITS,
   parseSettings,
   serializeSettings,
   SPEEDS,
-  type HiddenActivation,
   type Settings,
 } from "./state.js";
 import { renderGraph, renderTrace, zoomGraph, type GraphZoom } from "./trace-view.js";
@@ -67,8 +71,7 @@ const ui = {
   layerRemove: $<HTMLButtonElement>("layer-remove"),
   layers: $("layers"),
   activation: $<HTMLSelectElement>("activation"),
-  pieces: $<HTMLInputElement>("pieces"),
-  piecesLabel: $("pieces-label"),
+  actArgs: $("act-args"),
   netSummary: $("net-summary"),
   optimizer: $<HTMLSelectElement>("optimizer"),
   lr: $<HTMLSelectElement>("lr"),
@@ -85,6 +88,7 @@ const ui = {
   actChart: $<HTMLCanvasElement>("act-chart"),
   actEngine: $("act-engine"),
   outFormulas: $("out-formulas"),
+  outCaption: $("out-caption"),
   gradBars: $<HTMLCanvasElement>("grad-bars"),
   trace: $<HTMLTableElement>("trace"),
   traceCaption: $("trace-caption"),
@@ -173,6 +177,60 @@ function renderLayers(): void {
   );
 }
 
+/** The activation whose argument controls are on the page (they are rebuilt only when it changes). */
+let argsFor = "";
+
+/**
+ * One control per argument of the chosen activation, labelled "<activation> <argument>": a
+ * number input for a number, a select for a word (its choices as the definition tells them).
+ * A value the definition refuses puts the control back to the setting in effect.
+ */
+function renderArgs(): void {
+  const act = activationOf(settings);
+  const keys = Object.keys(act.args);
+  ui.actArgs.hidden = keys.length === 0;
+  if (argsFor !== act.name) {
+    argsFor = act.name;
+    ui.actArgs.replaceChildren(
+      ...keys.map((k) => {
+        const label = document.createElement("label");
+        label.append(`${act.name} ${k}`);
+        const def = act.args[k];
+        let control: HTMLInputElement | HTMLSelectElement;
+        if (typeof def === "number") {
+          control = document.createElement("input");
+          Object.assign(control, { type: "number", step: "any" });
+        } else {
+          control = document.createElement("select");
+          fillSelect(
+            control,
+            argChoices(act, k).map((w) => [w, w]),
+          );
+          control.disabled = control.options.length < 2;
+        }
+        control.name = k;
+        control.dataset.testid = `arg-${k}`;
+        control.addEventListener("change", () => {
+          const v = typeof def === "number" ? Number(control.value) : control.value;
+          const next = { ...settings.args, [k]: v };
+          if ((typeof v === "number" && !Number.isFinite(v)) || !argsWork(act, argList(act, next))) {
+            control.value = String(settings.args[k] ?? def);
+            return;
+          }
+          settings.args = next;
+          changed("reset");
+        });
+        label.append(control);
+        return label;
+      }),
+    );
+  }
+  const values = argList(act, settings.args);
+  ui.actArgs.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select").forEach((control) => {
+    control.value = String(values[keys.indexOf(control.name)]);
+  });
+}
+
 function syncControls(): void {
   ui.dataset.value = settings.dataset;
   ui.noise.value = String(settings.noise);
@@ -181,8 +239,7 @@ function syncControls(): void {
   ui.ratioOut.textContent = `${Math.round(settings.trainRatio * 100)}%`;
   ui.seed.value = String(settings.seed);
   ui.activation.value = settings.activation;
-  ui.pieces.value = String(settings.pieces);
-  ui.piecesLabel.hidden = settings.activation !== "maxout";
+  renderArgs();
   ui.optimizer.value = settings.optimizer;
   if (!Array.from(ui.lr.options).some((o) => Number(o.value) === settings.lr))
     ui.lr.add(new Option(String(settings.lr), String(settings.lr)));
@@ -268,6 +325,12 @@ function stepOnce(): void {
 
 let gradLabels: string[] = [];
 
+/** A formula into `el`: typeset by KaTeX when it has LaTeX, as plain text otherwise. */
+function showFormula(el: HTMLElement, f: Formula, lead = ""): void {
+  if (f.tex !== undefined) katex.render(`${lead}${f.tex}`, el, { throwOnError: false, displayMode: true });
+  else el.textContent = f.text;
+}
+
 function renderStatic(): void {
   const d = trainer.data;
   ui.boundaryCaption.textContent = `${DATASET_LABELS[settings.dataset]} · ${d.train.y.length} train / ${d.test.y.length} test points`;
@@ -280,19 +343,24 @@ function renderStatic(): void {
   );
   const widths = [2, ...settings.layers, d.classes];
   const params = trainer.model.parameters().reduce((n, p) => n + p.size, 0);
-  ui.netSummary.textContent = `${widths.join(" → ")} · ${settings.activation}${settings.activation === "maxout" ? ` (${settings.pieces} pieces)` : ""} · softmax output · ${params} parameters`;
+  const act = activationOf(settings);
+  const args = argList(act, settings.args);
+  const withArgs = args.length ? `${act.name} (${argsText(act, args)})` : act.name;
+  ui.netSummary.textContent = `${widths.join(" → ")} · ${withArgs} · ${outputName} output · ${params} parameters`;
   gradLabels = trainer.layers.map((l) => `${l.label}`);
-  // activation view
-  const name: HiddenActivation = settings.activation;
-  const tex = latex(name, settings.pieces);
-  katex.render(String.raw`f:\quad ${tex.f}`, ui.actF, { throwOnError: false, displayMode: true });
-  katex.render(String.raw`f':\quad ${tex.df}`, ui.actDf, { throwOnError: false, displayMode: true });
-  ui.actName.textContent = name === "maxout" ? `maxout, ${settings.pieces} pieces (drawn over fixed pieces s_k·x + c_k)` : name;
-  const eng = engineFormulas(name);
-  ui.actEngine.textContent = `engine's table: ${eng.f}  ·  ${eng.df}${eng.note ? `  ·  ${eng.note}` : ""}`;
-  const curve = activationCurve(name, settings.pieces);
+  // activation view: everything from the definition
+  const { f, df } = formulas(act);
+  showFormula(ui.actF, f, String.raw`f:\quad `);
+  showFormula(ui.actDf, df, String.raw`f':\quad `);
+  ui.actName.textContent =
+    act.kind === "groups" ? `${withArgs}, drawn as a function of one number by its definition's curve` : withArgs;
+  ui.actEngine.textContent = `engine's table: ${engineText(act)}`;
+  const curve = activationCurve(act, args);
   drawActivation(surface(ui.actChart), curve.xs, curve.f, curve.df);
 }
+
+/** The output layer as the loss computes it: the activations it runs through, then cross-entropy. */
+const outputName = [...lossActivations().map((a) => a.name), "cross-entropy"].join(" + ");
 
 const points = (d: { x: { data: ArrayLike<number> }; y: Int32Array }) => ({ x: d.x.data, y: d.y });
 
@@ -355,7 +423,7 @@ function init(): void {
   );
   fillSelect(
     ui.activation,
-    ACTIVATIONS.map((a) => [a, a]),
+    hiddenActivations().map((a) => [a.name, a.name]),
   );
   fillSelect(
     ui.lr,
@@ -365,10 +433,11 @@ function init(): void {
     ui.speed,
     SPEEDS.map((v) => [String(v), v === 0 ? "max (time budget per frame)" : `${v} step${v > 1 ? "s" : ""} per frame`]),
   );
+  ui.outCaption.textContent = outputName;
   ui.outFormulas.replaceChildren(
-    ...OUTPUT_LATEX.map((tex) => {
+    ...outputFormulas().map((f) => {
       const div = document.createElement("div");
-      katex.render(tex, div, { throwOnError: false, displayMode: true });
+      showFormula(div, f);
       return div;
     }),
   );
@@ -403,12 +472,8 @@ function init(): void {
     changed("reset");
   });
   ui.activation.addEventListener("change", () => {
-    settings.activation = ui.activation.value as HiddenActivation;
-    changed("reset");
-  });
-  ui.pieces.addEventListener("change", () => {
-    const v = Math.round(Number(ui.pieces.value));
-    settings.pieces = Number.isFinite(v) ? Math.min(LIMITS.pieces[1], Math.max(LIMITS.pieces[0], v)) : settings.pieces;
+    settings.activation = activationOf({ activation: ui.activation.value }).name;
+    settings.args = defaultArgs(activationOf(settings));
     changed("reset");
   });
   ui.optimizer.addEventListener("change", () => {

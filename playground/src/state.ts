@@ -1,8 +1,15 @@
 /**
  * Every setting of the page, with its defaults, its limits, and its text form in the URL
- * (`#dataset=spiral&activation=tanh&layers=8,8&…`), so that reloading or sharing the link
+ * (`#dataset=spiral&activation=…&layers=8,8&…`), so that reloading or sharing the link
  * restores the page. Parsing never throws: a missing or bad value falls back to its default.
+ *
+ * The hidden activations are not listed here: they are the rows of the engine's `activations`
+ * table that act on single numbers or on groups (every kind but "vector"), read when asked —
+ * so one made with `defineActivation` before the page reads the list is offered like a
+ * built-in. An activation's arguments are its settings too, each written in the URL under its
+ * own name (`…&activation=…&slope=0.2`), checked against the definition itself.
  */
+import { type Activation, type ArgValue, activations, tensor, zeros } from "../../src/index.js";
 
 export const DATASETS = ["circle", "xor", "gauss", "spiral", "moons", "blobs"] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -15,9 +22,6 @@ export const DATASET_LABELS: Record<DatasetName, string> = {
   blobs: "three gaussian blobs (3 classes)",
 };
 
-export const ACTIVATIONS = ["sigmoid", "tanh", "relu", "softplus", "maxout"] as const;
-export type HiddenActivation = (typeof ACTIVATIONS)[number];
-
 export const OPTIMIZERS = ["sgd", "adam"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
@@ -28,7 +32,8 @@ export const SPEEDS = [1, 5, 20, 0] as const;
 export const LIMITS = {
   layers: 6,
   units: 32,
-  pieces: [2, 5],
+  /** The most inputs a group activation ("groups" kind) may fold into one unit. */
+  group: 16,
   batchSize: [1, 64],
   noise: [0, 0.5],
   trainRatio: [0.1, 0.9],
@@ -42,11 +47,12 @@ export interface Settings {
   /** Fraction of the points used for training; the rest is the test set. */
   trainRatio: number;
   seed: number;
-  /** Units per hidden layer (may be empty: softmax regression). */
+  /** Units per hidden layer (may be empty: the input feeds the output layer directly). */
   layers: number[];
-  activation: HiddenActivation;
-  /** Maxout's pieces per unit. */
-  pieces: number;
+  /** The hidden layers' activation: a name from `hiddenActivations()`. */
+  activation: string;
+  /** The activation's arguments after x, by name: every one it declares, its default where not set. */
+  args: Record<string, ArgValue>;
   lr: number;
   batchSize: number;
   optimizer: OptimizerName;
@@ -56,20 +62,138 @@ export interface Settings {
   speed: number;
 }
 
+/** The page's default activation: the one place the playground names an activation. */
+const DEFAULT_ACTIVATION = "tanh";
+
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
   dataset: "circle",
   noise: 0.1,
   trainRatio: 0.7,
   seed: 1,
   layers: [8, 8],
-  activation: "tanh",
-  pieces: 2,
+  activation: DEFAULT_ACTIVATION,
+  args: {},
   lr: 0.03,
   batchSize: 10,
   optimizer: "adam",
   sample: 0,
   speed: 0,
 } satisfies Settings);
+
+/** The URL keys of the page's own settings; an argument with one of these names is written `<activation>.<name>`. */
+const SETTING_KEYS = new Set(Object.keys(DEFAULTS));
+
+// ——— the activations, from the engine's table ———
+
+/**
+ * The activations a hidden layer can use: every row of the `activations` table whose kind is
+ * not "vector" (those act on a whole vector, as the output layer does), in the table's order,
+ * read at each call — a `defineActivation` made before the call is in the list.
+ */
+export function hiddenActivations(): Activation[] {
+  return Object.values(activations).filter((act) => act.kind !== "vector");
+}
+
+/** The hidden activation called `name`, or undefined. */
+export function hiddenActivation(name: string): Activation | undefined {
+  return hiddenActivations().find((act) => act.name === name);
+}
+
+/** The activation of `s` (the default one if its name is not, or no longer, in the list). */
+export function activationOf(s: Pick<Settings, "activation">): Activation {
+  return hiddenActivation(s.activation) ?? hiddenActivation(DEFAULTS.activation) ?? hiddenActivations()[0];
+}
+
+/** The arguments of `act` in its order, from `given` by name, defaults where missing. */
+export function argList(act: Activation, given: Readonly<Record<string, ArgValue>>): ArgValue[] {
+  return Object.keys(act.args).map((k) => (Object.hasOwn(given, k) ? given[k] : act.args[k]));
+}
+
+/**
+ * How many inputs a "groups" activation folds into one output with these arguments: the
+ * smallest r ≤ LIMITS.group for which it maps r inputs to 1 (a max over groups: its group size); 1 for any
+ * other kind; null when no such r exists (the arguments do not make a usable layer).
+ */
+export function groupSize(act: Activation, args: readonly ArgValue[]): number | null {
+  if (act.kind !== "groups") return 1;
+  for (let r = 1; r <= LIMITS.group; r++) {
+    try {
+      const y = act(zeros([1, r]), ...args);
+      if (y.shape.length === 2 && y.shape[1] === 1) return r;
+    } catch {
+      // r inputs do not split into groups with these arguments: try the next r
+    }
+  }
+  return null;
+}
+
+/** Whether the definition accepts these arguments: its own checks pass and they make a layer. */
+export function argsWork(act: Activation, args: readonly ArgValue[]): boolean {
+  if (act.kind === "groups") return groupSize(act, args) !== null;
+  try {
+    const y = act(tensor([[-2, -0.5, 0, 0.5, 2]]), ...args);
+    return y.shape[1] === 5;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The words a word argument may take, as far as the definition tells: a word no definition
+ * accepts is offered to it, the words its error message quotes are kept if it accepts them,
+ * and the default comes first. Only the default when nothing else can be derived.
+ */
+export function argChoices(act: Activation, name: string): string[] {
+  const def = act.args[name];
+  if (typeof def !== "string") return [];
+  const keys = Object.keys(act.args);
+  const base = argList(act, {});
+  const withWord = (w: string) => base.map((v, i) => (keys[i] === name ? w : v));
+  let message = "";
+  try {
+    act(tensor([[0]]), ...withWord("\u0000not a choice\u0000"));
+  } catch (e) {
+    message = e instanceof Error ? e.message : String(e);
+  }
+  const quoted = Array.from(message.matchAll(/"([^"\\]+)"/g), (m) => m[1]);
+  const choices = [def];
+  for (const w of quoted) if (!choices.includes(w) && argsWork(act, withWord(w))) choices.push(w);
+  return choices;
+}
+
+/** The URL key of argument `name` of `act`: its name, unless the page uses that key itself. */
+export function argKey(act: Activation, name: string): string {
+  return SETTING_KEYS.has(name) ? `${act.name}.${name}` : name;
+}
+
+/**
+ * `act`'s arguments from `read(key)`: each given value in its type (a number, or one of the
+ * word's choices) and accepted by the definition, else the default.
+ */
+function argsFrom(act: Activation, read: (key: string) => string | null): Record<string, ArgValue> {
+  const out: Record<string, ArgValue> = { ...act.args };
+  for (const [k, def] of Object.entries(act.args)) {
+    const text = read(argKey(act, k));
+    if (text === null || text.trim() === "") continue;
+    let v: ArgValue;
+    if (typeof def === "number") {
+      v = Number(text);
+      if (!Number.isFinite(v)) continue;
+    } else {
+      if (!argChoices(act, k).includes(text)) continue;
+      v = text;
+    }
+    if (argsWork(act, argList(act, { ...out, [k]: v }))) out[k] = v;
+  }
+  return out;
+}
+
+/** The default arguments of `act` (a fresh object). */
+export function defaultArgs(act: Activation): Record<string, ArgValue> {
+  return { ...act.args };
+}
+
+// ——— text form ———
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -97,14 +221,15 @@ export function parseSettings(text: string): Settings {
   }
   const lr = num(p.get("lr"), DEFAULTS.lr, 1e-6, 10);
   const speed = num(p.get("speed"), DEFAULTS.speed, 0, 1000, true);
+  const act = activationOf({ activation: p.get("activation") ?? DEFAULTS.activation });
   return {
     dataset: oneOf(DATASETS, p.get("dataset"), DEFAULTS.dataset),
     noise: num(p.get("noise"), DEFAULTS.noise, ...LIMITS.noise),
     trainRatio: num(p.get("trainRatio"), DEFAULTS.trainRatio, ...LIMITS.trainRatio),
     seed: num(p.get("seed"), DEFAULTS.seed, ...LIMITS.seed, true),
     layers,
-    activation: oneOf(ACTIVATIONS, p.get("activation"), DEFAULTS.activation),
-    pieces: num(p.get("pieces"), DEFAULTS.pieces, ...LIMITS.pieces, true),
+    activation: act.name,
+    args: argsFrom(act, (k) => p.get(k)),
     lr,
     batchSize: num(p.get("batchSize"), DEFAULTS.batchSize, ...LIMITS.batchSize, true),
     optimizer: oneOf(OPTIMIZERS, p.get("optimizer"), DEFAULTS.optimizer),
@@ -113,21 +238,23 @@ export function parseSettings(text: string): Settings {
   };
 }
 
-/** The URL hash for `s` (every setting written out, so a shared link is explicit). */
+/** The URL hash for `s` (every setting written out, the activation's arguments after it, so a shared link is explicit). */
 export function serializeSettings(s: Settings): string {
+  const act = activationOf(s);
+  const values = argList(act, s.args);
   const p = new URLSearchParams({
     dataset: s.dataset,
     noise: String(s.noise),
     trainRatio: String(s.trainRatio),
     seed: String(s.seed),
     layers: s.layers.join(","),
-    activation: s.activation,
-    pieces: String(s.pieces),
-    lr: String(s.lr),
-    batchSize: String(s.batchSize),
-    optimizer: s.optimizer,
-    sample: String(s.sample),
-    speed: String(s.speed),
+    activation: act.name,
   });
+  Object.keys(act.args).forEach((k, i) => p.set(argKey(act, k), String(values[i])));
+  p.set("lr", String(s.lr));
+  p.set("batchSize", String(s.batchSize));
+  p.set("optimizer", s.optimizer);
+  p.set("sample", String(s.sample));
+  p.set("speed", String(s.speed));
   return "#" + p.toString().replace(/%2C/g, ",");
 }

@@ -2,49 +2,60 @@
  * The backward trace of one sample as a table, one row per node in the order the engine's
  * sweep visits them (loss first): the op as an equation, the textbook formula of its local
  * derivative, the upstream gradient ∂L/∂out, the local derivative ∂out/∂in at this point, and
- * the result ∂L/∂in = upstream ⊗ local. Also the DOT graph, drawn by Graphviz (WebAssembly).
+ * the result ∂L/∂in = upstream ⊗ local. The cells are the lines of the engine's own
+ * `formatTrace` (src/teach/format.ts), laid out as columns, so the page says exactly what the
+ * printed trace says. Also the DOT graph, drawn by Graphviz (WebAssembly).
  */
-import { summarize, type Tensor, type TraceStep } from "../../src/index.js";
+import { activations, formatTrace, summarize, type Tensor, type TraceStep } from "../../src/index.js";
 
-const show = (t: Tensor | null | undefined, max = 9) => (t ? summarize(t, { maxValues: max, digits: 3 }) : "—");
+/** How the trace prints tensors: up to 9 values, 3 significant digits; bigger ones as a summary. */
+const FORMAT = { maxValues: 9, digits: 3 } as const;
 
-const shapeText = (s: readonly number[]) => `[${s.join(",")}]`;
-
-function equation(s: TraceStep): string {
-  const args = s.args
-    ? `; ${Object.entries(s.args)
-        .map(([k, v]) => `${k} ${Array.isArray(v) ? shapeText(v) : String(v)}`)
-        .join(", ")}`
-    : "";
-  return `${s.name} = ${s.op}(${s.inputNames.join(", ")}${args})`;
+/** One step of `formatTrace`'s text, by field. */
+interface StepText {
+  equation: string;
+  shapes: string;
+  formula: string;
+  upstream: string;
+  local: string[];
+  result: string[];
 }
 
-function localLine(s: TraceStep, k: number): string {
-  const f = s.local.factors[k];
-  const d = `∂${s.name}/∂${s.inputNames[k]}`;
-  if (f === null || f === undefined) {
-    return s.result[k] === null ? `${d}: no gradient needed` : `${d}: the op's rule`;
+const HEADER = /^step (\d+)\s+(.*?)\s+((?:\[[\d,]*\], )*\[[\d,]*\] → \[[\d,]*\])$/;
+const FIELD = /^\s+(formula|upstream|local|result)\s+(.*)$/;
+
+/** `formatTrace`'s text of `steps`, cut back into its fields, by step index. */
+function stepTexts(steps: readonly TraceStep[]): Map<number, StepText> {
+  const out = new Map<number, StepText>();
+  let cur: StepText | null = null;
+  for (const line of formatTrace(steps, { ...FORMAT, leaves: false }).split("\n")) {
+    const h = HEADER.exec(line);
+    if (h) {
+      cur = { equation: h[2], shapes: h[3], formula: "", upstream: "", local: [], result: [] };
+      out.set(Number(h[1]), cur);
+      continue;
+    }
+    const f = FIELD.exec(line);
+    if (!cur || !f) continue;
+    const [, key, value] = f;
+    if (key === "local" || key === "result") cur[key].push(value);
+    else cur[key as "formula" | "upstream"] = value;
   }
-  switch (s.local.kind) {
-    case "matmul":
-      return `${d}: ${k === 0 ? "B" : "A"} = ${s.inputNames[1 - k]} = ${show(f)}`;
-    case "jacobian":
-      return `${d} = J, J_ij = ${s.op === "softmax" ? "S_i(δ_ij − S_j)" : "δ_ij − S_j"}: ${show(f)}`;
-    case "spread":
-      return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f)}`;
-    default:
-      return `${d} = ${show(f)}`;
-  }
+  return out;
 }
 
-function resultLine(s: TraceStep, k: number): string {
-  const r = s.result[k];
-  return `∂L/∂${s.inputNames[k]} = ${r ? show(r) : "— (constant)"}`;
+/** The cells of a step `formatTrace` did not print (never expected): its own fields, summarized. */
+function fallbackText(s: TraceStep): StepText {
+  const show = (t: Tensor | null) => (t ? summarize(t, FORMAT) : "—");
+  return {
+    equation: `${s.name} = ${s.op}(${s.inputNames.join(", ")})`,
+    shapes: "",
+    formula: s.formula,
+    upstream: `∂L/∂${s.name} = ${show(s.upstream)}`,
+    local: s.local.factors.map((f, k) => `∂${s.name}/∂${s.inputNames[k]} = ${show(f)}`),
+    result: s.result.map((r, k) => `∂L/∂${s.inputNames[k]} = ${show(r)}`),
+  };
 }
-
-/** Ops that belong to the loss (softmax + cross-entropy), for highlighting. */
-const LOSS_OPS = new Set(["logSoftmax", "softmax", "pick", "neg", "sum", "div", "mean"]);
-const ACT_OPS = new Set(["sigmoid", "tanh", "relu", "softplus", "maxout"]);
 
 function cell(tag: "td" | "th", text: string | string[], cls?: string): HTMLElement {
   const el = document.createElement(tag);
@@ -57,8 +68,12 @@ function cell(tag: "td" | "th", text: string | string[], cls?: string): HTMLElem
   return el;
 }
 
-/** Fills `table` with the trace. */
-export function renderTrace(table: HTMLTableElement, steps: readonly TraceStep[]): void {
+/**
+ * Fills `table` with the trace. Rows are marked "loss" from the loss down to the step that
+ * reads the tensor named `logits` (the cross-entropy loss), and "act" for every other step whose
+ * op is a row of the activations table (the hidden layers' activation).
+ */
+export function renderTrace(table: HTMLTableElement, steps: readonly TraceStep[], logits = "logits"): void {
   table.replaceChildren();
   const head = document.createElement("thead");
   const hr = document.createElement("tr");
@@ -66,30 +81,24 @@ export function renderTrace(table: HTMLTableElement, steps: readonly TraceStep[]
     hr.appendChild(cell("th", h));
   head.appendChild(hr);
   const body = document.createElement("tbody");
-  for (const s of steps) {
+  const texts = stepTexts(steps);
+  const lossEnd = steps.findIndex((s) => s.inputNames.includes(logits));
+  steps.forEach((s, i) => {
+    const t = texts.get(s.index) ?? fallbackText(s);
     const tr = document.createElement("tr");
     tr.dataset.op = s.op;
-    if (ACT_OPS.has(s.op)) tr.className = "act";
-    else if (LOSS_OPS.has(s.op)) tr.className = "loss";
-    const inputs = s.inputs.map((_, k) => k);
+    if (i <= lossEnd) tr.className = "loss";
+    else if (Object.hasOwn(activations, s.op)) tr.className = "act";
     tr.append(
       cell("td", String(s.index), "num"),
-      cell("td", [equation(s), `${s.inputShapes.map(shapeText).join(" ")} → ${shapeText(s.output.shape)}`], "op"),
-      cell("td", s.formula, "formula"),
-      cell("td", `∂L/∂${s.name} = ${show(s.upstream)}`, "val"),
-      cell(
-        "td",
-        inputs.map((k) => localLine(s, k)),
-        "val",
-      ),
-      cell(
-        "td",
-        inputs.map((k) => resultLine(s, k)),
-        "val",
-      ),
+      cell("td", t.shapes ? [t.equation, t.shapes] : t.equation, "op"),
+      cell("td", t.formula, "formula"),
+      cell("td", t.upstream, "val"),
+      cell("td", t.local, "val"),
+      cell("td", t.result, "val"),
     );
     body.appendChild(tr);
-  }
+  });
   table.append(head, body);
 }
 

@@ -18,16 +18,9 @@ import {
   type TraceStep,
 } from "../../src/index.js";
 import { makeData, type PlaygroundData } from "./datasets.js";
-import type { Settings } from "./state.js";
+import { activationOf, argList, groupSize, type Settings } from "./state.js";
 
 type Module = InstanceType<typeof nn.Sequential>["layers"][number];
-
-const ACTIVATION_MODULES = {
-  sigmoid: () => new nn.Sigmoid(),
-  tanh: () => new nn.Tanh(),
-  relu: () => new nn.ReLU(),
-  softplus: () => new nn.Softplus(),
-} as const;
 
 /** One Linear layer of the network, for the gradient-norm bars. */
 export interface LayerInfo {
@@ -75,17 +68,17 @@ export class Trainer {
     manualSeed(settings.seed);
     const mods: Module[] = [];
     this.layers = [];
+    // Each hidden layer: a Linear whose init the activation's definition chooses (`init`, read
+    // by nn.Linear's `activation` option), then the activation as a module with its arguments.
+    // A "groups" activation folds r inputs into one unit, so its Linear makes units·r.
+    const act = activationOf(settings);
+    const args = argList(act, settings.args);
+    const r = groupSize(act, args) ?? 1;
     let width = 2;
     settings.layers.forEach((units, i) => {
-      if (settings.activation === "maxout") {
-        const m = new nn.Maxout(width, units, settings.pieces);
-        mods.push(m);
-        this.layers.push({ label: `hidden ${i + 1}`, linear: m.linear });
-      } else {
-        const l = new nn.Linear(width, units);
-        mods.push(l, ACTIVATION_MODULES[settings.activation]());
-        this.layers.push({ label: `hidden ${i + 1}`, linear: l });
-      }
+      const l = new nn.Linear(width, units * r, { activation: act.name });
+      mods.push(l, new nn.Activation(act, ...args));
+      this.layers.push({ label: `hidden ${i + 1}`, linear: l });
       width = units;
     });
     const out = new nn.Linear(width, this.data.classes);
@@ -160,7 +153,10 @@ export class Trainer {
     return noGrad(() => nn.crossEntropy(this.model.forward(d.x), d.y).item());
   }
 
-  /** Class probabilities on a size×size grid over the domain, row-major from the top-left. */
+  /**
+   * Class probabilities on a size×size grid over the domain, row-major from the top-left: the
+   * probability the loss gives class c at a point is e^(−crossEntropy(logits, c)).
+   */
   grid(size: number): Float64Array | Float32Array {
     if (this.gridInput === null || this.gridSize !== size) {
       const [x0, x1, y0, y1] = this.data.domain;
@@ -176,7 +172,17 @@ export class Trainer {
       this.gridSize = size;
     }
     const input = this.gridInput;
-    return noGrad(() => this.model.forward(input).softmax(-1).data);
+    const k = this.data.classes;
+    return noGrad(() => {
+      const logits = this.model.forward(input);
+      const n = logits.shape[0];
+      const probs = new Float64Array(n * k);
+      for (let c = 0; c < k; c++) {
+        const nll = nn.crossEntropy(logits, new Int32Array(n).fill(c), { reduction: "none" }).data;
+        for (let i = 0; i < n; i++) probs[i * k + c] = Math.exp(-nll[i]);
+      }
+      return probs;
+    });
   }
 
   /**
@@ -205,12 +211,6 @@ export class Trainer {
         if (!last) k++;
         h = m.forward(h);
         nameLinear(m, h, last);
-      } else if (m instanceof nn.Maxout) {
-        k++;
-        const z = m.linear.forward(h);
-        nameLinear(m.linear, z, false);
-        h = z.maxout(m.pieces);
-        names[`h${k}`] = h;
       } else {
         h = m.forward(h);
         names[`h${k}`] = h;

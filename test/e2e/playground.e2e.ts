@@ -11,7 +11,11 @@
  *      the softmax/cross-entropy steps (logSoftmax → pick → neg → mean as sum and div), the graph
  *      is drawn, and Reset reproduces the same start and the same step;
  *   4. reloads and checks every setting came back from the URL;
- *   5. saves a screenshot to out/e2e/playground.png (E2E_SCREENSHOT=docs/figures/playground.png to
+ *   5. checks the activation list is the engine's table (every activation but the "vector" ones),
+ *      that each control has an accessible name and each argument a labelled control
+ *      ("leakyRelu slope", "maxout pieces", "gelu approximate") kept in the URL, then picks gelu
+ *      and trains it: a few Steps (the trace shows gelu's formula from the table), then Play;
+ *   6. saves a screenshot to out/e2e/playground.png (E2E_SCREENSHOT=docs/figures/playground.png to
  *      refresh the README's picture) and checks it is not blank.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
@@ -27,6 +31,7 @@ import { tmpdir } from "node:os";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
+import { activations } from "../../src/index.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dist = join(repo, "playground/dist");
@@ -211,6 +216,12 @@ async function main(): Promise<void> {
     );
     assert.match(tableText, /δ_ij − S_j/, "logSoftmax's local derivative is its Jacobian");
     assert.match(tableText, /arg-max/, "maxout's local derivative routes to the arg-max");
+    assert.ok(tableText.includes(activations.maxout.derivative), "the trace shows maxout's derivative from the table");
+    assert.equal(
+      await page.getByRole("spinbutton", { name: "maxout pieces" }).inputValue(),
+      "2",
+      "maxout's pieces is a labelled control holding its default",
+    );
     await page.waitForSelector('#graph[data-state="done"] svg', { timeout: 20_000 });
     const graphNodes = await page.$$eval("#graph svg g.node", (n) => n.length);
     log(`graph drawn by Graphviz: ${graphNodes} nodes`);
@@ -238,7 +249,79 @@ async function main(): Promise<void> {
     assert.deepEqual(await page.evaluate(() => window.__playground.settings()), before, "every setting restored from the URL");
     log(`reload restored ${Object.keys(before).length} settings from ${urlBefore.slice(urlBefore.indexOf("#"))}`);
 
-    // 5 — a state worth a picture: overlapping blobs, maxout with 3 pieces, trained briefly;
+    // 5 — the activations come from the engine's table; their arguments are labelled controls; gelu trains
+    const expected = Object.values(activations)
+      .filter((a) => a.kind !== "vector")
+      .map((a) => a.name);
+    for (const name of ["sigmoid", "tanh", "relu", "softplus", "maxout", "leakyRelu", "elu", "gelu", "silu"]) {
+      assert.ok(expected.includes(name), `the table's hidden activations include ${name}`);
+    }
+    const offered = await page.$$eval('[data-testid="activation"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(offered, expected, "the activation list is the table's non-vector activations, in its order");
+    const unnamed = await page.$$eval("input, select, button, textarea", (els) =>
+      els
+        .filter((el) => !(el as HTMLElement).closest("[hidden]"))
+        .filter((el) => {
+          const c = el as HTMLInputElement;
+          const labelled = (c.labels?.length ?? 0) > 0 && Array.from(c.labels!).some((l) => l.textContent!.trim() !== "");
+          return !labelled && !c.getAttribute("aria-label") && !c.getAttribute("title") && !(c.textContent ?? "").trim();
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, [], "every control has an accessible name");
+    // maxout's pieces: a value the definition refuses is put back; a good one is kept, in the URL too.
+    const pieces = page.getByRole("spinbutton", { name: "maxout pieces" });
+    await pieces.fill("0");
+    await pieces.dispatchEvent("change");
+    assert.equal(await pieces.inputValue(), "2", "pieces = 0 is refused by maxout's own check");
+    await pieces.fill("3");
+    await pieces.dispatchEvent("change");
+    await page.waitForFunction(() => window.__playground.settings().args.pieces === 3, null, { timeout: 5_000 });
+    assert.match(page.url(), /activation=maxout&pieces=3/);
+    // leakyRelu: its slope, labelled, from the definition's default
+    await page.getByTestId("activation").selectOption("leakyRelu");
+    const slope = page.getByRole("spinbutton", { name: "leakyRelu slope" });
+    assert.equal(Number(await slope.inputValue()), activations.leakyRelu.args.slope, "slope starts at its default");
+    assert.equal(await page.getByRole("spinbutton", { name: "maxout pieces" }).count(), 0, "maxout's control is gone");
+    await slope.fill("0.2");
+    await slope.dispatchEvent("change");
+    await page.waitForFunction(() => window.__playground.settings().args.slope === 0.2, null, { timeout: 5_000 });
+    assert.match(page.url(), /activation=leakyRelu&slope=0\.2/);
+    // gelu: its word argument as a select of the choices its definition accepts; then training
+    await page.getByTestId("dataset").selectOption("moons");
+    await page.getByTestId("activation").selectOption("gelu");
+    const approximate = page.getByRole("combobox", { name: "gelu approximate" });
+    const choices = await approximate.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(choices, ["none", "tanh"], "gelu's approximate offers the words its definition accepts");
+    await approximate.selectOption("tanh");
+    await page.waitForFunction(() => window.__playground.settings().args.approximate === "tanh", null, { timeout: 5_000 });
+    assert.match(page.url(), /activation=gelu&approximate=tanh/);
+    assert.equal(await text(page, "step-count"), "0");
+    assert.ok((await page.locator("#act-f .katex").count()) > 0, "gelu's f is typeset from its LaTeX");
+    const geluStart = await num(page, "loss-train");
+    for (let i = 0; i < 3; i++) await page.getByTestId("step").click();
+    await page.waitForSelector('[data-testid="trace"][data-step="3"] tbody tr', { timeout: 10_000 });
+    assert.equal(await text(page, "step-count"), "3", "three Steps, three mini-batches");
+    const geluRows = await page.$$eval('[data-testid="trace"] tbody tr[data-op="gelu"]', (rows) =>
+      rows.map((r) => `${r.className}|${r.querySelector(".formula")?.textContent ?? ""}`),
+    );
+    assert.equal(geluRows.length, 2, `one gelu step per hidden layer, got ${geluRows.length}`);
+    for (const row of geluRows)
+      assert.equal(row, `act|${activations.gelu.derivative}`, "gelu's row: its derivative from the table");
+    await play(page, true);
+    await page.waitForFunction(
+      (target) => Number(document.querySelector('[data-testid="loss-train"]')!.textContent) < target,
+      geluStart * 0.7,
+      { timeout: 60_000, polling: 50 },
+    );
+    await play(page, false);
+    const geluEnd = await num(page, "loss-train");
+    log(
+      `activations offered: ${offered.join(" ")}; moons + gelu (approximate "tanh"): loss ${geluStart} → ${geluEnd} in ${(await stats(page)).steps} steps`,
+    );
+    assert.ok(geluEnd < geluStart, `gelu trains: ${geluEnd} < ${geluStart}`);
+
+    // 6 — a state worth a picture: overlapping blobs, maxout with 3 pieces, trained briefly;
     // set through the URL hash of the open page (a pasted link), which must apply it.
     const shot =
       "#dataset=blobs&noise=0.2&trainRatio=0.7&seed=3&layers=8,8&activation=maxout&pieces=3&lr=0.01&batchSize=10&optimizer=adam&sample=86&speed=20";
@@ -246,7 +329,10 @@ async function main(): Promise<void> {
       location.hash = h;
     }, shot);
     await page.waitForFunction(
-      () => window.__playground.settings().pieces === 3 && window.__playground.stats().steps === 0,
+      () =>
+        window.__playground.settings().activation === "maxout" &&
+        window.__playground.settings().args.pieces === 3 &&
+        window.__playground.stats().steps === 0,
       null,
       { timeout: 10_000 },
     );
