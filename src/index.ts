@@ -35,7 +35,7 @@ export { add, sub, mul, div, neg, broadcastTo, sumToShape, cast } from "./ops/ar
 export { exp, log, pow, abs, sqrt, sign, step, erf, clamp } from "./ops/unary.js";
 export { gt, ge, lt, le, eq, ne, where } from "./ops/compare.js";
 export { sum, mean, max } from "./ops/reduce.js";
-export { reshape, transpose } from "./ops/shape.js";
+export { reshape, transpose, squeeze, unsqueeze, permute, flatten, expand } from "./ops/shape.js";
 export * from "./ops/indexing.js";
 export * from "./ops/join.js";
 export { matmul, linear } from "./ops/matmul.js";
