@@ -125,6 +125,10 @@ describe("a user-defined activation", () => {
     [0.5, -1].forEach((v, i) => expect(local[i]).toBeCloseTo(sig(v) * (1 + v * (1 - sig(v))), 14));
     expect(formatTrace(steps)).toContain("swish′(x) = σ(x) + x·σ(x)(1 − σ(x))");
     expect(toDot(loss)).toMatch(/swish/);
+    // One step for swish, not the inner ops autograd runs to differentiate its forward.
+    expect(steps.map((s) => s.op)).toEqual(["sum", "swish"]);
+    const m = tensor([[0.3, -1.2, 2.5, 0.7]], { requiresGrad: true });
+    expect(traceBackward(m.maxout(2).sum()).map((s) => s.op)).toEqual(["sum", "maxout"]);
     const withArgs = traceBackward(scaledTanh(x, 2, 0.5).sum());
     expect(withArgs.find((s) => s.op === "scaledTanh")!.args).toEqual({ a: 2, b: 0.5 });
   });
@@ -239,5 +243,7 @@ describe("a definition is checked when it is made", () => {
   it("a call with an argument of the wrong type names the activation and the argument", () => {
     expectThrow(() => scaledTanh(tensor([1]), "big" as never), TypeError, /scaledTanh: a must be a number, got "big"/);
     expectThrow(() => swish([1, 2] as never), TypeError, /swish: input must be a Tensor/);
+    expectThrow(() => swish(tensor([1]), 3 as never), RangeError, /swish: takes 0 arguments after x \(none\), got 1/);
+    expectThrow(() => scaledTanh(tensor([1]), 1, 2, 3 as never), RangeError, /scaledTanh: takes 2 arguments after x \(a, b\), got 3/);
   });
 });

@@ -146,6 +146,10 @@ export function argsWork(act: Activation, args: readonly ArgValue[]): boolean {
 export function argChoices(act: Activation, name: string): string[] {
   const def = act.args[name];
   if (typeof def !== "string") return [];
+  // The definition lists its words when it has a fixed set; otherwise they are read from the
+  // error its check gives for a word it refuses.
+  const listed = act.choices?.[name];
+  if (listed !== undefined) return [...listed];
   const keys = Object.keys(act.args);
   const base = argList(act, {});
   const withWord = (w: string) => base.map((v, i) => (keys[i] === name ? w : v));

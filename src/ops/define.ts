@@ -25,7 +25,7 @@ import type { FloatArray } from "../memory/dtype.js";
 import { allocValues } from "../memory/scope.js";
 import { fmt, normalizeAxis, sameShape, sizeOf } from "../memory/shape.js";
 import { grad } from "../tensor/autograd.js";
-import { isGradEnabled, noGrad, record, withGradMode } from "../tensor/graph.js";
+import { isGradEnabled, noGrad, record, setGraphHooks, withGradMode } from "../tensor/graph.js";
 import { Tensor } from "../tensor/tensor.js";
 import { activationKernels, type ActivationKernels } from "../kernels/simd.js";
 import { axisLayout } from "../kernels/axis.js";
@@ -65,6 +65,8 @@ export interface ActivationSpec<A extends ArgValue[] = number[]> {
   readonly tex?: { readonly formula: string; readonly derivative: string };
   /** The arguments after x, in order, with their defaults: `{ slope: 0.01 }`. */
   readonly args?: Readonly<Record<string, ArgValue>>;
+  /** The allowed words of a word argument: `{ approximate: ["none", "tanh"] }` (others are a RangeError). */
+  readonly choices?: Readonly<Record<string, readonly string[]>>;
   readonly kind?: ActivationKind;
   /** The weight init that suits a Linear layer feeding it (default "xavier"). */
   readonly init?: "he" | "xavier";
@@ -91,6 +93,7 @@ export interface Activation {
   readonly note?: string;
   readonly tex?: { readonly formula: string; readonly derivative: string };
   readonly args: Readonly<Record<string, ArgValue>>;
+  readonly choices: Readonly<Record<string, readonly string[]>>;
   readonly kind: ActivationKind;
   readonly init: "he" | "xavier";
   readonly moduleName: string;
@@ -112,6 +115,7 @@ export function defineActivation<A extends ArgValue[] = number[]>(specOf: Activa
   const kind = spec.kind ?? "elementwise";
   const defaults = Object.freeze({ ...spec.args });
   const argNames = Object.keys(defaults);
+  const choices = Object.freeze({ ...spec.choices });
   const fast: ActivationKernels | null = spec.kernel || spec.row ? activationKernels(name) : null;
 
   /** The arguments with defaults filled in and checked (axis made non-negative). */
@@ -121,6 +125,12 @@ export function defineActivation<A extends ArgValue[] = number[]>(specOf: Activa
       if (typeof v !== typeof defaults[k]) {
         throw new TypeError(
           `${name}: ${k} must be a ${typeof defaults[k]}, got ${typeof v === "string" ? JSON.stringify(v) : String(v)}`,
+        );
+      }
+      const allowed = choices[k];
+      if (allowed !== undefined && !allowed.includes(v as string)) {
+        throw new RangeError(
+          `${name}: ${k} must be ${allowed.map((c) => JSON.stringify(c)).join(" or ")}, got ${JSON.stringify(v)}`,
         );
       }
       return k === "axis" && kind === "vector" ? normalizeAxis(v as number, x.ndim, name) : (v as ArgValue);
@@ -159,18 +169,31 @@ export function defineActivation<A extends ArgValue[] = number[]>(specOf: Activa
   const rule = (saved: Saved, args: ArgValue[]): Tensor => {
     if (spec.backward) return spec.backward({ x: saved.x, y: saved.y, grad: saved.grad, f: act }, ...args);
     const { x, grad: g } = saved;
-    if (isGradEnabled() && x.requiresGrad)
-      return grad(spec.forward!(x, ...args), [x], { gradOutputs: [g], createGraph: true })[0];
-    const leaf = Tensor._tempLeaf(x.storage, x.shape);
-    return grad(
-      withGradMode(true, () => spec.forward!(leaf, ...args)),
-      [leaf],
-      { gradOutputs: [g] },
-    )[0];
+    // An inner sweep through the forward's own ops: the teaching tools' hooks are paused so a
+    // trace shows this activation as one step, with its own formula, not its inner ops.
+    const hooks = setGraphHooks(null);
+    try {
+      if (isGradEnabled() && x.requiresGrad)
+        return grad(spec.forward!(x, ...args), [x], { gradOutputs: [g], createGraph: true })[0];
+      const leaf = Tensor._tempLeaf(x.storage, x.shape);
+      return grad(
+        withGradMode(true, () => spec.forward!(leaf, ...args)),
+        [leaf],
+        { gradOutputs: [g] },
+      )[0];
+    } finally {
+      setGraphHooks(hooks);
+    }
   };
 
   const act = ((x: Tensor, ...given: (ArgValue | undefined)[]): Tensor => {
     if (!(x instanceof Tensor)) throw new TypeError(`${name}: input must be a Tensor, got ${x === null ? "null" : typeof x}`);
+    for (let i = argNames.length; i < given.length; i++) {
+      if (given[i] !== undefined) {
+        const takes = `${argNames.length} argument${argNames.length === 1 ? "" : "s"} after x (${argNames.join(", ") || "none"})`;
+        throw new RangeError(`${name}: takes ${takes}, got ${given.length}`);
+      }
+    }
     const args = argsOf(given, x);
     const y = values(x, args);
     if (!(y instanceof Tensor)) throw new TypeError(`${name}: the forward returned ${typeof y}, not a Tensor`);
@@ -213,6 +236,7 @@ export function defineActivation<A extends ArgValue[] = number[]>(specOf: Activa
     ...(spec.note === undefined ? {} : { note: spec.note }),
     ...(spec.tex === undefined ? {} : { tex: spec.tex }),
     args: defaults,
+    choices,
     kind,
     init: spec.init ?? "xavier",
     moduleName: spec.moduleName ?? name[0].toUpperCase() + name.slice(1),

@@ -12,8 +12,9 @@
  *   gelu(x)  ≈ ½x(1 + tanh(u))
  *   gelu′(x) ≈ ½(1 + tanh(u)) + ½x(1 − tanh²(u))·√(2/π)(1 + 3·0.044715x²)
  *
- * For |x| > 10, 1 − tanh²(u) is exactly 0 while x² may overflow, so the rule reads x clamped to
- * [−10, 10] in that last factor: the same value wherever it is not 0, and never 0·∞ = NaN.
+ * Where a factor of the rule is exactly 0 — 1 − tanh²(u) for |x| > 10, φ(x) for |x| > 40 — the
+ * rule reads x clamped to that range: the same values, but x³ or g·x never overflows to ∞, so
+ * the second derivative is the true 0 there instead of 0·∞ = NaN (PyTorch 1.13 gives NaN).
  *
  *   gelu(tensor([1]))           // [0.8413…]
  *   gelu(tensor([1]), "tanh")   // [0.8412…]
@@ -31,6 +32,7 @@ export const gelu = defineActivation<[approximate: string]>({
   name: "gelu",
   moduleName: "GELU",
   args: { approximate: "none" },
+  choices: { approximate: ["none", "tanh"] },
   formula: "gelu(x) = x·Φ(x),  Φ(x) = ½(1 + erf(x/√2))",
   derivative: "gelu′(x) = Φ(x) + x·φ(x),  φ(x) = e^(−x²/2)/√(2π)",
   secondDerivative: "gelu″(x) = (2 − x²)·φ(x)",
@@ -49,19 +51,15 @@ export const gelu = defineActivation<[approximate: string]>({
   },
   backward: ({ x, grad }, approximate) => {
     if (approximate === "tanh") {
-      const t = tanh(mul(add(x, mul(mul(mul(x, x), x), K)), SQRT_2_OVER_PI));
-      const xc = clamp(x, -10, 10);
+      const xc = clamp(x, -10, 10); // |x| > 10: tanh(u) is ±1 exactly and 1 − tanh²(u) is 0
+      const t = tanh(mul(add(xc, mul(mul(mul(xc, xc), xc), K)), SQRT_2_OVER_PI));
       const du = mul(add(mul(mul(xc, xc), 3 * K), 1), SQRT_2_OVER_PI);
       return mul(grad, add(mul(add(t, 1), 0.5), mul(mul(mul(xc, sub(1, mul(t, t))), du), 0.5)));
     }
     const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-    const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-    return mul(grad, add(cdf, mul(x, pdf)));
-  },
-  check: (approximate) => {
-    if (approximate !== "none" && approximate !== "tanh") {
-      throw new RangeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
-    }
+    const xc = clamp(x, -40, 40); // |x| > 40: φ(x) is 0 exactly, and so is x·φ(x)
+    const pdf = mul(exp(mul(mul(xc, xc), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    return mul(grad, add(cdf, mul(xc, pdf)));
   },
 });
 

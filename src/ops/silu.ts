@@ -13,6 +13,7 @@
 import { add, mul, sub } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 import { sigmoid } from "./sigmoid.js";
+import { clamp } from "./unary.js";
 
 export const silu = defineActivation({
   name: "silu",
@@ -27,7 +28,9 @@ export const silu = defineActivation({
   forward: (x) => mul(x, sigmoid(x)),
   backward: ({ x, grad }) => {
     const s = sigmoid(x);
-    return mul(grad, mul(s, add(1, mul(x, sub(1, s)))));
+    // Beyond ±800, 1 − σ (above) or σ (below) is exactly 0: x clamped there gives the same
+    // value, and keeps g·x from overflowing to ∞ in a second sweep (0·∞ would be NaN).
+    return mul(grad, mul(s, add(1, mul(clamp(x, -800, 800), sub(1, s)))));
   },
 });
 
