@@ -244,6 +244,10 @@ describe("a definition is checked when it is made", () => {
     expectThrow(() => scaledTanh(tensor([1]), "big" as never), TypeError, /scaledTanh: a must be a number, got "big"/);
     expectThrow(() => swish([1, 2] as never), TypeError, /swish: input must be a Tensor/);
     expectThrow(() => swish(tensor([1]), 3 as never), RangeError, /swish: takes 0 arguments after x \(none\), got 1/);
-    expectThrow(() => scaledTanh(tensor([1]), 1, 2, 3 as never), RangeError, /scaledTanh: takes 2 arguments after x \(a, b\), got 3/);
+    expectThrow(
+      () => scaledTanh(tensor([1]), 1, 2, 3 as never),
+      RangeError,
+      /scaledTanh: takes 2 arguments after x \(a, b\), got 3/,
+    );
   });
 });

@@ -52,7 +52,7 @@ export function checkSpec(spec: ActivationSpec<ArgValue[]>, taken: Record<string
   if (spec.choices !== undefined && (spec.choices === null || typeof spec.choices !== "object"))
     fail(name, "choices must be an object of word lists");
   for (const [k, list] of Object.entries(spec.choices ?? {})) {
-    const d = (spec.args ?? {})[k];
+    const d = spec.args?.[k];
     if (typeof d !== "string") fail(name, `choices.${k}: ${k} is not a word argument`);
     if (!Array.isArray(list) || !list.every((w) => typeof w === "string") || !list.includes(d)) {
       fail(name, `choices.${k} must be a list of words that includes the default ${JSON.stringify(d)}`);
