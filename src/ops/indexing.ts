@@ -64,8 +64,21 @@ declare module "../tensor/tensor.js" {
   }
 }
 
-/** Indices for `indexSelect`: integers as an array, an Int32Array, or a 1-d Tensor of integer values. */
-export type IndexList = readonly number[] | Int32Array | Tensor;
+/**
+ * Indices for `indexSelect`: integers as an array, an Int32Array (or another typed array holding
+ * integers), or a 1-d Tensor of integer values.
+ */
+export type IndexList =
+  | readonly number[]
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | Float64Array
+  | Float32Array
+  | Tensor;
 /** A mask given as nested arrays of numbers (nonzero = fill) or booleans. */
 export type NestedMask = number | boolean | readonly NestedMask[];
 
@@ -238,23 +251,23 @@ function readIndices(indices: unknown, n: number, axis: number, shape: Shape, op
       throw new RangeError(`${op}: indices must be a 1-d tensor (or 0-d), got shape ${fmt(indices.shape)}`);
     }
     values = indices.data;
-  } else if (Array.isArray(indices) || indices instanceof Int32Array) {
-    values = indices;
+  } else if (Array.isArray(indices) || (ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {
+    values = indices as ArrayLike<unknown>;
   } else {
-    throw new TypeError(
-      `${op}: indices must be an array of integers, an Int32Array or a 1-d Tensor, got ${ArrayBuffer.isView(indices) ? (indices as object).constructor.name : describe(indices)}`,
-    );
+    throw new TypeError(`${op}: indices must be an array of integers, an Int32Array or a 1-d Tensor, got ${describe(indices)}`);
   }
   const out = new Int32Array(values.length);
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
     if (typeof v !== "number") throw new TypeError(`${op}: indices[${k}] must be an integer, got ${describe(v)}`);
-    if (!Number.isInteger(v) || v < 0 || v >= n) {
+    const range = n === 0 ? "the axis is empty, so no index is valid" : `expected integers 0 to ${n - 1}`;
+    if (!Number.isInteger(v)) {
+      throw new RangeError(`${op}: indices[${k}] = ${v} is not an integer (${range})`);
+    }
+    if (v < 0 || v >= n) {
       throw new RangeError(
-        `${op}: indices[${k}] = ${v} is out of range for axis ${axis} of size ${n} (shape ${fmt(shape)}; ` +
-          (n === 0
-            ? "the axis is empty, so no index is valid)"
-            : `expected integers 0 to ${n - 1}; negatives are not allowed, as in PyTorch)`),
+        `${op}: indices[${k}] = ${v} is out of range for axis ${axis} of size ${n} (shape ${fmt(shape)}; ${range}` +
+          (v < 0 && n > 0 ? "; negative indices are not allowed, as in PyTorch)" : ")"),
       );
     }
     out[k] = v;
@@ -327,9 +340,10 @@ export function gather(x: Tensor, axis: number, index: Tensor | NestedArray): Te
   for (let p = 0; p < values.length; p++) {
     const v = values[p];
     if (!Number.isInteger(v) || v < 0 || v >= n) {
+      const what = Number.isInteger(v) ? `is out of range for axis ${axis} of size ${n}` : "is not an integer";
       throw new RangeError(
-        `gather: index ${v} at ${position(p, ishape)} is out of range for axis ${axis} of size ${n} ` +
-          `(input shape ${fmt(x.shape)}; expected integers 0 to ${n - 1})`,
+        `gather: index ${v} at ${position(p, ishape)} ${what} (input shape ${fmt(x.shape)}; ` +
+          (n === 0 ? "the axis is empty, so no index is valid)" : `expected integers 0 to ${n - 1})`),
       );
     }
     let flat = 0;
