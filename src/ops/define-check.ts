@@ -31,8 +31,11 @@ export function checkSpec(spec: ActivationSpec<ArgValue[]>, taken: Record<string
   const forms = (["kernel", "row", "forward"] as const).filter((f) => spec[f] !== undefined);
   if (forms.length !== 1)
     fail(name, `give exactly one of kernel, row or forward (got ${forms.length ? forms.join(", ") : "none"})`);
-  for (const f of [...forms, "backward", "curve", "check"] as const) {
+  for (const f of [...forms, "backward", "ruleKernel", "ruleRow", "curve", "check"] as const) {
     if (spec[f] !== undefined && typeof spec[f] !== "function") fail(name, `${f} must be a function`);
+  }
+  if ((spec.ruleKernel !== undefined || spec.ruleRow !== undefined) && spec.backward === undefined) {
+    fail(name, "a ruleKernel or ruleRow is a fast path for the backward rule: give the rule too");
   }
   if (forms[0] !== "forward" && spec.backward === undefined) {
     fail(name, `a ${forms[0]} forward needs a backward rule (autograd cannot see inside a loop)`);

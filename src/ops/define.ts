@@ -21,7 +21,7 @@
  *            the gradient of these ops, which autograd takes (and the graph still shows one node).
  * A kernel or a row needs `backward`: autograd cannot see inside a loop.
  */
-import type { FloatArray } from "../memory/dtype.js";
+import { type FloatArray, promote } from "../memory/dtype.js";
 import { allocValues } from "../memory/scope.js";
 import { fmt, normalizeAxis, sameShape, sizeOf } from "../memory/shape.js";
 import { grad } from "../tensor/autograd.js";
@@ -75,6 +75,14 @@ export interface ActivationSpec<A extends ArgValue[] = number[]> {
   readonly kernel?: (x: FloatArray, out: FloatArray, ...args: A) => void;
   readonly row?: (x: FloatArray, y: FloatArray, base: number, n: number, stride: number) => void;
   readonly forward?: (x: Tensor, ...args: A) => Tensor;
+  /**
+   * The same rule as a loop over the values, out = ∂L/∂x from g, x and y (elementwise) — an
+   * optional fast path for first-order sweeps, which skip the rule's intermediate tensors.
+   * The tests check it against `backward` for every activation that has one.
+   */
+  readonly ruleKernel?: (g: FloatArray, x: FloatArray, y: FloatArray, out: FloatArray, ...args: A) => void;
+  /** The same for one vector along the axis (vector activations): out from g, y at base + i·stride. */
+  readonly ruleRow?: (g: FloatArray, y: FloatArray, out: FloatArray, base: number, n: number, stride: number) => void;
   /** ∂L/∂x from the derivation, in tensor ops. */
   readonly backward?: (saved: RuleInput, ...args: A) => Tensor;
   /** Throws (naming the activation) when the arguments are out of their domain. */
@@ -159,10 +167,17 @@ export function defineActivation<A extends ArgValue[] = number[]>(specOf: Activa
 
   /** The fused SIMD rule (float32), or null where it does not apply. */
   const quickRule = (x: Tensor, y: Tensor, g: Tensor, args: ArgValue[]): Tensor | null => {
-    if (fast === null) return null;
     const { outer, n, inner } = rowsOf(x, args);
-    const out = inner === 1 ? fast.rule(g.data, (fast.reads === "x" ? x : y).data, outer, n) : null;
-    return out === null ? null : new Tensor(out, x.shape);
+    const made = fast !== null && inner === 1 ? fast.rule(g.data, (fast.reads === "x" ? x : y).data, outer, n) : null;
+    if (made !== null) return new Tensor(made, x.shape);
+    const { ruleKernel, ruleRow } = spec;
+    if (!ruleKernel && !ruleRow) return null;
+    const out = new Tensor(allocValues(promote(g.dtype, x.dtype), x.size), x.shape);
+    if (ruleKernel) ruleKernel(g.data, x.data, y.data, out.data, ...args);
+    else
+      for (let o = 0; o < outer; o++)
+        for (let q = 0; q < inner; q++) ruleRow!(g.data, y.data, out.data, o * n * inner + q, n, inner);
+    return out;
   };
 
   /** ∂L/∂x by the definition: the spec's rule, or autograd through the tensor-op forward. */

@@ -31,6 +31,9 @@ export const elu = defineActivation({
     for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : alpha * Math.expm1(x[i]);
   },
   backward: ({ x, y, grad }, alpha) => where(step(x), grad, mul(grad, add(y, alpha))),
+  ruleKernel: (g, x, y, out, alpha) => {
+    for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : g[i] * (y[i] + alpha);
+  },
 });
 
 declare module "../tensor/tensor.js" {

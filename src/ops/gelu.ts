@@ -27,6 +27,7 @@ import { clamp, erf, exp } from "./unary.js";
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const K = 0.044715;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 export const gelu = defineActivation<[approximate: string]>({
   name: "gelu",
@@ -58,8 +59,23 @@ export const gelu = defineActivation<[approximate: string]>({
     }
     const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
     const xc = clamp(x, -40, 40); // |x| > 40: φ(x) is 0 exactly, and so is x·φ(x)
-    const pdf = mul(exp(mul(mul(xc, xc), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    const pdf = mul(exp(mul(mul(xc, xc), -0.5)), INV_SQRT_2PI);
     return mul(grad, add(cdf, mul(xc, pdf)));
+  },
+  ruleKernel: (g, x, _y, out, approximate) => {
+    for (let i = 0; i < g.length; i++) {
+      const v = x[i];
+      if (approximate === "tanh") {
+        const c = v < -10 ? -10 : v > 10 ? 10 : v;
+        const t = Math.tanh((c + c * c * c * K) * SQRT_2_OVER_PI);
+        const du = (c * c * (3 * K) + 1) * SQRT_2_OVER_PI;
+        out[i] = g[i] * ((t + 1) * 0.5 + c * (1 - t * t) * du * 0.5);
+      } else {
+        const c = v < -40 ? -40 : v > 40 ? 40 : v;
+        const cdf = (erfScalar(v * Math.SQRT1_2) + 1) * 0.5;
+        out[i] = g[i] * (cdf + c * (Math.exp(c * c * -0.5) * INV_SQRT_2PI));
+      }
+    }
   },
 });
 

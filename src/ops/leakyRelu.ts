@@ -31,6 +31,9 @@ export const leakyRelu = defineActivation({
     for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : slope * x[i];
   },
   backward: ({ x, grad }, slope) => where(step(x), grad, mul(grad, slope)),
+  ruleKernel: (g, x, _y, out, slope) => {
+    for (let i = 0; i < g.length; i++) out[i] = x[i] > 0 ? g[i] : g[i] * slope;
+  },
 });
 
 declare module "../tensor/tensor.js" {

@@ -42,6 +42,11 @@ export const logSoftmax = defineActivation({
     }
   },
   backward: ({ y, grad }, axis) => sub(grad, mul(exp(y), sum(grad, axis, true))),
+  ruleRow: (g, y, out, base, n, stride) => {
+    let s = 0;
+    for (let i = 0, p = base; i < n; i++, p += stride) s += g[p];
+    for (let i = 0, p = base; i < n; i++, p += stride) out[p] = g[p] - Math.exp(y[p]) * s;
+  },
 });
 
 declare module "../tensor/tensor.js" {

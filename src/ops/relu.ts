@@ -34,6 +34,9 @@ export const relu = defineActivation({
     for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0; // NaN passes through
   },
   backward: ({ y, grad }) => where(step(y), grad, 0),
+  ruleKernel: (g, _x, y, out) => {
+    for (let i = 0; i < g.length; i++) out[i] = y[i] > 0 ? g[i] : 0;
+  },
 });
 
 declare module "../tensor/tensor.js" {

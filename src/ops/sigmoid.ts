@@ -34,6 +34,9 @@ export const sigmoid = defineActivation({
     }
   },
   backward: ({ y, grad }) => mul(grad, mul(y, sub(1, y))),
+  ruleKernel: (g, _x, y, out) => {
+    for (let i = 0; i < g.length; i++) out[i] = g[i] * (y[i] * (1 - y[i]));
+  },
 });
 
 declare module "../tensor/tensor.js" {

@@ -32,6 +32,15 @@ export const silu = defineActivation({
     // value, and keeps g·x from overflowing to ∞ in a second sweep (0·∞ would be NaN).
     return mul(grad, mul(s, add(1, mul(clamp(x, -800, 800), sub(1, s)))));
   },
+  ruleKernel: (g, x, _y, out) => {
+    for (let i = 0; i < g.length; i++) {
+      const v = x[i];
+      const e = Math.exp(-Math.abs(v));
+      const s = v >= 0 ? 1 / (1 + e) : e / (1 + e); // σ(v), as the sigmoid's loop computes it
+      const c = v < -800 ? -800 : v > 800 ? 800 : v;
+      out[i] = g[i] * (s * (1 + c * (1 - s)));
+    }
+  },
 });
 
 declare module "../tensor/tensor.js" {

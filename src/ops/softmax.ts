@@ -36,6 +36,11 @@ export const softmax = defineActivation({
     for (let i = 0, p = base; i < n; i++, p += stride) y[p] /= s;
   },
   backward: ({ y, grad }, axis) => mul(y, sub(grad, sum(mul(grad, y), axis, true))),
+  ruleRow: (g, y, out, base, n, stride) => {
+    let dot = 0;
+    for (let i = 0, p = base; i < n; i++, p += stride) dot += g[p] * y[p];
+    for (let i = 0, p = base; i < n; i++, p += stride) out[p] = y[p] * (g[p] - dot);
+  },
 });
 
 declare module "../tensor/tensor.js" {

@@ -33,6 +33,12 @@ export const softplus = defineActivation({
     }
   },
   backward: ({ x, grad, f }) => mul(grad, exp(neg(f(neg(x))))),
+  ruleKernel: (g, x, _y, out) => {
+    for (let i = 0; i < g.length; i++) {
+      const v = -x[i]; // σ(x) = e^(−softplus(−x)), computed as the rule above computes it
+      out[i] = g[i] * Math.exp(-((v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)))));
+    }
+  },
 });
 
 declare module "../tensor/tensor.js" {

@@ -25,6 +25,9 @@ export const tanh = defineActivation({
     for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
   },
   backward: ({ y, grad }) => mul(grad, sub(1, mul(y, y))),
+  ruleKernel: (g, _x, y, out) => {
+    for (let i = 0; i < g.length; i++) out[i] = g[i] * (1 - y[i] * y[i]);
+  },
 });
 
 declare module "../tensor/tensor.js" {
