@@ -32,7 +32,7 @@ export { gradcheck } from "./tensor/gradcheck.js";
 export type { GradcheckOptions, GradcheckResult, GradcheckWorst } from "./tensor/gradcheck.js";
 
 export { add, sub, mul, div, neg, broadcastTo, sumToShape, cast } from "./ops/arithmetic.js";
-export { exp, log, pow, abs, sqrt, sign, step, erf, clamp } from "./ops/unary.js";
+export { exp, expm1, log, pow, abs, sqrt, sign, step, erf, clamp } from "./ops/unary.js";
 export { gt, ge, lt, le, eq, ne, where } from "./ops/compare.js";
 export { sum, mean, max } from "./ops/reduce.js";
 export { reshape, transpose, squeeze, unsqueeze, permute, flatten, expand } from "./ops/shape.js";

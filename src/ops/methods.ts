@@ -10,7 +10,7 @@ import { matmul } from "./matmul.js";
 import { max, mean, sum } from "./reduce.js";
 import { reshape, transpose } from "./shape.js";
 import { eq, ge, gt, le, lt, ne, where } from "./compare.js";
-import { abs, clamp, erf, exp, log, pow, sqrt } from "./unary.js";
+import { abs, clamp, erf, exp, expm1, log, pow, sqrt } from "./unary.js";
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
@@ -25,6 +25,8 @@ declare module "../tensor/tensor.js" {
     abs(): Tensor;
     sqrt(): Tensor;
     erf(): Tensor;
+    /** e^x − 1, exact for tiny x. */
+    expm1(): Tensor;
     /** x limited to [min, max]; the gradient passes where min ≤ x ≤ max. */
     clamp(min?: number | null, max?: number | null): Tensor;
     /** [this > other] as 0/1 (no gradient); likewise ge, lt, le, eq, ne. */
@@ -75,6 +77,7 @@ const ops: Record<string, Op> = {
   abs,
   sqrt,
   erf,
+  expm1,
   clamp,
   gt,
   ge,

@@ -7,15 +7,15 @@
  *
  * Stable forward: log(1 + e^x) = max(x, 0) + log1p(e^−|x|). Written naively, e^x overflows at
  * x ≈ 710 (float64) or ≈ 89 (float32); this form is exact everywhere with no cut-off, since
- * it only exponentiates −|x| and log1p keeps the tiny tail accurate. The rule writes σ with
- * softplus itself (the rule's f): σ(x) = 1 / (1 + e^−x) = e^(−log(1 + e^−x)) = e^(−f(−x)),
- * which is stable for every x and differentiates again like any tensor op.
+ * it only exponentiates −|x| and log1p keeps the tiny tail accurate. The rule reads the saved
+ * output y, like σ's and tanh's: e^y = 1 + e^x, so e^−y = 1 / (1 + e^x) = 1 − σ(x), and
+ * σ(x) = 1 − e^−y = −expm1(−y) — accurate for every x, as expm1 is exact for tiny y.
  *
  *   softplus(tensor([0, 1000]))   // [0.6931…, 1000]
  */
 import { mul, neg } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
-import { exp } from "./unary.js";
+import { expm1 } from "./unary.js";
 
 export const softplus = defineActivation({
   name: "softplus",
@@ -32,12 +32,9 @@ export const softplus = defineActivation({
       out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
   },
-  backward: ({ x, grad, f }) => mul(grad, exp(neg(f(neg(x))))),
-  ruleKernel: (g, x, _y, out) => {
-    for (let i = 0; i < g.length; i++) {
-      const v = -x[i]; // σ(x) = e^(−softplus(−x)), computed as the rule above computes it
-      out[i] = g[i] * Math.exp(-((v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)))));
-    }
+  backward: ({ y, grad }) => mul(grad, neg(expm1(neg(y)))),
+  ruleKernel: (g, _x, y, out) => {
+    for (let i = 0; i < g.length; i++) out[i] = g[i] * -Math.expm1(-y[i]);
   },
 });
 

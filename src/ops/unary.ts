@@ -3,13 +3,13 @@
  *
  *   exp′ = exp (from the saved output)    log′ = 1/x        (x^p)′ = p·x^(p−1)
  *   |x|′ = sign(x), 0 at 0                √x′ = 1/(2√x)     sign′ = 0
- *   erf′(x) = 2/√π · e^(−x²)
+ *   erf′(x) = 2/√π · e^(−x²)            (e^x − 1)′ = e^x
  */
 import type { FloatArray } from "../memory/dtype.js";
 import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
 import { Tensor } from "../tensor/tensor.js";
-import { div, expectTensor, mul, neg } from "./arithmetic.js";
+import { add, div, expectTensor, mul, neg } from "./arithmetic.js";
 import { erf as erfScalar } from "../kernels/math.js";
 import { simdUnary, type Unary } from "../kernels/simd.js";
 
@@ -115,4 +115,12 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
       for (let i = 0; i < a.length; i++) o[i] = a[i] >= lo && a[i] <= hi ? 1 : 0;
     });
   return record(y, "clamp", [x], (g) => [mul(g, inside(x))], { min: lo, max: hi });
+}
+
+/** e^x − 1, exact for tiny x (Math.expm1); its derivative is e^x = y + 1, read from the saved output. */
+export function expm1(x: Tensor): Tensor {
+  const y = mapKernel(x, "expm1", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = Math.expm1(a[i]);
+  });
+  return record(y, "expm1", [x], (g) => [mul(g, add(y, 1))]);
 }

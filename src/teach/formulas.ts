@@ -56,6 +56,7 @@ export function formulaOf(op: string, args?: Args): string {
     where: "∂where(c, a, b)/∂a = [c], ∂/∂b = 1 − [c]",
     step: "H′(x) = 0  (H(x) = [x > 0])",
     erf: "erf′(x) = 2/√π · e^(−x²)",
+    expm1: "(e^x − 1)′ = e^x",
     clamp: "∂clamp(x)/∂x = [min ≤ x ≤ max]",
     sum: "∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element",
     max: "∂max/∂x_i = [i = first arg-max]",
