@@ -64,6 +64,8 @@ function localText(s: TraceStep, k: number, show: (t: Tensor) => string): string
         : `${d} = J (${s.inputShapes[k].join("×")} input: too big to show)`;
     case "spread":
       return s.op === "reshape" || s.op === "transpose" ? `${d} = identity, rearranged` : `${d} = ${show(f!)}`;
+    case "routing":
+      return `${d} = ${show(f!)}   (times each element was taken; the upstream goes back the same way)`;
     case "rule":
       return `${d}: from the op's rule`;
     default:

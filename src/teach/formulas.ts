@@ -22,7 +22,7 @@ import { noGrad, type Node } from "../tensor/graph.js";
 import type { Shape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
-export type LocalKind = "elementwise" | "spread" | "matmul" | "jacobian" | "rule";
+export type LocalKind = "elementwise" | "spread" | "matmul" | "jacobian" | "routing" | "rule";
 
 /** ∂out/∂input for one node, one factor per input (null where no gradient flows). */
 export interface Local {
@@ -31,6 +31,8 @@ export interface Local {
    * elementwise: ∂out/∂input_k element by element, in out's shape. spread: a factor in the
    * input's shape (ones, or a 0/1 mask of the arg-max). matmul: the other operand. jacobian:
    * one n×n matrix per row along the axis, shape [rows, n, n] — or null when that is too big.
+   * routing (indexing, joining, permuting): in the input's shape, how many times the op took
+   * each input element (0, 1, or more for repeated indices); the upstream goes back the same way.
    */
   factors: (Tensor | null)[];
 }
@@ -63,6 +65,25 @@ export function formulaOf(op: string, args?: Args): string {
     pick: "∂x[y]/∂x_i = [i = y]: only the picked (label) entry gets the gradient",
     reshape: "reshape back: the same values, so the gradient is the upstream reshaped",
     transpose: "transpose back: the gradient is the upstream with the same axes swapped",
+    squeeze: "reshape back: the upstream with the dropped size-1 axes restored",
+    unsqueeze: "reshape back: the upstream with the new axis dropped",
+    flatten: "reshape back: the upstream unflattened to the input's shape",
+    permute: "∂/∂x = permute(U, p⁻¹): the upstream with its axes put back",
+    expand: "each copy passes the upstream; the copies' gradients are summed back",
+    select: "∂select(x, axis, i)/∂x: the upstream put back at index i of the axis, zeros elsewhere",
+    slice: "∂x[start:end:step]/∂x: the upstream put back at start, start + step, …; zeros elsewhere",
+    indexSelect: "∂indexSelect(x, idx)/∂x_j = Σ_{k: idx[k] = j} U_k (repeated indices add up)",
+    gather: "∂gather(x, index)/∂x: the upstream scattered back to the positions index names, repeats added",
+    maskedFill: "∂maskedFill(x, m, v)/∂x = [m = 0];  ∂/∂v = Σ_{m ≠ 0} U",
+    concat: "∂concat(x₁…xₙ)/∂x_k = the k-th piece of the upstream, split as the inputs were joined",
+    stack: "∂stack(x₁…xₙ)/∂x_k = the upstream's k-th slice along the new axis",
+    split: "∂piece_k/∂x = 1 on the piece, 0 elsewhere: the upstream padded with zeros to x's shape",
+    gt: "a comparison: no gradient",
+    ge: "a comparison: no gradient",
+    lt: "a comparison: no gradient",
+    le: "a comparison: no gradient",
+    eq: "a comparison: no gradient",
+    ne: "a comparison: no gradient",
     matmul: `C = ${MATMUL[flags(args)].c}:  ∂L/∂A = ${MATMUL[flags(args)].a},  ∂L/∂B = ${MATMUL[flags(args)].b}`,
     broadcastTo: "each copy passes the upstream; the copies' gradients are summed back",
     sumToShape: "∂(Σ over broadcast axes)/∂x = 1: the upstream is broadcast back",
@@ -123,6 +144,25 @@ export function localOf(out: Tensor, node: Node, maxJacobian = 10_000): Local {
       case "cast":
       case "broadcastTo":
         return el(c(1));
+      case "expand":
+        return el(c(1));
+      case "select":
+      case "slice":
+      case "indexSelect":
+      case "gather":
+      case "maskedFill":
+      case "concat":
+      case "stack":
+      case "split":
+      case "permute": {
+        // Linear in the upstream: the rule applied to ones counts how often each input element
+        // was taken — the local — and applied to U it routes U back the same way (see chain).
+        const counts = node.backward(ones(y.shape, { dtype: y.dtype }));
+        return { kind: "routing", factors: counts.map((f) => (f === null ? null : f.detach())) };
+      }
+      case "squeeze":
+      case "unsqueeze":
+      case "flatten":
       case "sum":
       case "sumToShape":
       case "reshape":
@@ -177,7 +217,7 @@ function activationLocal(act: Activation, node: Node, x: Tensor, y: Tensor, maxJ
 
 /** Sends `u` (shaped like the op's output) back to `shape`, the input's, as the op's spread says. */
 function spreadBack(op: string, args: Args, u: Tensor, shape: Shape): Tensor {
-  if (op === "reshape") return reshape(u, shape);
+  if (op === "reshape" || op === "squeeze" || op === "unsqueeze" || op === "flatten") return reshape(u, shape);
   if (op === "transpose") return transpose(u, args!.axis0 as number, args!.axis1 as number);
   if (op === "sumToShape") return broadcastTo(u, shape);
   const axes = args?.axes as number[] | undefined;
@@ -204,8 +244,11 @@ export function chain(step: {
   upstream: Tensor;
   local: Local;
   inputShapes: readonly Shape[];
+  /** The step's output (its node routes U back for the routing kind). */
+  output?: Tensor;
 }): (Tensor | null)[] {
   const { op, args, upstream: u, local, inputShapes } = step;
+  const routed = local.kind === "routing" && step.output?.node ? noGrad(() => step.output!.node!.backward(u)) : null;
   return noGrad(() =>
     local.factors.map((f, k) => {
       if (f === null) return null;
@@ -215,6 +258,8 @@ export function chain(step: {
           return sumToShape(mul(u, f), shape);
         case "spread":
           return mul(spreadBack(op, args, u, shape), f);
+        case "routing":
+          return routed?.[k] ?? null;
         case "matmul": {
           const T = (t: Tensor) => transpose(t);
           const product: Record<keyof typeof MATMUL, [Tensor, Tensor]> =
