@@ -22,6 +22,7 @@ import {
   toDot,
   traceBackward,
 } from "../src/index.js";
+import { hiddenActivations } from "../playground/src/state.js";
 import { expectThrow } from "./helpers.js";
 
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
@@ -144,6 +145,13 @@ describe("a user-defined activation", () => {
       expect(row.d1[i]).toBeCloseTo(s * (1 + v * (1 - s)), 14);
       expect(row.d2[i]).toBeCloseTo(s * (1 - s) * (2 + v * (1 - 2 * s)), 12);
     });
+  });
+
+  it("is offered in the playground's list of hidden-layer activations", () => {
+    const names = hiddenActivations().map((a) => a.name);
+    expect(names).toContain("swish");
+    expect(names).toContain("scaledTanh");
+    expect(names).not.toContain("softmax"); // a vector activation is not a hidden-layer choice
   });
 
   it("is a module: nn.Activation(op, ...args) trains in a Sequential and prints", () => {
