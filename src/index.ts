@@ -38,6 +38,8 @@ export { sum, mean, max } from "./ops/reduce.js";
 export { reshape, transpose, squeeze, unsqueeze, permute, flatten, expand } from "./ops/shape.js";
 export * from "./ops/indexing.js";
 export * from "./ops/join.js";
+export * from "./ops/conv.js";
+export * from "./ops/norm.js";
 export { matmul, linear } from "./ops/matmul.js";
 export { defineActivation } from "./ops/define.js";
 export type { Activation, ActivationKind, ActivationSpec, ArgValue, RuleInput, Saved } from "./ops/define.js";
@@ -61,5 +63,6 @@ export type { BuiltinName, BuiltinName as ActivationName } from "./ops/builtins.
 export * as nn from "./nn/index.js";
 export * as optim from "./nn/optim.js";
 export * as data from "./nn/data.js";
+export * as metrics from "./nn/metrics.js";
 export { Rng } from "./tensor/random.js";
 export * from "./teach/index.js";

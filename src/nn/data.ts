@@ -201,3 +201,5 @@ export const blobs = (opts: ToyOptions & { centers?: readonly (readonly [number,
   ];
   return toy({ noise: 0.5, ...opts }, centers.length, 0.5, (c) => [centers[c][0], centers[c][1]]);
 };
+
+export * from "./csv.js";

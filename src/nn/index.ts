@@ -2,6 +2,10 @@
 export { Module } from "./module.js";
 export type { StateDict, TensorState } from "./state.js";
 export { Linear, Maxout, Sequential } from "./layers.js";
+export * from "./regularize.js";
+export * from "./norm.js";
+export * from "./conv.js";
+export * from "./clip.js";
 export { Activation, activationModule, builtinModules } from "./activation.js";
 export type { ActivationModuleClass } from "./activation.js";
 import { type Activation, builtinModules } from "./activation.js";

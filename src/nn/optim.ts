@@ -156,3 +156,5 @@ export class Adam extends Optimizer {
     });
   }
 }
+
+export * from "./schedule.js";

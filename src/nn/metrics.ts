@@ -1,0 +1,4 @@
+/**
+ * Issue 14: being written.
+ */
+export {};
