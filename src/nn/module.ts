@@ -12,6 +12,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { loadState, saveState, type StateDict } from "./state.js";
+import { summarize } from "./summary.js";
 
 /** The public method a walk runs for, named in its errors; "toString" makes the walk lenient. */
 let activeOp: string | null = null;
@@ -191,6 +192,16 @@ export abstract class Module {
    */
   loadStateDict(state: unknown): void {
     during("loadStateDict", () => loadState(this.namedTensors(), state));
+  }
+
+  /**
+   * Prints (and returns) each sub-module's output shape and parameter count for an input of
+   * `inputShape` (`null` for a free batch axis), and the total: one forward pass on zeros.
+   */
+  summary(inputShape: readonly (number | null)[]): string {
+    const text = summarize(this, inputShape);
+    console.log(text);
+    return text;
   }
 
   /** The arguments shown inside the parentheses when the module prints, e.g. `in_features=4, out_features=3, bias=true`. */
