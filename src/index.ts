@@ -9,7 +9,13 @@
 export { Tensor } from "./tensor/tensor.js";
 export type { Axis, NestedArray } from "./tensor/tensor.js";
 import "./ops/methods.js";
-export type { DType, FloatArray } from "./memory/dtype.js";
+/**
+ * Dtypes: `DType` is a float dtype, "float32" | "float64" — what `{ dtype }` and
+ * `setDefaultDtype` take for new tensors and parameters (kept two-valued, so code mapping every
+ * DType keeps compiling). `TensorDType` adds "int32", the dtype of index tensors (argmax,
+ * argmin, `cast(t, "int32")`): what `t.dtype` may be. `Values` is what `t.data` may hold.
+ */
+export type { FloatDType as DType, FloatDType, DType as TensorDType, FloatArray, Values } from "./memory/dtype.js";
 export { setDefaultDtype, getDefaultDtype } from "./memory/dtype.js";
 export type { Shape } from "./memory/shape.js";
 export { broadcastShapes } from "./memory/shape.js";
@@ -31,10 +37,11 @@ export type { GradOptions } from "./tensor/autograd.js";
 export { gradcheck } from "./tensor/gradcheck.js";
 export type { GradcheckOptions, GradcheckResult, GradcheckWorst } from "./tensor/gradcheck.js";
 
-export { add, sub, mul, div, neg, broadcastTo, sumToShape, cast } from "./ops/arithmetic.js";
-export { exp, expm1, log, pow, abs, sqrt, sign, step, erf, clamp } from "./ops/unary.js";
+export { add, sub, mul, div, neg, broadcastTo, sumToShape, cast, maximum, minimum, tieWeight } from "./ops/arithmetic.js";
+export { exp, expm1, log, pow, abs, sqrt, sign, step, erf, clamp, square, log1p, sin, cos } from "./ops/unary.js";
 export { gt, ge, lt, le, eq, ne, where } from "./ops/compare.js";
-export { sum, mean, max } from "./ops/reduce.js";
+export { sum, mean, max, min, logsumexp, variance, var, std, argmax, argmin } from "./ops/reduce.js";
+export type { VarOptions } from "./ops/reduce.js";
 export { reshape, transpose, squeeze, unsqueeze, permute, flatten, expand } from "./ops/shape.js";
 export * from "./ops/indexing.js";
 export * from "./ops/join.js";

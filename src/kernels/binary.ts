@@ -19,11 +19,30 @@ export const enum BinaryOp {
   Le,
   Eq,
   Ne,
+  /** The larger of the two (NaN if either is NaN): `maximum`. */
+  Max,
+  /** The smaller of the two (NaN if either is NaN): `minimum`. */
+  Min,
+  /** Where a gradient of `maximum` goes to a: 1 where a > b, ½ where a = b, 0 where a < b (1 when either is NaN, as PyTorch). */
+  MaxWeight,
+  /** Where a gradient of `minimum` goes to a: 1 where a < b, ½ where a = b, 0 where a > b (1 when either is NaN). */
+  MinWeight,
 }
 
-/** The comparisons, as numbers: 1 where true, 0 where false (a NaN compares false, except ≠). */
+/**
+ * The comparisons, as numbers: 1 where true, 0 where false (a NaN compares false, except ≠);
+ * and the weights of maximum's and minimum's gradients.
+ */
 function compare(op: BinaryOp, x: number, y: number): number {
   switch (op) {
+    case BinaryOp.Max:
+      return Math.max(x, y);
+    case BinaryOp.Min:
+      return Math.min(x, y);
+    case BinaryOp.MaxWeight:
+      return x < y ? 0 : x === y ? 0.5 : 1;
+    case BinaryOp.MinWeight:
+      return x > y ? 0 : x === y ? 0.5 : 1;
     case BinaryOp.Gt:
       return x > y ? 1 : 0;
     case BinaryOp.Ge:

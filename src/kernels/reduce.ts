@@ -2,7 +2,9 @@
  * Reductions over any set of axes, written once as "reduce to a shape": the target has the
  * input's rank with 1 on each reduced axis. `sumToShapeKernel` is also how broadcasting is
  * undone for gradients (the adjoint of `broadcastKernel`), and `argmaxKernel` finds, for each
- * output element, the flat index of the first largest input in its group (NaN counts as largest).
+ * output element, the flat index of the first largest input in its group (NaN counts as largest;
+ * `argminKernel` likewise the first smallest, NaN counting as smallest, as torch.argmin does).
+ * `logsumexpKernel` and `varianceKernel` compute in float64 whatever the storage dtype.
  */
 import type { FloatArray } from "../memory/dtype.js";
 import type { Shape } from "../memory/shape.js";
@@ -93,6 +95,15 @@ export function broadcastKernel(x: FloatArray, shape: Shape, out: FloatArray, ta
 
 /** For each output element, the flat input index of the first maximum of its group. */
 export function argmaxKernel(x: FloatArray, shape: Shape, target: Shape): Int32Array {
+  return argKernel(x, shape, target, false);
+}
+
+/** For each output element, the flat input index of the first minimum of its group (NaN counts as smallest). */
+export function argminKernel(x: FloatArray, shape: Shape, target: Shape): Int32Array {
+  return argKernel(x, shape, target, true);
+}
+
+function argKernel(x: FloatArray, shape: Shape, target: Shape, min: boolean): Int32Array {
   const outSize = target.reduce((a, b) => a * b, 1);
   const best = new Int32Array(outSize).fill(-1);
   const rank = shape.length;
@@ -104,8 +115,8 @@ export function argmaxKernel(x: FloatArray, shape: Shape, target: Shape): Int32A
   for (let xi = 0; xi < x.length; xi++) {
     const b = best[oi];
     const v = x[xi];
-    // Strictly greater keeps the first maximum; a NaN wins once and then stays.
-    if (b < 0 || v > x[b] || (v !== v && x[b] === x[b])) best[oi] = xi;
+    // Strictly greater (smaller) keeps the first one; a NaN wins once and then stays.
+    if (b < 0 || (min ? v < x[b] : v > x[b]) || (v !== v && x[b] === x[b])) best[oi] = xi;
     for (let d = rank - 1; d >= 0; d--) {
       idx[d]++;
       oi += ts[d];
@@ -115,4 +126,49 @@ export function argmaxKernel(x: FloatArray, shape: Shape, target: Shape): Int32A
     }
   }
   return best;
+}
+
+/**
+ * out[j] = log Σ_i e^(x_i) over group j, computed stably as m + log Σ e^(x_i − m) with m the
+ * group's max — or 0 when that max is ±∞, so a group of all −∞ gives log 0 = −∞, a +∞ gives +∞,
+ * and an empty group gives −∞ (as PyTorch). A NaN anywhere in a group makes it NaN.
+ */
+export function logsumexpKernel(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
+  const m = out.length;
+  const shift = new Float64Array(m);
+  if (x.length > 0) {
+    const idx = argmaxKernel(x, shape, target);
+    for (let j = 0; j < m; j++) {
+      const v = idx[j] < 0 ? 0 : x[idx[j]];
+      shift[j] = Number.isFinite(v) ? v : 0;
+    }
+  }
+  const e = new Float64Array(x.length);
+  broadcastKernel(shift, target, e, shape);
+  for (let i = 0; i < x.length; i++) e[i] = Math.exp(x[i] - e[i]);
+  const s = new Float64Array(m);
+  sumToShapeKernel(e, shape, s, target);
+  for (let j = 0; j < m; j++) out[j] = Math.log(s[j]) + shift[j];
+}
+
+/**
+ * out[j] = Σ_i (x_i − μ_j)² / max(0, n − correction) over group j (n elements, mean μ_j): the
+ * variance, two passes in float64. A divisor of 0 gives ±∞ or NaN, as PyTorch.
+ */
+export function varianceKernel(x: FloatArray, shape: Shape, out: FloatArray, target: Shape, correction: number): void {
+  const m = out.length;
+  const n = m === 0 ? 0 : x.length / m;
+  const mu = new Float64Array(m);
+  sumToShapeKernel(x, shape, mu, target);
+  for (let j = 0; j < m; j++) mu[j] /= n;
+  const d = new Float64Array(x.length);
+  broadcastKernel(mu, target, d, shape);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] - d[i];
+    d[i] = v * v;
+  }
+  const s = new Float64Array(m);
+  sumToShapeKernel(d, shape, s, target);
+  const divisor = Math.max(0, n - correction);
+  for (let j = 0; j < m; j++) out[j] = s[j] / divisor;
 }

@@ -2,30 +2,59 @@
  * Storage types. A tensor's values live in one contiguous typed array, row-major:
  * `Float64Array` by default (plain JavaScript numbers, so gradchecks are exact) or
  * `Float32Array` when asked for (half the memory, and the fast path for kernels).
+ *
+ * A third dtype, "int32", holds indices: what `argmax`/`argmin` return and `cast(t, "int32")`
+ * makes. Its values are an `Int32Array`. It is a dtype for data, not for differentiation:
+ *
+ * - An int32 tensor never requires a gradient (setting `requiresGrad` is a TypeError).
+ * - Ops that only move, compare or pick values take it: reshape and the other shape ops,
+ *   indexing and joining, the comparisons, `where`, `cast`, `argmax`/`argmin`, printing,
+ *   `toArray`, `item`, `data`. The ops that move one tensor's values keep int32; ops that
+ *   combine values (comparisons, where, concat, stack) give a float dtype (see `promote`).
+ * - Every other op is differentiable and works on floats: given an int32 tensor it is a
+ *   TypeError naming the op and saying to cast. The check is in one place, `expectTensor`
+ *   (src/ops/arithmetic.ts), which every op calls on its tensor arguments.
+ *
+ * Typing: `Values` is what a storage may hold. The float kernels and the rest of the code see
+ * `FloatArray` (so `t.data` stays `FloatArray` and every float op keeps its types); an int32
+ * tensor's `data` is its `Int32Array` at run time, which reads exactly like a float array.
+ * Only int32-aware code writes into one. `t.indices` is the same array typed `Int32Array`.
  */
-export type DType = "float32" | "float64";
+export type FloatDType = "float32" | "float64";
+export type DType = FloatDType | "int32";
 export type FloatArray = Float32Array | Float64Array;
+/** What a tensor's storage holds: floats, or int32 indices. */
+export type Values = FloatArray | Int32Array;
 
-let defaultDtype: DType = "float64";
+let defaultDtype: FloatDType = "float64";
 
-/** Sets the dtype of new tensors and parameters. `setDefaultDtype("float32")`. */
+/** Sets the dtype of new tensors and parameters (a float dtype). `setDefaultDtype("float32")`. */
 export function setDefaultDtype(dtype: DType): void {
   checkDtype(dtype, "setDefaultDtype");
   defaultDtype = dtype;
 }
 
-export function getDefaultDtype(): DType {
+export function getDefaultDtype(): FloatDType {
   return defaultDtype;
 }
 
-export function checkDtype(dtype: unknown, op: string): asserts dtype is DType {
+/** A float dtype, or a TypeError naming `op` (new tensors, parameters and state dicts are float). */
+export function checkDtype(dtype: unknown, op: string): asserts dtype is FloatDType {
   if (dtype !== "float32" && dtype !== "float64") {
-    throw new TypeError(`${op}: dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
+    const hint = dtype === "int32" ? ' (int32 tensors come from argmax, argmin or cast(t, "int32"))' : "";
+    throw new TypeError(`${op}: dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}${hint}`);
   }
 }
 
-export function dtypeOf(data: FloatArray): DType {
-  return data instanceof Float32Array ? "float32" : "float64";
+/** Any dtype, int32 included, or a TypeError naming `op`. */
+export function checkAnyDtype(dtype: unknown, op: string): asserts dtype is DType {
+  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32") {
+    throw new TypeError(`${op}: dtype must be "float32", "float64" or "int32", got ${JSON.stringify(dtype)}`);
+  }
+}
+
+export function dtypeOf(data: Values): DType {
+  return data instanceof Float64Array ? "float64" : data instanceof Float32Array ? "float32" : "int32";
 }
 
 /**
@@ -39,20 +68,39 @@ const SLAB_MAX_BYTES = 1 << 14;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabUsed = 0;
 
-/** A zero-filled array of `size` elements of `dtype`. */
+/**
+ * A zero-filled array of `size` elements of `dtype`. Typed `FloatArray`, what the float code
+ * reads and writes; for "int32" it is an `Int32Array` (see the note at the top), so an op
+ * that copies an int32 tensor's values (select, permute, …) keeps int32.
+ */
 export function alloc(dtype: DType, size: number): FloatArray {
-  const bytes = size * (dtype === "float32" ? 4 : 8);
-  if (size <= 1 || bytes > SLAB_MAX_BYTES) return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  const bytes = size * (dtype === "float64" ? 8 : 4);
+  if (size <= 1 || bytes > SLAB_MAX_BYTES) return make(dtype, null, 0, size);
   if (slabUsed + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES); // fresh memory is zero
     slabUsed = 0;
   }
-  const out = dtype === "float32" ? new Float32Array(slab, slabUsed, size) : new Float64Array(slab, slabUsed, size);
+  const out = make(dtype, slab, slabUsed, size);
   slabUsed += (bytes + 15) & ~15; // keep every array 16-byte aligned
   return out;
 }
 
-/** Mixed dtypes promote to float64, as API.md says. */
-export function promote(a: DType, b: DType): DType {
-  return a === b ? a : "float64";
+function make(dtype: DType, buffer: ArrayBuffer | null, at: number, size: number): FloatArray {
+  if (dtype === "float64") return buffer ? new Float64Array(buffer, at, size) : new Float64Array(size);
+  if (dtype === "float32") return buffer ? new Float32Array(buffer, at, size) : new Float32Array(size);
+  return (buffer ? new Int32Array(buffer, at, size) : new Int32Array(size)) as unknown as FloatArray;
+}
+
+/**
+ * The dtype of a result that combines values of dtypes `a` and `b` (arithmetic, comparisons,
+ * where, concat): the same float dtype when they agree, float64 when two float dtypes mix (as
+ * API.md says). int32 is no float: with a float dtype it gives that float dtype, and int32 with
+ * int32 gives the default float dtype — so a comparison of indices is a 0/1 float tensor that
+ * can be averaged (`logits.argmax(1).eq(labels).mean()` is the accuracy).
+ */
+export function promote(a: DType, b: DType): FloatDType {
+  if (a === b) return a === "int32" ? defaultDtype : a;
+  if (a === "int32") return b as FloatDType;
+  if (b === "int32") return a;
+  return "float64";
 }

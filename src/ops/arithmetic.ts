@@ -4,53 +4,114 @@
  * to `sumToShape(g, input.shape)` — the one place where broadcasting is undone.
  *
  *   d(a + b) = g, g      d(a − b) = g, −g      d(a · b) = g·b, g·a      d(a / b) = g/b, −g·(a/b)/b
+ *   d maximum(a, b) = g·w(a, b), g·w(b, a)  with w(a, b) = [a > b] + ½[a = b]  (PyTorch's: ties split
+ *   the gradient evenly; where either is NaN both get g); minimum likewise with [a < b].
  */
 import { BinaryOp, binaryKernel } from "../kernels/binary.js";
 import { broadcastKernel, sumToShapeKernel } from "../kernels/reduce.js";
 import type { DType } from "../memory/dtype.js";
-import { checkDtype, promote } from "../memory/dtype.js";
+import { checkAnyDtype, getDefaultDtype, promote } from "../memory/dtype.js";
 import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
 import type { Shape } from "../memory/shape.js";
 import { broadcastShapes, broadcastsTo, checkShape, fmt, padShape, sameShape, sizeOf } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** A Tensor, or a number turned into a 0-d constant of `dtype`. */
-export function asTensor(x: Tensor | number, dtype: DType, op: string): Tensor {
-  if (x instanceof Tensor) return x;
+/**
+ * A Tensor (checked as `expectTensor` does), or a number turned into a 0-d constant of `dtype`
+ * — of the default float dtype when `dtype` is int32, so that `indices.eq(1.5)` compares 1.5.
+ */
+export function asTensor(x: Tensor | number, dtype: DType, op: string, what = "input"): Tensor {
+  if (x instanceof Tensor) return expectTensor(x, op, what);
   if (typeof x === "number") {
-    const data = allocValues(dtype, 1);
+    const data = allocValues(dtype === "int32" ? getDefaultDtype() : dtype, 1);
     data[0] = x;
     return new Tensor(data, []);
   }
   throw new TypeError(`${op}: expected a Tensor or a number, got ${x === null ? "null" : typeof x}`);
 }
 
-/** Checks that `x` is a Tensor, naming the op and argument otherwise. */
+/**
+ * The ops that take int32 tensors (indices): they move, pick, compare or convert values and
+ * never differentiate with respect to them. Every other op is differentiable and works on
+ * floats — `expectTensor` turns an int32 tensor away from it, naming the op. An op added later
+ * is float-only until its name is listed here.
+ */
+const TAKES_INT32: ReadonlySet<string> = new Set([
+  // shape
+  "reshape",
+  "transpose",
+  "squeeze",
+  "unsqueeze",
+  "permute",
+  "flatten",
+  "expand",
+  "broadcastTo",
+  // indexing and joining
+  "select",
+  "slice",
+  "indexSelect",
+  "gather",
+  "maskedFill",
+  "concat",
+  "stack",
+  "split",
+  // comparisons and selection (0/1 results, no gradient to the compared values)
+  "gt",
+  "ge",
+  "lt",
+  "le",
+  "eq",
+  "ne",
+  "where",
+  // conversion and index reductions
+  "cast",
+  "argmax",
+  "argmin",
+]);
+
+/**
+ * Checks that `x` is a Tensor, naming the op and argument otherwise — and, the one place where
+ * this is decided, that an int32 tensor goes only to an op that takes one (`TAKES_INT32`).
+ */
 export function expectTensor(x: unknown, op: string, what = "input"): Tensor {
   if (!(x instanceof Tensor)) {
     throw new TypeError(`${op}: ${what} must be a Tensor, got ${x === null ? "null" : typeof x}`);
   }
+  if (x.storage.values instanceof Int32Array && !TAKES_INT32.has(op)) {
+    throw new TypeError(
+      `${op}: ${what} is an int32 tensor (indices, shape ${fmt(x.shape)}); ${op} works on float tensors, ` +
+        `so cast it first: x.cast("float64") (or "float32")`,
+    );
+  }
   return x;
 }
 
-function binary(
+/** An elementwise op of two tensors (or numbers) with broadcasting; `rule` gives both gradients before broadcasting is undone. */
+export function binary(
   op: string,
   kind: BinaryOp,
   a: Tensor | number,
   b: Tensor | number,
   rule: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null],
+  args?: Readonly<Record<string, unknown>>,
 ): Tensor {
   const dt = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : "float64";
-  const ta = asTensor(a, dt, op);
-  const tb = asTensor(b, dt, op);
+  const ta = asTensor(a, dt, op, "the first argument");
+  const tb = asTensor(b, dt, op, "the second argument");
   const shape = sameShape(ta.shape, tb.shape) ? ta.shape : broadcastShapes(ta.shape, tb.shape, op);
   const out = new Tensor(allocValues(promote(ta.dtype, tb.dtype), sizeOf(shape)), shape);
   binaryKernel(kind, ta.data, ta.shape, tb.data, tb.shape, out.data, shape);
-  return record(out, op, [ta, tb], (g) => {
-    const [ga, gb] = rule(g, ta, tb, out);
-    return [ga && sumToShape(ga, ta.shape), gb && sumToShape(gb, tb.shape)];
-  });
+  return record(
+    out,
+    op,
+    [ta, tb],
+    (g) => {
+      const [ga, gb] = rule(g, ta, tb, out);
+      return [ga && sumToShape(ga, ta.shape), gb && sumToShape(gb, tb.shape)];
+    },
+    args,
+  );
 }
 
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
@@ -70,6 +131,39 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
     x.requiresGrad ? div(g, y) : null,
     y.requiresGrad ? neg(div(mul(g, out), y)) : null,
   ]);
+}
+
+/**
+ * The larger of a and b, elementwise with broadcasting (NaN if either is NaN), PyTorch's
+ * `maximum`. The gradient goes to the larger one; a tie splits it half and half, as PyTorch.
+ */
+export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("maximum", BinaryOp.Max, a, b, (g, x, y) => [
+    x.requiresGrad ? mul(g, tieWeight("maximum", x, y)) : null,
+    y.requiresGrad ? mul(g, tieWeight("maximum", y, x)) : null,
+  ]);
+}
+
+/** The smaller of a and b, elementwise with broadcasting (NaN if either is NaN); ties split the gradient, as `maximum`. */
+export function minimum(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("minimum", BinaryOp.Min, a, b, (g, x, y) => [
+    x.requiresGrad ? mul(g, tieWeight("minimum", x, y)) : null,
+    y.requiresGrad ? mul(g, tieWeight("minimum", y, x)) : null,
+  ]);
+}
+
+/**
+ * ∂maximum(a, b)/∂a in the broadcast shape: 1 where a is the larger, ½ at a tie, 0 where b is
+ * (and 1 where either is NaN, as PyTorch); for "minimum", 1 where a is the smaller. Piecewise
+ * constant, so it is recorded with a and b as inputs of zero derivative (as `sign` is): a
+ * gradient built from it differentiates again, to zeros. The local derivative for the
+ * teaching tools: `tieWeight(op, a, b)` for a, `tieWeight(op, b, a)` for b.
+ */
+export function tieWeight(op: "maximum" | "minimum", a: Tensor, b: Tensor): Tensor {
+  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
+  const w = new Tensor(allocValues(promote(a.dtype, b.dtype), sizeOf(shape)), shape);
+  binaryKernel(op === "maximum" ? BinaryOp.MaxWeight : BinaryOp.MinWeight, a.data, a.shape, b.data, b.shape, w.data, shape);
+  return record(w, `${op}Weight`, [a, b], () => [null, null]);
 }
 
 /** −x; its rule is d(−x) = −g. */
@@ -110,13 +204,34 @@ export function sumToShape(x: Tensor, shape: Shape): Tensor {
   return record(out, "sumToShape", [x], (g) => [broadcastTo(g, x.shape)]);
 }
 
-/** The same values in another dtype; the gradient is cast back. */
+/**
+ * The same values in another dtype; between float dtypes the gradient is cast back. To
+ * "int32" (indices): every value must be an integer in int32's range — anything else is a
+ * RangeError naming the first such value, never silently truncated (PyTorch truncates toward
+ * 0) — and the result has no gradient. From int32 every value is exact in float64 (and in
+ * float32 up to 2^24).
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   expectTensor(x, "cast");
-  checkDtype(dtype, "cast");
+  checkAnyDtype(dtype, "cast");
   if (x.dtype === dtype) return x;
+  const src = x.data;
+  if (dtype === "int32") {
+    const out = new Int32Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i];
+      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+        throw new RangeError(
+          `cast: to int32 every value must be an integer in [-2^31, 2^31 − 1]; got ${v} at flat index ${i} ` +
+            `of shape ${fmt(x.shape)} (int32 holds indices; round the values first)`,
+        );
+      }
+      out[i] = v;
+    }
+    return new Tensor(out, x.shape);
+  }
   const data = allocValues(dtype, x.size);
-  data.set(x.data);
+  data.set(src);
   const from = x.dtype;
   return record(new Tensor(data, x.shape), "cast", [x], (g) => [cast(g, from)]);
 }

@@ -4,6 +4,7 @@
  *   exp′ = exp (from the saved output)    log′ = 1/x        (x^p)′ = p·x^(p−1)
  *   |x|′ = sign(x), 0 at 0                √x′ = 1/(2√x)     sign′ = 0
  *   erf′(x) = 2/√π · e^(−x²)            (e^x − 1)′ = e^x
+ *   (x²)′ = 2x      log1p′(x) = 1/(1 + x)      sin′ = cos      cos′ = −sin
  */
 import type { FloatArray } from "../memory/dtype.js";
 import { allocValues } from "../memory/scope.js";
@@ -123,4 +124,36 @@ export function expm1(x: Tensor): Tensor {
     for (let i = 0; i < a.length; i++) o[i] = Math.expm1(a[i]);
   });
   return record(y, "expm1", [x], (g) => [mul(g, add(y, 1))]);
+}
+
+/** x²; its derivative is 2x. */
+export function square(x: Tensor): Tensor {
+  const y = mapKernel(x, "square", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = a[i] * a[i];
+  });
+  return record(y, "square", [x], (g) => [mul(g, mul(x, 2))]);
+}
+
+/** log(1 + x), exact for tiny x (Math.log1p); its derivative is 1/(1 + x). */
+export function log1p(x: Tensor): Tensor {
+  const y = mapKernel(x, "log1p", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = Math.log1p(a[i]);
+  });
+  return record(y, "log1p", [x], (g) => [div(g, add(x, 1))]);
+}
+
+/** sin(x); its derivative is cos(x). */
+export function sin(x: Tensor): Tensor {
+  const y = mapKernel(x, "sin", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = Math.sin(a[i]);
+  });
+  return record(y, "sin", [x], (g) => [mul(g, cos(x))]);
+}
+
+/** cos(x); its derivative is −sin(x). */
+export function cos(x: Tensor): Tensor {
+  const y = mapKernel(x, "cos", (a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = Math.cos(a[i]);
+  });
+  return record(y, "cos", [x], (g) => [neg(mul(g, sin(x)))]);
 }

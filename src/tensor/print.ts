@@ -44,7 +44,8 @@
  *   `Infinity`, `-Infinity`, and `-0` (in the aligned block, with the tensor's decimals in the
  *   other number forms: `-0.0`, `-0.00e+00`; on one line `-0`, or `-0e+00` in exponent form).
  * - Numbers: one form for the whole tensor, chosen from its shown finite values:
- *   - integer form (`3`, `-12`) when every finite value is an integer below 1e8 in size;
+ *   - integer form (`3`, `-12`) when every finite value is an integer below 1e8 in size, and
+ *     always for an int32 tensor (indices: `tensor([2, 0, 1], dtype=int32)`);
  *   - exponent form (`1.2346e-05`, two-digit exponent at least) when the non-zero finite values
  *     reach above 1e8, go below 1e-4, or span more than a factor of 1000 — PyTorch's rule;
  *   - otherwise fixed form (`0.5`, `-1.25`).
@@ -75,7 +76,7 @@
  * - A tensor released by `scope()` prints as `tensor(<released by scope()>, shape=[…])` instead
  *   of throwing, so a log line or a debugger never fails on it.
  */
-import type { DType, FloatArray } from "../memory/dtype.js";
+import type { DType, Values } from "../memory/dtype.js";
 
 /** More values than this and the tensor is summarized. */
 export const PRINT_THRESHOLD = 1000;
@@ -107,7 +108,7 @@ export function formatReleased(shape: readonly number[]): string {
 }
 
 /** The full text of a tensor: `tensor(<values>, <suffixes>)`. `data` is row-major and fills `shape`. */
-export function formatTensor(data: FloatArray, shape: readonly number[], dtype: DType, flags: PrintFlags): string {
+export function formatTensor(data: Values, shape: readonly number[], dtype: DType, flags: PrintFlags): string {
   const size = data.length;
   const summarize = size > PRINT_THRESHOLD;
   const suffixes: string[] = [];
@@ -116,11 +117,12 @@ export function formatTensor(data: FloatArray, shape: readonly number[], dtype: 
   if (flags.gradFn != null) suffixes.push(`gradFn=<${flags.gradFn}>`);
   else if (flags.requiresGrad) suffixes.push("requiresGrad=true");
   // n shown values take at least 3n - 2 columns ("0, 0, 0"): skip the compact try when they cannot fit.
+  const integers = dtype === "int32";
   if (3 * shownCount(shape, summarize) - 2 <= PRINT_LINE_WIDTH) {
-    const line = `${PREFIX}${formatCompactValues(data, shape, summarize)}, ${suffixes.join(", ")})`;
+    const line = `${PREFIX}${formatCompactValues(data, shape, summarize, integers)}, ${suffixes.join(", ")})`;
     if (line.length <= PRINT_LINE_WIDTH) return line;
   }
-  const body = formatValues(data, shape, summarize, PREFIX.length);
+  const body = formatValues(data, shape, summarize, PREFIX.length, integers);
   return addSuffixes(PREFIX + body, suffixes, PREFIX.length);
 }
 
@@ -133,7 +135,7 @@ interface Shown {
   readonly values: number[];
 }
 
-function shownValues(data: FloatArray, shape: readonly number[], summarize: boolean): Shown {
+function shownValues(data: Values, shape: readonly number[], summarize: boolean): Shown {
   const ndim = shape.length;
   const strides = new Array<number>(ndim);
   for (let a = ndim - 1, s = 1; a >= 0; a--) {
@@ -164,12 +166,12 @@ function shownCount(shape: readonly number[], summarize: boolean): number {
  * The bracketed values on one line with no padding, each number in its shortest form:
  * `[[0.5, NaN], [Infinity, -0]]`. What `formatTensor` prints when the whole text fits in 80 columns.
  */
-export function formatCompactValues(data: FloatArray, shape: readonly number[], summarize: boolean): string {
+export function formatCompactValues(data: Values, shape: readonly number[], summarize: boolean, integers = false): string {
   if (data.length === 0) return "[]";
   const ndim = shape.length;
-  if (ndim === 0) return makeFormatter([data[0]]).compact(data[0]);
+  if (ndim === 0) return makeFormatter([data[0]], integers).compact(data[0]);
   const { strides, picks, values } = shownValues(data, shape, summarize);
-  const formatter = makeFormatter(values);
+  const formatter = makeFormatter(values, integers);
   const render = (axis: number, offset: number): string => {
     const items = picks[axis].map((i) => {
       if (i < 0) return ELLIPSIS;
@@ -185,13 +187,19 @@ export function formatCompactValues(data: FloatArray, shape: readonly number[], 
  * column `indent` — later lines are indented to match. What `formatTensor` prints when the one-line
  * form does not fit.
  */
-export function formatValues(data: FloatArray, shape: readonly number[], summarize: boolean, indent: number): string {
+export function formatValues(
+  data: Values,
+  shape: readonly number[],
+  summarize: boolean,
+  indent: number,
+  integers = false,
+): string {
   if (data.length === 0) return "[]";
   const ndim = shape.length;
-  if (ndim === 0) return makeFormatter([data[0]]).compact(data[0]);
+  if (ndim === 0) return makeFormatter([data[0]], integers).compact(data[0]);
   // The shown values choose the number form and width.
   const { strides, picks, values } = shownValues(data, shape, summarize);
-  const formatter = makeFormatter(values);
+  const formatter = makeFormatter(values, integers);
   let width = 0;
   for (const v of values) width = Math.max(width, formatter.format(v).length);
 
@@ -235,8 +243,11 @@ export interface NumberFormatter {
 
 const MAX_DECIMALS = 4;
 
-/** Chooses the number form for a tensor from the values it shows (see the header comment). */
-export function makeFormatter(values: readonly number[]): NumberFormatter {
+/**
+ * Chooses the number form for a tensor from the values it shows (see the header comment);
+ * `integers` (an int32 tensor) forces the integer form.
+ */
+export function makeFormatter(values: readonly number[], integers = false): NumberFormatter {
   let allIntegers = true;
   let lo = Infinity;
   let hi = 0;
@@ -248,8 +259,8 @@ export function makeFormatter(values: readonly number[]): NumberFormatter {
     if (a < lo) lo = a;
     if (a > hi) hi = a;
   }
-  const exponent = allIntegers ? hi > 1e8 : hi > 1e8 || lo < 1e-4 || hi / lo > 1000;
-  if (allIntegers && !exponent) {
+  const exponent = integers ? false : allIntegers ? hi > 1e8 : hi > 1e8 || lo < 1e-4 || hi / lo > 1000;
+  if (integers || (allIntegers && !exponent)) {
     const integer = (v: number): string => special(v) ?? (Object.is(v, -0) ? "-0" : String(v));
     return { mode: "integer", decimals: 0, format: integer, compact: integer };
   }

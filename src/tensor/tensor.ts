@@ -8,7 +8,7 @@
  * Lineage: the idea is micrograd's `Value` (one scalar per object) grown to whole arrays,
  * so one object holds a batch and every loop runs over a typed array.
  */
-import type { DType, FloatArray } from "../memory/dtype.js";
+import type { DType, FloatArray, Values } from "../memory/dtype.js";
 import { dtypeOf } from "../memory/dtype.js";
 import { STORAGE } from "../memory/scope.js";
 import type { Shape } from "../memory/shape.js";
@@ -31,10 +31,11 @@ export class Tensor {
 
   /**
    * Low-level: wraps `data` (not copied), or shares another tensor's storage, as a tensor of
-   * `shape`. Use `tensor()` to build one.
+   * `shape`. Use `tensor()` to build one. An `Int32Array` makes an int32 tensor (indices).
    */
-  constructor(data: FloatArray | Storage, shape: Shape, requiresGrad = false) {
-    const storage = data instanceof Storage ? data : new Storage(data);
+  constructor(data: Values | Storage, shape: Shape, requiresGrad = false) {
+    // A Storage is typed for the float code; an int32 one holds an Int32Array (see memory/dtype.ts).
+    const storage = data instanceof Storage ? data : new Storage(data as FloatArray);
     const n = storage.values?.length ?? sizeOf(shape);
     if (n !== sizeOf(shape)) throw new RangeError(`Tensor: ${n} values do not fill shape ${fmt(shape)}`);
     this.storage = storage;
@@ -42,13 +43,28 @@ export class Tensor {
     if (requiresGrad) this.requiresGrad = true;
   }
 
-  /** The values, row-major. Read it; writing it bypasses the graph. */
+  /**
+   * The values, row-major. Read it; writing it bypasses the graph. For an int32 tensor this is
+   * its `Int32Array`, typed `FloatArray` so that float code keeps its types (reading it is
+   * exact; `indices` gives the same array typed `Int32Array`).
+   */
   get data(): FloatArray {
     const d = this.storage.values;
     if (d === null) {
       throw new TypeError(
         `Tensor of shape ${fmt(this.shape)} was released when the scope() that made it ended; ` +
           "return it from the scope (or copy its values) to use it afterwards",
+      );
+    }
+    return d;
+  }
+
+  /** An int32 tensor's values as the `Int32Array` they are (argmax, argmin, `cast(t, "int32")`). */
+  get indices(): Int32Array {
+    const d = this.data as Values;
+    if (!(d instanceof Int32Array)) {
+      throw new TypeError(
+        `indices: this is a ${this.dtype} tensor; indices belong to int32 tensors (from argmax, argmin or cast(t, "int32")) — read .data instead`,
       );
     }
     return d;
@@ -85,6 +101,11 @@ export class Tensor {
     return this._requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (value && this.storage.values instanceof Int32Array) {
+      throw new TypeError(
+        `requiresGrad: an int32 tensor (indices) cannot require a gradient; cast it to a float dtype first: t.cast("float64")`,
+      );
+    }
     if (this._node !== null && !value) {
       throw new TypeError("requiresGrad: only a leaf can stop requiring a gradient; use detach() instead");
     }
@@ -105,6 +126,13 @@ export class Tensor {
 
   /** @internal Called by `record` to mark this tensor as made by a recorded op. */
   _attach(node: Node): void {
+    // An op whose result is int32 (it copied an int32 input) is not differentiable in it.
+    if (this.storage.values instanceof Int32Array) {
+      throw new TypeError(
+        `${node.op}: the result is an int32 tensor (indices), which cannot carry a gradient; ` +
+          `cast the int32 input to a float dtype first (t.cast("float64"))`,
+      );
+    }
     this._node = node;
     this._requiresGrad = true;
   }
