@@ -1,4 +1,174 @@
 /**
- * Issue 14: being written.
+ * Layers that reshape, select or regularize (issue 14): `Dropout`, `Flatten`, `Embedding`, with
+ * PyTorch's semantics and reprs. Their forwards are the functional forms (src/ops/norm.ts) and
+ * the tensor ops, so gradients — and gradients of gradients — come from the ops' rules.
+ *
+ *   new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 128), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(128, 10))
+ *   new nn.Embedding(1000, 16).forward([[4, 2], [7, 7]])    // shape [2, 2, 16]
  */
-export {};
+import { alloc, type DType, getDefaultDtype } from "../memory/dtype.js";
+import { fmt } from "../memory/shape.js";
+import { dropout, type EmbeddingIndices, embedding } from "../ops/norm.js";
+import { flatten } from "../ops/shape.js";
+import { globalRng } from "../tensor/random.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Module } from "./module.js";
+
+/** Python's repr of a float, as PyTorch's reprs print one: 0.5, 1e-05, 1.0. */
+function pyFloat(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
+  const [mantissa, exp] = v.toExponential().split("e");
+  const e = Number(exp);
+  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+/** `err` again, its "op: " prefix replaced by the layer's name (the same class, the same rest). */
+function relabel(err: unknown, op: string, layer: string): unknown {
+  if (!(err instanceof TypeError || err instanceof RangeError) || !err.message.startsWith(`${op}: `)) return err;
+  return new (err.constructor as typeof TypeError)(`${layer}: ${err.message.slice(op.length + 2)}`, { cause: err });
+}
+
+const describe = (v: unknown): string =>
+  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
+
+// ---------------------------------------------------------------------------------------------
+// Dropout
+
+/**
+ * Dropout(p = 0.5): in `train()` mode zeroes each element with probability p and scales the
+ * rest by 1/(1 − p) (inverted dropout, PyTorch's); in `eval()` mode the identity. The masks come
+ * from the global generator, so after `manualSeed(n)` a newly made model draws the same masks.
+ * No parameters. Repr: `Dropout(p=0.5)`.
+ */
+export class Dropout extends Module {
+  readonly p: number;
+
+  constructor(p = 0.5) {
+    super();
+    if (typeof p !== "number") throw new TypeError(`Dropout: p must be a number in [0, 1], got ${describe(p)}`);
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: dropout probability has to be between 0 and 1, but got p = ${p}`);
+    this.p = p;
+  }
+
+  forward(x: Tensor): Tensor {
+    try {
+      return dropout(x, this.p, this.training);
+    } catch (e) {
+      throw relabel(e, "dropout", String(this));
+    }
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flatten
+
+/**
+ * Flatten(startDim = 1, endDim = -1): merges the axes startDim … endDim into one (PyTorch's
+ * nn.Flatten, which keeps the batch axis; the tensor method `flatten()` starts at 0). A view;
+ * the gradient is reshaped back. Repr: `Flatten(start_dim=1, end_dim=-1)`.
+ */
+export class Flatten extends Module {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+    for (const [k, v] of [
+      ["startDim", startDim],
+      ["endDim", endDim],
+    ] as const) {
+      if (typeof v !== "number" || !Number.isInteger(v))
+        throw new TypeError(`Flatten: ${k} must be an integer, got ${describe(v)}`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const name = String(this);
+    if (!(x instanceof Tensor)) throw new TypeError(`${name}: input must be a Tensor, got ${describe(x)}`);
+    const rank = Math.max(x.ndim, 1);
+    for (const a of [this.startDim, this.endDim]) {
+      if (a < -rank || a >= rank) {
+        throw new RangeError(
+          `${name}: axis ${a} is out of range for input of shape ${fmt(x.shape)} (rank ${x.ndim}; expected axes ${-rank} to ${rank - 1})`,
+        );
+      }
+    }
+    try {
+      return flatten(x, this.startDim, this.endDim);
+    } catch (e) {
+      throw relabel(e, "flatten", name);
+    }
+  }
+
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Embedding
+
+export interface EmbeddingOptions {
+  dtype?: DType;
+}
+
+/**
+ * Embedding(num, dim): a table of `num` vectors of size `dim`, the parameter `weight` of shape
+ * [num, dim], drawn from N(0, 1) as PyTorch does. `forward(indices)` — integers as (nested)
+ * arrays, an Int32Array or a Tensor of integer values, of any shape — gives
+ * [...indices' shape, dim]; an index outside [0, num) is a RangeError. The gradient adds each
+ * position's upstream into its row of weight, so a repeated index accumulates.
+ * Repr: `Embedding(10, 4)`.
+ */
+export class Embedding extends Module {
+  weight: Tensor;
+
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    opts: EmbeddingOptions = {},
+  ) {
+    super();
+    for (const [k, v] of [
+      ["numEmbeddings", numEmbeddings],
+      ["embeddingDim", embeddingDim],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`Embedding: ${k} must be a positive integer, got ${String(v)}`);
+    }
+    const dtype = opts.dtype ?? getDefaultDtype();
+    if (dtype !== "float32" && dtype !== "float64") {
+      throw new TypeError(`Embedding: dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
+    }
+    this.weight = new Tensor(alloc(dtype, numEmbeddings * embeddingDim), [numEmbeddings, embeddingDim], true);
+    this.resetParameters();
+  }
+
+  /** Re-draws the weight from N(0, 1) (the global generator). */
+  resetParameters(): void {
+    const w = this.weight.data;
+    for (let i = 0; i < w.length; i++) w[i] = globalRng.normal();
+  }
+
+  forward(indices: EmbeddingIndices): Tensor {
+    try {
+      return embedding(indices, this.weight);
+    } catch (e) {
+      throw relabel(e, "embedding", String(this));
+    }
+  }
+
+  /** Same as `forward`. */
+  override call(indices: EmbeddingIndices): Tensor {
+    return this.forward(indices);
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}`;
+  }
+}
