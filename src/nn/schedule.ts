@@ -1,4 +1,222 @@
 /**
- * Issue 14: being written.
+ * Learning-rate schedules, as torch.optim.lr_scheduler: made on an optimizer, `.step()` once
+ * after each epoch, and `.lr` is the current rate (PyTorch's `get_last_lr()`), which each step
+ * also sets as the optimizer's `lr`.
+ *
+ * They are computed as PyTorch 1.13 computes them — recursively, from the optimizer's current
+ * `lr` (so a change made to it from outside carries on, and the numbers are PyTorch's to the
+ * last bit or so, not those of the closed forms, which differ in the last digits). With
+ * e the epoch after the step (1, 2, …), η the optimizer's lr before it and η₀ the base lr (the
+ * optimizer's lr when the schedule was made):
+ *
+ * StepLR:        η ← η·γ when e is a multiple of stepSize, else η      (η₀·γ^⌊e/stepSize⌋)
+ * ExponentialLR: η ← η·γ                                               (η₀·γᵉ)
+ * CosineAnnealingLR, with T = tMax and η_min = etaMin:
+ *   η ← η + (η₀ − η_min)(1 − cos(π/T))/2                     when (e − 1 − T) mod 2T = 0
+ *   η ← (1 + cos(πe/T)) / (1 + cos(π(e − 1)/T)) · (η − η_min) + η_min    otherwise
+ *   (closed form: η_min + (η₀ − η_min)(1 + cos(πe/T))/2; past T it rises again, period 2T, as PyTorch's)
+ *
+ * `stateDict()` is plain JSON-safe data (the schedule's name, its options, the last epoch, the
+ * base lr and the current lr); `loadStateDict()` checks all of it before writing anything, and
+ * also sets the optimizer's lr to the saved current lr (PyTorch leaves that to the optimizer's
+ * own state dict; doing it here as well means a schedule resumed alone continues exactly too).
  */
-export {};
+import type { Optimizer } from "./optim.js";
+
+/** The part of an optimizer that a schedule uses. */
+export type ScheduledOptimizer = Pick<Optimizer, "lr">;
+
+export interface ScheduleState {
+  schedule: string;
+  options: Record<string, number>;
+  /** Epochs stepped so far (PyTorch's `last_epoch`; 0 right after the schedule is made). */
+  lastEpoch: number;
+  /** The optimizer's lr when the schedule was made (PyTorch's `base_lrs[0]`). */
+  baseLr: number;
+  /** The current rate (PyTorch's `get_last_lr()[0]`). */
+  lr: number;
+}
+
+type Check = (v: unknown, op: string, key: string) => number;
+
+function show(v: unknown): string {
+  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
+  if (typeof v === "string") return JSON.stringify(v);
+  return Array.isArray(v) ? "an array" : typeof v;
+}
+
+function numberIn(ok: (v: number) => boolean, expected: string): Check {
+  return (v, op, key) => {
+    if (typeof v !== "number" || !ok(v)) throw new RangeError(`${op}: ${key} must be ${expected}, got ${show(v)}`);
+    return v;
+  };
+}
+
+const positiveInteger = numberIn((v) => Number.isSafeInteger(v) && v > 0, "an integer > 0");
+const positive = numberIn((v) => v > 0 && Number.isFinite(v), "a finite number > 0");
+const nonNegative = numberIn((v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
+const epochCount = numberIn((v) => Number.isSafeInteger(v) && v >= 0, "an integer ≥ 0");
+
+const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+
+function record(op: string, where: string, v: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw new TypeError(`${op}: ${where === "" ? "the state" : where} must be a plain object, got ${show(v)}`);
+  }
+  const prefix = where === "" ? "" : `${where}.`;
+  for (const k of Object.keys(v)) {
+    if (FORBIDDEN.has(k))
+      throw new TypeError(`${op}: key ${JSON.stringify(prefix + k)} is not allowed (it could pollute object prototypes)`);
+    if (!keys.includes(k)) throw new RangeError(`${op}: unexpected key ${JSON.stringify(prefix + k)}`);
+  }
+  for (const k of keys) if (!Object.hasOwn(v, k)) throw new RangeError(`${op}: missing key ${JSON.stringify(prefix + k)}`);
+  return v as Record<string, unknown>;
+}
+
+export abstract class LRScheduler<O extends Record<string, number> = Record<string, number>> {
+  readonly optimizer: ScheduledOptimizer;
+  protected readonly kind: string;
+  private readonly spec: { [K in keyof O]-?: Check };
+  protected opts: O;
+  private _lastEpoch = 0;
+  private _baseLr: number;
+  private _lr: number;
+
+  constructor(optimizer: ScheduledOptimizer, kind: string, spec: { [K in keyof O]-?: Check }, opts: O) {
+    if (optimizer === null || typeof optimizer !== "object" || typeof optimizer.lr !== "number") {
+      throw new TypeError(`${kind}: expected an optimizer (with a numeric lr), got ${show(optimizer)}`);
+    }
+    this.kind = kind;
+    this.spec = spec;
+    this.opts = this.parse(opts, kind, "");
+    this.optimizer = optimizer;
+    this._baseLr = optimizer.lr;
+    this._lr = optimizer.lr;
+  }
+
+  private parse(given: Record<string, unknown>, op: string, prefix: string): O {
+    const out = {} as Record<string, number>;
+    for (const key of Object.keys(this.spec)) out[key] = this.spec[key](given[key], op, prefix + key);
+    return out as O;
+  }
+
+  /** The current learning rate (PyTorch's `get_last_lr()[0]`). */
+  get lr(): number {
+    return this._lr;
+  }
+
+  /** Epochs stepped so far (PyTorch's `last_epoch`). */
+  get lastEpoch(): number {
+    return this._lastEpoch;
+  }
+
+  /** The optimizer's lr when the schedule was made (PyTorch's `base_lrs[0]`). */
+  get baseLr(): number {
+    return this._baseLr;
+  }
+
+  /** The rate for epoch `epoch` (≥ 1), from the optimizer's current rate `lr` (PyTorch's `get_lr()`). */
+  protected abstract next(epoch: number, lr: number): number;
+
+  /** Ends an epoch: moves to the next rate and sets it as the optimizer's lr. */
+  step(): void {
+    const epoch = this._lastEpoch + 1;
+    const lr = this.next(epoch, this.optimizer.lr);
+    this.optimizer.lr = lr; // the optimizer checks it; nothing here has changed if it throws
+    this._lastEpoch = epoch;
+    this._lr = this.optimizer.lr;
+  }
+
+  stateDict(): ScheduleState {
+    return { schedule: this.kind, options: { ...this.opts }, lastEpoch: this._lastEpoch, baseLr: this._baseLr, lr: this._lr };
+  }
+
+  /** Restores a state made by `stateDict()`; checks all of it first, then writes (see the note at the top). */
+  loadStateDict(state: unknown): void {
+    const op = `${this.kind}.loadStateDict`;
+    const s = record(op, "", state, ["schedule", "options", "lastEpoch", "baseLr", "lr"]);
+    if (s.schedule !== this.kind) {
+      throw new TypeError(`${op}: key "schedule": the state is for ${show(s.schedule)}, not ${JSON.stringify(this.kind)}`);
+    }
+    const opts = this.parse(record(op, "options", s.options, Object.keys(this.spec)), op, "options.");
+    const lastEpoch = epochCount(s.lastEpoch, op, "lastEpoch");
+    const baseLr = nonNegative(s.baseLr, op, "baseLr");
+    const lr = nonNegative(s.lr, op, "lr");
+    this.optimizer.lr = lr; // checked above, so this cannot fail
+    this.opts = opts;
+    this._lastEpoch = lastEpoch;
+    this._baseLr = baseLr;
+    this._lr = lr;
+  }
+}
+
+export interface StepLROptions {
+  stepSize: number;
+  gamma?: number;
+}
+
+/** Multiplies the rate by `gamma` every `stepSize` epochs (torch.optim.lr_scheduler.StepLR). */
+export class StepLR extends LRScheduler<{ stepSize: number; gamma: number }> {
+  constructor(optimizer: ScheduledOptimizer, opts: StepLROptions) {
+    const { stepSize, gamma = 0.1 } = opts ?? ({} as StepLROptions);
+    super(optimizer, "StepLR", { stepSize: positiveInteger, gamma: positive }, { stepSize, gamma });
+  }
+
+  get stepSize(): number {
+    return this.opts.stepSize;
+  }
+  get gamma(): number {
+    return this.opts.gamma;
+  }
+
+  protected next(epoch: number, lr: number): number {
+    return epoch % this.opts.stepSize !== 0 ? lr : lr * this.opts.gamma;
+  }
+}
+
+export interface ExponentialLROptions {
+  gamma: number;
+}
+
+/** Multiplies the rate by `gamma` every epoch (torch.optim.lr_scheduler.ExponentialLR). */
+export class ExponentialLR extends LRScheduler<{ gamma: number }> {
+  constructor(optimizer: ScheduledOptimizer, opts: ExponentialLROptions) {
+    const { gamma } = opts ?? ({} as ExponentialLROptions);
+    super(optimizer, "ExponentialLR", { gamma: positive }, { gamma });
+  }
+
+  get gamma(): number {
+    return this.opts.gamma;
+  }
+
+  protected next(_epoch: number, lr: number): number {
+    return lr * this.opts.gamma;
+  }
+}
+
+export interface CosineAnnealingLROptions {
+  tMax: number;
+  etaMin?: number;
+}
+
+/** Cosine annealing from the base rate down to `etaMin` over `tMax` epochs (torch.optim.lr_scheduler.CosineAnnealingLR). */
+export class CosineAnnealingLR extends LRScheduler<{ tMax: number; etaMin: number }> {
+  constructor(optimizer: ScheduledOptimizer, opts: CosineAnnealingLROptions) {
+    const { tMax, etaMin = 0 } = opts ?? ({} as CosineAnnealingLROptions);
+    super(optimizer, "CosineAnnealingLR", { tMax: positiveInteger, etaMin: nonNegative }, { tMax, etaMin });
+  }
+
+  get tMax(): number {
+    return this.opts.tMax;
+  }
+  get etaMin(): number {
+    return this.opts.etaMin;
+  }
+
+  protected next(epoch: number, lr: number): number {
+    const { tMax: T, etaMin } = this.opts;
+    const r = (epoch - 1 - T) % (2 * T); // Python's % is a floor modulo: compare with 0 either way
+    if (r === 0) return lr + ((this.baseLr - etaMin) * (1 - Math.cos(Math.PI / T))) / 2;
+    return ((1 + Math.cos((Math.PI * epoch) / T)) / (1 + Math.cos((Math.PI * (epoch - 1)) / T))) * (lr - etaMin) + etaMin;
+  }
+}
