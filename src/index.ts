@@ -71,5 +71,7 @@ export * as nn from "./nn/index.js";
 export * as optim from "./nn/optim.js";
 export * as data from "./nn/data.js";
 export * as metrics from "./nn/metrics.js";
+export * as safetensors from "./io/safetensors.js";
+export * from "./io/onnx.js";
 export { Rng } from "./tensor/random.js";
 export * from "./teach/index.js";

@@ -1,0 +1,4 @@
+/**
+ * Issue 15: being written.
+ */
+export {};
