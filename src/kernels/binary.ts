@@ -35,10 +35,11 @@ export const enum BinaryOp {
  */
 function compare(op: BinaryOp, x: number, y: number): number {
   switch (op) {
+    // At a tie the first operand, as PyTorch (maximum(−0, 0) is −0); a NaN on either side wins.
     case BinaryOp.Max:
-      return Math.max(x, y);
+      return x >= y || x !== x ? x : y;
     case BinaryOp.Min:
-      return Math.min(x, y);
+      return x <= y || x !== x ? x : y;
     case BinaryOp.MaxWeight:
       return x < y ? 0 : x === y ? 0.5 : 1;
     case BinaryOp.MinWeight:

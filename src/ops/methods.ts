@@ -73,11 +73,13 @@ declare module "../tensor/tensor.js" {
      */
     argmax(): number;
     argmax(axis: null | undefined, keepDims?: false): number;
+    argmax(axis: null | undefined, keepDims: true): Tensor;
     argmax(axis: number, keepDims?: boolean): Tensor;
     argmax(axis?: number | null, keepDims?: boolean): Tensor | number;
     /** The index of the first smallest value (NaN counts as smallest); as `argmax`. */
     argmin(): number;
     argmin(axis: null | undefined, keepDims?: false): number;
+    argmin(axis: null | undefined, keepDims: true): Tensor;
     argmin(axis: number, keepDims?: boolean): Tensor;
     argmin(axis?: number | null, keepDims?: boolean): Tensor | number;
     reshape(shape: readonly number[]): Tensor;

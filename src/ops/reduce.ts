@@ -108,8 +108,11 @@ function varArgs(op: string, x: Tensor, axis: Axis | null | undefined, opts: Var
     );
   }
   const { correction = 1, keepDims = false } = opts ?? {};
-  if (typeof correction !== "number" || !Number.isFinite(correction) || correction < 0) {
-    throw new RangeError(`${op}: correction must be a finite number ≥ 0, got ${String(correction)}`);
+  if (typeof correction !== "number") {
+    throw new TypeError(`${op}: correction must be a number ≥ 0, got ${typeof correction} ${JSON.stringify(correction)}`);
+  }
+  if (!Number.isFinite(correction) || correction < 0) {
+    throw new RangeError(`${op}: correction must be a finite number ≥ 0, got ${correction}`);
   }
   return { ...reducedShapes(x, axis, keepDims, op), correction, keepDims };
 }
@@ -175,6 +178,7 @@ function centered(x: Tensor, axes: number[]): Tensor {
  */
 export function argmax(x: Tensor): number;
 export function argmax(x: Tensor, axis: null | undefined, keepDims?: false): number;
+export function argmax(x: Tensor, axis: null | undefined, keepDims: true): Tensor;
 export function argmax(x: Tensor, axis: number, keepDims?: boolean): Tensor;
 export function argmax(x: Tensor, axis?: number | null, keepDims?: boolean): Tensor | number;
 export function argmax(x: Tensor, axis?: number | null, keepDims = false): Tensor | number {
@@ -184,6 +188,7 @@ export function argmax(x: Tensor, axis?: number | null, keepDims = false): Tenso
 /** The position of the first smallest value along `axis` (a NaN counts as the smallest); as `argmax`. */
 export function argmin(x: Tensor): number;
 export function argmin(x: Tensor, axis: null | undefined, keepDims?: false): number;
+export function argmin(x: Tensor, axis: null | undefined, keepDims: true): Tensor;
 export function argmin(x: Tensor, axis: number, keepDims?: boolean): Tensor;
 export function argmin(x: Tensor, axis?: number | null, keepDims?: boolean): Tensor | number;
 export function argmin(x: Tensor, axis?: number | null, keepDims = false): Tensor | number {
