@@ -1,6 +1,6 @@
 /**
  * actigrad against its peers (TensorFlow.js wasm and cpu backends), the four workloads of
- * issue 4, every system timed in the same run, interleaved. See bench/README.md.
+ * issue 4 and issue 14's conv2d (W5), every system timed in the same run, interleaved. See bench/README.md.
  *
  *   npm run bench                          # full run (a few minutes)
  *   npx tsx bench/run.ts --quick           # smoke run: fewer reps, smaller W3/W4 sizes
@@ -22,6 +22,9 @@ import {
   w2Spec,
   w3Spec,
   w4Spec,
+  w5Specs,
+  type ConvKernel,
+  type ConvParts,
   type Kernel,
   type MlpSpec,
   type System,
@@ -31,11 +34,11 @@ import {
 // ---------------------------------------------------------------- flags
 
 const ALL_SYSTEMS = ["actigrad", "actigrad-scope", "tfjs-wasm", "tfjs-cpu"] as const;
-const ALL_WORKLOADS = ["W1", "W2", "W3", "W4"] as const;
+const ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5"] as const;
 type WorkloadId = (typeof ALL_WORKLOADS)[number];
 
-const USAGE = `usage: tsx bench/run.ts [--quick] [--only W1,W2,W3,W4] [--systems ${ALL_SYSTEMS.join(",")}] [--json bench/results.json] [--readback]
-  --readback   tfjs copies every W3/W4 output back to JavaScript with dataSync() (off by default: see bench/README.md)`;
+const USAGE = `usage: tsx bench/run.ts [--quick] [--only W1,W2,W3,W4,W5] [--systems ${ALL_SYSTEMS.join(",")}] [--json bench/results.json] [--readback]
+  --readback   tfjs copies every W3/W4/W5 output back to JavaScript with dataSync() (off by default: see bench/README.md)`;
 
 function parseArgs(argv: string[]) {
   const opts = {
@@ -390,6 +393,51 @@ async function kernelCase(
   });
 }
 
+/**
+ * W5: one conv2d layer's forward and backward (y, ∂x, ∂W, ∂b) per system, timed interleaved;
+ * each of the four outputs is checked against the first system's on its own scale (∂W sums over
+ * the whole batch and would hide an error in y on a shared one).
+ */
+async function convCase(label: string, work: number, make: (s: System) => ConvKernel): Promise<ResultRow[]> {
+  return withLeakCheck(`W5 ${label}`, async () => {
+    const kernels: ConvKernel[] = [];
+    for (const s of systems) {
+      await s.activate();
+      kernels.push(make(s));
+    }
+    const samples = await interleaved(
+      systems.map((s, j) => ({ name: s.name, activate: () => s.activate(), run: () => kernels[j].run() })),
+      timing,
+    );
+    if (kernels.length > 1) {
+      const r = kernels[0].parts();
+      for (let j = 1; j < kernels.length; j++) {
+        const p = kernels[j].parts();
+        for (const part of ["y", "dx", "dw", "db"] as (keyof ConvParts)[]) {
+          const e = scaledMaxError(p[part], r[part]);
+          const ok = e <= TOL;
+          checks.push({
+            workload: "W5",
+            case: `${label} ${part}`,
+            system: systems[j].name,
+            what: `max |Δ${part}| / max |${part}|`,
+            value: e,
+            reference: 0,
+            relError: e,
+            ok,
+          });
+          if (!ok)
+            warn(
+              `W5 ${label}: ${systems[j].name}'s ${part} differs from ${ref.name}'s by ${e.toExponential(2)} of its scale (> ${TOL})`,
+            );
+        }
+      }
+    }
+    kernels.forEach((k) => k.dispose());
+    return record("W5", label, "samples/s", work, samples);
+  });
+}
+
 function gcFunction(): (() => void) | null {
   try {
     setFlagsFromString("--expose-gc");
@@ -504,6 +552,16 @@ if (args.only.includes("W4")) {
   const sm = w4Spec("softmax", quick).shape.join("×");
   printTable(
     `W4 activations: forward + backward with a given upstream gradient, ${size} (softmax ${sm} along the last axis) — million elements/s`,
+    rows,
+  );
+}
+
+if (args.only.includes("W5")) {
+  console.log("W5 conv2d …");
+  const rows: ResultRow[][] = [];
+  for (const spec of w5Specs()) rows.push(await convCase(spec.label, spec.batch, (s) => s.conv2d(spec)));
+  printTable(
+    "W5 conv2d: forward + backward (y, ∂x, ∂W, ∂b given dy), 3×3 kernels, stride 1, padding 1, batch 64, 1→8 channels on 28×28 and 8→16 on 14×14 — samples/s",
     rows,
   );
 }

@@ -7,8 +7,19 @@
  * freed at its end — what tfjs does with tidy()/dispose(), and what its wasm backend always
  * does. The inputs (x, dy, A, B, the batch) are made outside, as ordinary arrays, in both.
  */
-import { grad, matmul, nn, optim, scope, tensor, type Tensor } from "../../src/index.js";
-import type { ActivationName, ActivationSpec, Kernel, MatmulSpec, MlpSpec, System, Trainer } from "./common.js";
+import { conv2d, grad, matmul, nn, optim, scope, tensor, type Tensor } from "../../src/index.js";
+import type {
+  ActivationName,
+  ActivationSpec,
+  ConvKernel,
+  ConvParts,
+  ConvSpec,
+  Kernel,
+  MatmulSpec,
+  MlpSpec,
+  System,
+  Trainer,
+} from "./common.js";
 
 const f32 = { dtype: "float32" } as const;
 
@@ -136,6 +147,54 @@ function makeSystem(scoped: boolean): System {
         },
         dispose() {
           x.grad = null;
+        },
+      };
+    },
+
+    conv2d(spec: ConvSpec): ConvKernel {
+      const { batch: n, inChannels: c, outChannels: o, size, kernel: k, padding } = spec;
+      const x = tensor(spec.x, { ...f32, shape: [n, c, size, size], requiresGrad: true });
+      const w = tensor(spec.w, { ...f32, shape: [o, c, k, k], requiresGrad: true });
+      const b = tensor(spec.b, { ...f32, shape: [o], requiresGrad: true });
+      const dy = tensor(spec.dy, { ...f32, shape: [n, o, size, size] });
+      const copy = (ts: Tensor[]): ConvParts => {
+        const [y, dx, dw, db] = ts.map((t) => Float32Array.from(t.data));
+        return { y, dx, dw, db };
+      };
+      const join = (p: ConvParts) => Float32Array.from([...p.y, ...p.dx, ...p.dw, ...p.db]);
+      if (scoped) {
+        // As tfjs's gradient call: y and the three gradients as values, freed with the scope.
+        const all = () => {
+          const y = conv2d(x, w, b, { padding });
+          return [y, ...grad(y, [x, w, b], { gradOutputs: [dy] })];
+        };
+        return {
+          run() {
+            scope(() => {
+              sink += all()[1].data[0];
+            });
+          },
+          parts: () => copy(scope(all)),
+          result() {
+            return join(this.parts());
+          },
+          dispose() {},
+        };
+      }
+      let y: Tensor | null = null;
+      return {
+        run() {
+          x.grad = w.grad = b.grad = null;
+          y = conv2d(x, w, b, { padding });
+          y.backward(dy);
+          sink += x.grad!.data[0];
+        },
+        parts: () => copy([y!, x.grad!, w.grad!, b.grad!]),
+        result() {
+          return join(this.parts());
+        },
+        dispose() {
+          y = x.grad = w.grad = b.grad = null;
         },
       };
     },

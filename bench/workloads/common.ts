@@ -125,6 +125,62 @@ export function w3Spec(n: number, seed = 3): MatmulSpec {
   return { n, a: rng.uniform(n * n, -1, 1), b: rng.uniform(n * n, -1, 1) };
 }
 
+/**
+ * W5 conv2d: one convolution layer y = conv2d(x, W) + b (stride 1, zero padding 1 so the image
+ * keeps its size, a cross-correlation as in PyTorch), forward and backward given the upstream
+ * gradient dy: y, ∂x, ∂W and ∂b. The arrays are in PyTorch's layouts — x and dy [N, C, H, W],
+ * W [O, C, kH, kW] — which actigrad uses; a system with other layouts (tfjs: NHWC, [kH, kW, C, O])
+ * converts them once, untimed, and converts its results back in `parts()`.
+ */
+export interface ConvSpec {
+  label: string;
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  /** Height and width of the (square) image, and of the output. */
+  size: number;
+  kernel: number;
+  padding: number;
+  x: Float32Array;
+  w: Float32Array;
+  b: Float32Array;
+  dy: Float32Array;
+}
+
+/** The two layers of a small MNIST CNN: 1→8 channels 3×3 on 28×28, and 8→16 on 14×14 (after a 2×2 pool), batch 64. */
+export function w5Specs(seed = 5): ConvSpec[] {
+  const rng = new SeededRng(seed);
+  return [
+    [1, 8, 28],
+    [8, 16, 14],
+  ].map(([c, o, size]) => {
+    const batch = 64,
+      kernel = 3;
+    const bound = 1 / Math.sqrt(c * kernel * kernel); // PyTorch's default init range
+    return {
+      label: `${c}→${o} ${size}×${size}`,
+      batch,
+      inChannels: c,
+      outChannels: o,
+      size,
+      kernel,
+      padding: 1,
+      x: rng.uniform(batch * c * size * size, 0, 1),
+      w: rng.uniform(o * c * kernel * kernel, -bound, bound),
+      b: rng.uniform(o, -bound, bound),
+      dy: rng.normal(batch * o * size * size, 1),
+    };
+  });
+}
+
+/** W5's results, each in the spec's (PyTorch's) layout: y, ∂x, ∂W, ∂b. */
+export interface ConvParts {
+  y: Float32Array;
+  dx: Float32Array;
+  dw: Float32Array;
+  db: Float32Array;
+}
+
 /** A training loop ready to go: `step()` does one SGD step and returns that step's loss (computed before the update). */
 export interface Trainer {
   step(): number;
@@ -136,6 +192,10 @@ export interface Kernel {
   result(): Float32Array;
   dispose(): void;
 }
+/** W5's kernel: `result()` is the parts one after another; `parts()` reads them one by one (not timed). */
+export interface ConvKernel extends Kernel {
+  parts(): ConvParts;
+}
 
 export interface System {
   readonly name: string;
@@ -145,6 +205,8 @@ export interface System {
   matmul(spec: MatmulSpec): Kernel;
   /** Forward and backward given upstream dy; `result()` is dx. */
   activation(spec: ActivationSpec): Kernel;
+  /** W5: conv2d forward and backward given dy. */
+  conv2d(spec: ConvSpec): ConvKernel;
   /** Anything worth recording about the system (versions, backend flags). */
   info(): Record<string, unknown>;
 }

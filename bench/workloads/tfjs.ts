@@ -17,7 +17,17 @@ import "@tensorflow/tfjs-backend-cpu";
 import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import type { ActivationName, ActivationSpec, Kernel, MatmulSpec, MlpSpec, System, Trainer } from "./common.js";
+import type {
+  ActivationName,
+  ActivationSpec,
+  ConvKernel,
+  ConvSpec,
+  Kernel,
+  MatmulSpec,
+  MlpSpec,
+  System,
+  Trainer,
+} from "./common.js";
 
 export type TfBackend = "wasm" | "cpu";
 
@@ -135,6 +145,63 @@ export function tfjsSystem(backend: TfBackend, { readBack = false }: { readBack?
       const g = tf.grad(activations[spec.name]);
       return keepLast(() => g(x, dy), [x, dy]);
     },
+
+    conv2d(spec: ConvSpec): ConvKernel {
+      expectActive("conv2d");
+      const { batch: n, inChannels: c, outChannels: o, size, kernel: k, padding } = spec;
+      // tfjs's layouts: images NHWC, filters [kH, kW, C, O]; converted once, untimed.
+      const x = tf.tensor4d(permuted(spec.x, [n, c, size, size], [0, 2, 3, 1]), [n, size, size, c]);
+      const w = tf.tensor4d(permuted(spec.w, [o, c, k, k], [2, 3, 1, 0]), [k, k, c, o]);
+      const b = tf.tensor1d(spec.b);
+      const dy = tf.tensor4d(permuted(spec.dy, [n, o, size, size], [0, 2, 3, 1]), [n, size, size, o]);
+      const layer = (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.add(tf.conv2d(x, w, 1, padding), b);
+      // The wasm backend has no Conv2DBackpropFilter kernel (tfjs issue #8474: training a conv layer
+      // there fails with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'"). Where it
+      // is missing, ∂W comes from the identity ∂W[i, j, c, o] = Σ_{n,y,x} x_pad[n, y+i, x+j, c]·dy[n, y, x, o]:
+      // a stride-1 convolution of x with the batch as channels ([C, H, W, N]) and dy as the filter
+      // ([H, W, N, O]), all in wasm kernels. Elsewhere tf.grads takes all three the ordinary way.
+      const native = tf.getKernel("Conv2DBackpropFilter", backend) !== undefined;
+      const compute = (): tf.Tensor[] =>
+        tf.tidy(() => {
+          if (native) {
+            const { value, grads } = tf.valueAndGrads((xt: tf.Tensor, wt: tf.Tensor, bt: tf.Tensor) =>
+              layer(xt as tf.Tensor4D, wt as tf.Tensor4D, bt as tf.Tensor1D),
+            )([x, w, b], dy);
+            return [value, ...grads];
+          }
+          const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => layer(t as tf.Tensor4D, w, b))(x, dy);
+          const xT = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;
+          const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+          const dw = tf.transpose(tf.conv2d(xT, dyT, 1, padding), [1, 2, 0, 3]);
+          return [value, grad, dw, tf.sum(dy, [0, 1, 2])];
+        });
+      let last: tf.Tensor[] = [];
+      const parts = () => {
+        const [y, dx, dw, db] = last.map((t) => t.dataSync() as Float32Array);
+        return {
+          y: permuted(y, [n, size, size, o], [0, 3, 1, 2]),
+          dx: permuted(dx, [n, size, size, c], [0, 3, 1, 2]),
+          dw: permuted(dw, [k, k, c, o], [3, 2, 0, 1]),
+          db: Float32Array.from(db),
+        };
+      };
+      return {
+        run() {
+          tf.dispose(last);
+          last = compute();
+          if (readBack) for (const t of last) t.dataSync();
+        },
+        parts,
+        result() {
+          const p = parts();
+          return Float32Array.from([...p.y, ...p.dx, ...p.dw, ...p.db]);
+        },
+        dispose() {
+          tf.dispose([...last, x, w, b, dy]);
+          last = [];
+        },
+      };
+    },
   };
 
   /**
@@ -163,6 +230,24 @@ export function tfjsSystem(backend: TfBackend, { readBack = false }: { readBack?
       },
     };
   }
+}
+
+/** `a` of `shape` with its axes reordered: result axis d is axis `perm[d]` of `a` (NumPy's transpose). */
+function permuted(a: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const out = new Float32Array(a.length);
+  const outShape = perm.map((p) => shape[p]);
+  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((x, y) => x * y, 1));
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let src = 0;
+    for (let d = 0; d < perm.length; d++) src += idx[d] * strides[perm[d]];
+    out[i] = a[src];
+    for (let d = perm.length - 1; d >= 0; d--) {
+      if (++idx[d] < outShape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
 }
 
 /** Live tensors in the tfjs engine (all backends), to check nothing leaks. */

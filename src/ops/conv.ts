@@ -8,7 +8,7 @@
  * gradients of gradients work to any order:
  *
  *   y  = conv2d(x, W) + b              ∂x = conv2dBackwardInput(g, W)   ∂W = conv2dBackwardWeight(x, g)
- *                                      ∂b = Σ g over batch, height, width
+ *                                      ∂b = conv2dBackwardBias(g): Σ g over batch, height, width
  *   dx = conv2dBackwardInput(g, W)     ∂g = conv2d(h, W)                ∂W = conv2dBackwardWeight(h, g)
  *   dW = conv2dBackwardWeight(x, g)    ∂x = conv2dBackwardInput(g, H)   ∂g = conv2d(x, H)
  *
@@ -27,6 +27,7 @@ import {
   avgPoolBackwardKernel,
   avgPoolKernel,
   type ConvGeometry,
+  channelSumKernel,
   conv2dInputGradKernel,
   conv2dKernel,
   conv2dWeightGradKernel,
@@ -40,9 +41,9 @@ import { allocValues } from "../memory/scope.js";
 import { fmt } from "../memory/shape.js";
 import { record } from "../tensor/graph.js";
 import { Tensor } from "../tensor/tensor.js";
-import { cast, expectTensor } from "./arithmetic.js";
+import { broadcastTo, cast, expectTensor } from "./arithmetic.js";
 import { takeFlat } from "./flat.js";
-import { sum } from "./reduce.js";
+import { reshape } from "./shape.js";
 
 /** A size given once for both axes, or as [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -143,10 +144,17 @@ function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeom
     (gy) => [
       xx.requiresGrad ? convBackwardInput(gy, ww, g) : null,
       ww.requiresGrad ? convBackwardWeight(xx, gy, g) : null,
-      bb?.requiresGrad ? sum(gy, [0, 2, 3]) : null,
+      bb?.requiresGrad ? convBackwardBias(gy, g) : null,
     ],
     convArgs(g),
   );
+}
+
+/** ∂b of conv2d: gy summed over batch, height and width → [O]; its rule spreads h back over them. */
+function convBackwardBias(gy: Tensor, g: ConvGeometry): Tensor {
+  const out = new Tensor(allocValues(gy.dtype, g.o), [g.o]);
+  channelSumKernel(gy.data, out.data, g.n, g.o, g.ho * g.wo);
+  return record(out, "conv2dBackwardBias", [gy], (h) => [broadcastTo(reshape(h, [1, g.o, 1, 1]), gy.shape)]);
 }
 
 /** ∂x of conv2d: the transposed convolution of gy [N, O, Ho, Wo] with W [O, C, kH, kW] → [N, C, H, W]. */
