@@ -215,8 +215,9 @@ function scratchIn(s: Simd, sizes: number[], m: number): { view: FloatArray; at:
  *
  * Where an extra position meets a real value, it brings an exact zero, so the sums are those of
  * the plain route with 0s added: ∂W pairs the wide columns with g laid out wide (zeros in the
- * extra positions); wide col2im adds columns Wᵀ·g whose extra positions are Wᵀ·0. Both need the
- * other factor finite (0·∞ is NaN), so they run for a finite x (∂W) and W (col2im) only.
+ * extra positions); wide col2im adds columns Wᵀ·g whose extra positions are Wᵀ·0; the correlation
+ * for ∂x meets g's zero padding with W. Each needs the other factor finite (0·∞ is NaN), so they
+ * run for a finite x (∂W) and W (∂x) only. (The forward's padding meets W as PyTorch's does.)
  */
 
 /** A region of the module's memory for one op call: the view and the element offsets of its arrays. */
@@ -356,7 +357,7 @@ function conv2dWide(x: FloatArray, weight: FloatArray, bias: FloatArray | null, 
  */
 function inputGradCorrelation(gy: FloatArray, weight: FloatArray, dx: FloatArray, g: ConvGeometry): boolean {
   const { n, c, h, w, o, kh, kw, sh, sw, ph, pw, ho, wo } = g;
-  const s = sh === 1 && sw === 1 && ph <= kh - 1 && pw <= kw - 1 ? simd(dx) : null;
+  const s = sh === 1 && sw === 1 && ph <= kh - 1 && pw <= kw - 1 && allFinite(weight) ? simd(dx) : null;
   if (s === null) return false;
   const Wg = w + kw - 1,
     plane = (h + kh - 1) * Wg;
