@@ -25,9 +25,7 @@ describe("example 14: a CSV file", () => {
   });
 
   it("reads, splits, trains and reports accuracy and the confusion matrix through metrics", () => {
-    const t0 = performance.now();
     const r = main({ print: false, epochs: 30 });
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect(r.rows).toBe(150);
     expect([r.train, r.test]).toEqual([105, 45]);
     expect(r.classes).toEqual(["setosa", "versicolor", "virginica"]);
