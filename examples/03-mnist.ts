@@ -10,8 +10,7 @@
  *   npx tsx examples/03-mnist.ts
  */
 import { createRequire } from "node:module";
-import { data, manualSeed, nn, noGrad, optim, scope, tensor, type Tensor } from "../src/index.js";
-import { argmaxRows } from "./01-iris.js";
+import { data, manualSeed, metrics, nn, noGrad, optim, scope, tensor, type Tensor } from "../src/index.js";
 import { lineChart, save } from "./lib/svg.js";
 
 interface Digit {
@@ -89,8 +88,8 @@ export function main(
     log(`  epoch ${epoch}/${epochs}  loss ${(sum / count).toFixed(4)}  ${Math.round(count / seconds)} samples/s`);
   }
   const seconds = (performance.now() - started) / 1000;
-  const predicted = argmaxRows(noGrad(() => model.forward(test.x)));
-  const accuracy = predicted.filter((p, i) => p === test.y[i]).length / test.y.length;
+  const logits = noGrad(() => model.forward(test.x)); // [2000, 10] scores
+  const accuracy = metrics.accuracy(logits.argmax(1), test.y); // the predicted digit is each row's argmax
   log(`\ntest accuracy ${accuracy.toFixed(4)} on ${test.y.length} digits; training took ${seconds.toFixed(1)} s`);
   const svgPath = save(
     `${outDir}/03-mnist-loss.svg`,

@@ -5,6 +5,8 @@
  */
 import { alloc, getDefaultDtype, type DType } from "../memory/dtype.js";
 import { fmt } from "../memory/shape.js";
+import { indexSelect } from "../ops/indexing.js";
+import { noGrad } from "../tensor/graph.js";
 import { globalRng, Rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -26,16 +28,19 @@ function checkRows(x: Tensor, op: string): [number, number] {
   return [x.shape[0], x.shape[1]];
 }
 
-/** The rows `idx` of a [samples, features] tensor, as a new tensor with no graph. */
+/**
+ * The rows `idx` of a [samples, features] tensor, as a new tensor with no graph (same dtype):
+ * `indexSelect(x, 0, idx)` with gradient recording off.
+ */
 export function takeRows(x: Tensor, idx: ArrayLike<number>): Tensor {
-  const [n, f] = checkRows(x, "takeRows");
-  const out = alloc(x.dtype, idx.length * f);
+  const [n] = checkRows(x, "takeRows");
+  const rows = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
     const r = idx[i];
     if (!Number.isInteger(r) || r < 0 || r >= n) throw new RangeError(`takeRows: row ${r} is out of range for ${n} rows`);
-    out.set(x.data.subarray(r * f, r * f + f), i * f);
+    rows[i] = r;
   }
-  return new Tensor(out, [idx.length, f]);
+  return noGrad(() => indexSelect(x, 0, rows));
 }
 
 /**
@@ -50,7 +55,7 @@ export function* batches(data: Dataset, batchSize: number, opts: { shuffle?: boo
   const order = opts.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : rngFor(opts.seed).permutation(n);
   for (let start = 0; start < n; start += batchSize) {
     const idx = order.subarray(start, Math.min(n, start + batchSize));
-    yield { x: takeRows(data.x, idx), y: Int32Array.from(idx, (i) => data.y[i]) };
+    yield { x: noGrad(() => indexSelect(data.x, 0, idx)), y: Int32Array.from(idx, (i) => data.y[i]) };
   }
 }
 
