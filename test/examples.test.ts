@@ -9,6 +9,7 @@ import { main as compared } from "../examples/02-activations-compared.js";
 import { main as mnist } from "../examples/03-mnist.js";
 import { main as vanishing } from "../examples/04-vanishing-gradients.js";
 import { main as gallery } from "../examples/08-derivative-gallery.js";
+import { main as digits } from "../examples/11-tensor-ops-digits.js";
 
 const outDir = mkdtempSync(join(tmpdir(), "actigrad-examples-"));
 const isSvg = (path: string) => existsSync(path) && /^<svg[\s\S]*<\/svg>\s*$/.test(readFileSync(path, "utf8"));
@@ -92,5 +93,31 @@ describe("examples", () => {
     expect(g.errors.mish).toBeUndefined();
     expect(g.table.at(-1)).toMatch(/^mish .* — /);
     expect(isSvg(join(outDir, "08-gallery-mish.svg"))).toBe(true);
+  });
+
+  // Example 11 defines no activation, so importing it at the top leaves test 0's table as it is.
+  it("11: tensor ops on MNIST: crop by slice, ink sums by concat, argmax accuracy per digit, gather, where, maskedFill", () => {
+    const r = digits({ print: false, outDir, epochs: 1, limit: 600 });
+    expect(r.side).toBe(20);
+    expect(r.nFeatures).toBe(20 * 20 + 20 + 20);
+    expect(r.borderInk).toBeGreaterThan(0);
+    expect(r.borderInk).toBeLessThan(0.1); // the border is nearly empty
+    expect(r.lossGap).toBeLessThan(1e-5); // logsumexp − gather is cross-entropy
+    expect(r.curve).toHaveLength(1);
+    expect(r.accuracy).toBeGreaterThan(0.6); // chance is 0.1
+    expect(r.perClass).toHaveLength(10);
+    for (const a of r.perClass) {
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThanOrEqual(1);
+    }
+    expect(Math.min(...r.perClass)).toBeLessThanOrEqual(r.accuracy);
+    expect(Math.max(...r.perClass)).toBeGreaterThanOrEqual(r.accuracy);
+    expect(r.meanTrueProb).toBeGreaterThan(0.3); // 0.1 for a model that learned nothing
+    expect(r.meanTrueProbWrong).toBeLessThan(r.meanTrueProb);
+    expect(r.answered).toBeLessThanOrEqual(2000);
+    expect(r.sureRight / r.answered).toBeGreaterThan(r.accuracy); // answering only when sure is more often right
+    expect(r.worstMistake).not.toBeNull();
+    expect(r.worstMistake!.predicted).not.toBe(r.worstMistake!.label);
+    expect(isSvg(r.svgPath)).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A small SVG plotting helper for the examples: line charts (linear or log y), 2-D
- * decision-boundary maps with points, heatmaps of a matrix, and a grid of charts on one page. SVG is plain text, so this needs no dependency, no
- * native build and no browser — the files open anywhere and diff well in a repository.
+ * decision-boundary maps with points, heatmaps of a matrix, grayscale pictures, bar charts, and
+ * a grid of charts on one page. SVG is plain text, so this needs no dependency, no native build
+ * and no browser — the files open anywhere and diff well in a repository.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -165,6 +166,87 @@ export function heatmap(matrix: number[][], opts: { title?: string; cell?: numbe
   if (opts.title)
     parts.push(`<text x="${left + (cols * cell) / 2}" y="19" text-anchor="middle" font-size="14">${esc(opts.title)}</text>`);
   return svg(left * 2 + cols * cell, top + rows * cell + 6, parts);
+}
+
+/**
+ * A grayscale picture (row-major `pixels`, `width` × `height`): ink dark on white, `hi` (default
+ * the largest value) black, 0 and below white. Pixels are drawn as one path per gray level
+ * (16 levels), so a digit stays a few kilobytes.
+ */
+export function grayImage(
+  pixels: ArrayLike<number>,
+  width: number,
+  height: number,
+  opts: { title?: string; cell?: number; hi?: number } = {},
+): string {
+  const { cell = 5 } = opts;
+  const hi = opts.hi ?? Math.max(1e-300, ...Array.from(pixels));
+  const top = opts.title ? 18 : 2;
+  const levels: string[][] = Array.from({ length: 16 }, () => []);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const level = Math.round(Math.min(1, Math.max(0, pixels[r * width + c] / hi)) * 15);
+      if (level > 0) levels[level].push(`M${c} ${r}h1v1h-1z`);
+    }
+  }
+  const parts = [
+    `<g transform="translate(2 ${top}) scale(${cell})"><rect width="${width}" height="${height}" fill="white" stroke="#bbb" stroke-width="${(0.6 / cell).toFixed(3)}"/>`,
+  ];
+  levels.forEach((d, level) => {
+    const g = Math.round(255 * (1 - level / 15));
+    if (d.length) parts.push(`<path fill="rgb(${g},${g},${g})" d="${d.join("")}"/>`);
+  });
+  parts.push("</g>");
+  if (opts.title)
+    parts.push(`<text x="${2 + (width * cell) / 2}" y="13" text-anchor="middle" font-size="12">${esc(opts.title)}</text>`);
+  return svg(width * cell + 4, top + height * cell + 2, parts);
+}
+
+/** Vertical bars, one per label, each with its value written above it; the y axis from `yMin` (default 0) to `yMax`. */
+export function barChart(
+  labels: string[],
+  values: number[],
+  opts: {
+    title?: string;
+    xLabel?: string;
+    yLabel?: string;
+    yMin?: number;
+    yMax?: number;
+    width?: number;
+    height?: number;
+    digits?: number;
+  } = {},
+): string {
+  const { width = 640, height = 300, yMin = 0, digits = 3 } = opts;
+  const yMax = opts.yMax ?? Math.max(...values.filter(Number.isFinite), yMin + 1e-12);
+  const m = { l: 64, r: 20, t: opts.title ? 40 : 16, b: 48 };
+  const W = width - m.l - m.r,
+    H = height - m.t - m.b;
+  const py = (v: number) => m.t + H - ((Math.min(yMax, Math.max(yMin, v)) - yMin) / (yMax - yMin)) * H;
+  const slot = W / Math.max(1, labels.length);
+  const parts: string[] = [];
+  for (const t of ticks(yMin, yMax)) {
+    parts.push(`<line x1="${m.l}" x2="${m.l + W}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${m.l - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end">${num(t)}</text>`);
+  }
+  labels.forEach((label, i) => {
+    const x = m.l + i * slot + slot * 0.15,
+      v = values[i],
+      y = py(v);
+    parts.push(
+      `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(m.t + H - y).toFixed(1)}" fill="${palette[0]}"/>`,
+    );
+    parts.push(
+      `<text x="${(x + slot * 0.35).toFixed(1)}" y="${(y - 4).toFixed(1)}" text-anchor="middle" font-size="11">${v.toFixed(digits)}</text>`,
+    );
+    parts.push(`<text x="${(x + slot * 0.35).toFixed(1)}" y="${m.t + H + 16}" text-anchor="middle">${esc(label)}</text>`);
+  });
+  parts.push(`<line x1="${m.l}" x2="${m.l + W}" y1="${m.t + H}" y2="${m.t + H}" stroke="#333"/>`);
+  if (opts.title) parts.push(`<text x="${m.l + W / 2}" y="22" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
+  if (opts.xLabel) parts.push(`<text x="${m.l + W / 2}" y="${height - 10}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  if (opts.yLabel)
+    parts.push(`<text transform="translate(16 ${m.t + H / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
+  return svg(width, height, parts);
 }
 
 /** Several SVG charts on one SVG page, `cols` to a row, each keeping its own size. */
