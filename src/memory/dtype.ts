@@ -53,6 +53,29 @@ export function checkAnyDtype(dtype: unknown, op: string): asserts dtype is DTyp
   }
 }
 
+/**
+ * `values` as a new Int32Array: each must be an integer in int32's range, else a RangeError
+ * naming `op` and the first offending value and flat index (a non-number is a TypeError). No
+ * value is ever rounded or truncated on its way into int32.
+ */
+export function toInt32(values: ArrayLike<unknown>, op: string, shapeText = ""): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "number") {
+      throw new TypeError(`${op}: expected a number at flat index ${i}, got ${v === null ? "null" : typeof v}`);
+    }
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+      throw new RangeError(
+        `${op}: int32 values must be integers in [-2^31, 2^31 − 1]; got ${v} at flat index ${i}${shapeText ? ` of shape ${shapeText}` : ""} ` +
+          "(int32 holds indices; round the values first)",
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
 export function dtypeOf(data: Values): DType {
   return data instanceof Float64Array ? "float64" : data instanceof Float32Array ? "float32" : "int32";
 }

@@ -10,7 +10,7 @@
 import { BinaryOp, binaryKernel } from "../kernels/binary.js";
 import { broadcastKernel, sumToShapeKernel } from "../kernels/reduce.js";
 import type { DType } from "../memory/dtype.js";
-import { checkAnyDtype, getDefaultDtype, promote } from "../memory/dtype.js";
+import { checkAnyDtype, getDefaultDtype, promote, toInt32 } from "../memory/dtype.js";
 import { allocValues } from "../memory/scope.js";
 import { record } from "../tensor/graph.js";
 import type { Shape } from "../memory/shape.js";
@@ -216,20 +216,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   checkAnyDtype(dtype, "cast");
   if (x.dtype === dtype) return x;
   const src = x.data;
-  if (dtype === "int32") {
-    const out = new Int32Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-        throw new RangeError(
-          `cast: to int32 every value must be an integer in [-2^31, 2^31 − 1]; got ${v} at flat index ${i} ` +
-            `of shape ${fmt(x.shape)} (int32 holds indices; round the values first)`,
-        );
-      }
-      out[i] = v;
-    }
-    return new Tensor(out, x.shape);
-  }
+  if (dtype === "int32") return new Tensor(toInt32(src, "cast", fmt(x.shape)), x.shape);
   const data = allocValues(dtype, x.size);
   data.set(src);
   const from = x.dtype;
