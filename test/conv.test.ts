@@ -429,6 +429,23 @@ describe("maxPool2d and avgPool2d", () => {
     expect(y.data[1]).toBe(4);
     y.sum().backward();
     expect(Array.from(x.grad!.data)).toEqual([0, 1, 0, 1]);
+    // 2×2 windows (their own unrolled loop): the first NaN; ±∞ together are no NaN.
+    const z = tensor(
+      [
+        [
+          [
+            [1, NaN, Infinity, -Infinity],
+            [NaN, 3, 0, 2],
+          ],
+        ],
+      ],
+      { requiresGrad: true },
+    );
+    const m = maxPool2d(z, 2);
+    expect(Number.isNaN(m.data[0])).toBe(true);
+    expect(m.data[1]).toBe(Infinity);
+    m.sum().backward();
+    expect(Array.from(z.grad!.data)).toEqual([0, 1, 1, 0, 0, 0, 0, 0]);
   });
 
   it("records maxPool2d and avgPool2d with their kernel and stride", () => {
