@@ -1150,21 +1150,21 @@ describe("int32 index tensors", () => {
     expect(p.cast("float64").exp().dtype).toBe("float64");
   });
 
-  it.fails("int32: activations turn int32 away too (needs src/ops/define.ts to call expectTensor; see the issue-13 report)", () => {
+  it("int32: activations turn int32 away too (needs src/ops/define.ts to call expectTensor; see the issue-13 report)", () => {
     const p = logits().argmax(1);
     expectThrow(() => (p as any).sigmoid(), TypeError, /^sigmoid: .*int32 tensor/);
   });
 
-  it.fails("int32: tensor(Int32Array) keeps int32 (needs the src/tensor/create.ts change in the issue-13 report)", () => {
+  it("int32: tensor(Int32Array) keeps int32 (needs the src/tensor/create.ts change in the issue-13 report)", () => {
     expect(tensor(new Int32Array([1, 2])).dtype).toBe("int32");
   });
 
-  it.fails('int32: tensor(values, { dtype: "int32" }) makes int32 and rejects non-integers (needs the create.ts change)', () => {
+  it('int32: tensor(values, { dtype: "int32" }) makes int32 and rejects non-integers (needs the create.ts change)', () => {
     expect(tensor([1, 2], { dtype: "int32" as any }).dtype).toBe("int32");
     expectThrow(() => tensor([1.5], { dtype: "int32" as any }), RangeError, /^tensor: .*1\.5/);
   });
 
-  it.fails("int32: a large index tensor copied inside scope() stays int32 (needs src/memory/scope.ts's allocValues to skip the arena for int32)", () => {
+  it("int32: a large index tensor copied inside scope() stays int32 (needs src/memory/scope.ts's allocValues to skip the arena for int32)", () => {
     const dtype = scope(() => cast(tensor(new Array(100).fill(1)), "int32").slice(0, 0, 80).dtype);
     expect(dtype).toBe("int32");
   });

@@ -119,7 +119,8 @@ function collectStorages(value: unknown, into: Set<Storage>, depth: number): voi
  * WebAssembly kernels are loaded and there is room), else an ordinary array.
  */
 export function allocValues(dtype: DType, size: number): FloatArray {
-  if (frames.length > 0 && size >= MIN_ELEMENTS) {
+  // int32 (indices) never goes to the arena, whose views are float arrays.
+  if (dtype !== "int32" && frames.length > 0 && size >= MIN_ELEMENTS) {
     const bpe = dtype === "float32" ? 4 : 8;
     const at = arenaAlloc(size * bpe);
     const buffer = arenaBuffer();

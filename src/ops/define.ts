@@ -30,6 +30,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { activationKernels, type ActivationKernels } from "../kernels/simd.js";
 import { axisLayout } from "../kernels/axis.js";
 import { checkSpec, probe } from "./define-check.js";
+import { expectTensor } from "./arithmetic.js";
 import "./methods.js";
 
 /** What a rule may read: the input x, the output y and the upstream gradient ∂L/∂y. */
@@ -202,7 +203,7 @@ export function defineActivation<A extends ArgValue[] = number[]>(specOf: Activa
   };
 
   const act = ((x: Tensor, ...given: (ArgValue | undefined)[]): Tensor => {
-    if (!(x instanceof Tensor)) throw new TypeError(`${name}: input must be a Tensor, got ${x === null ? "null" : typeof x}`);
+    expectTensor(x, name);
     for (let i = argNames.length; i < given.length; i++) {
       if (given[i] !== undefined) {
         const takes = `${argNames.length} argument${argNames.length === 1 ? "" : "s"} after x (${argNames.join(", ") || "none"})`;

@@ -448,11 +448,4 @@ installMethod("select", select);
 installMethod("indexSelect", indexSelect);
 installMethod("gather", gather);
 installMethod("maskedFill", maskedFill);
-// installMethod passes at most three arguments and slice takes four (axis, start, end, step).
-Object.defineProperty(Tensor.prototype, "slice", {
-  value: function (this: Tensor, axis: number, start?: number | null, end?: number | null, step?: number) {
-    return slice(this, axis, start, end, step);
-  },
-  writable: true,
-  configurable: true,
-});
+installMethod("slice", slice);

@@ -42,6 +42,7 @@ function tensorList(tensors: unknown, op: string): Tensor[] {
 
 /** float64 if the dtypes differ (as the arithmetic ops promote), else the common dtype. */
 function joinedDtype(tensors: readonly Tensor[]): DType {
+  if (tensors.every((t) => t.dtype === "int32")) return "int32"; // indices joined stay indices
   return tensors.reduce<DType>((d, t) => promote(d, t.dtype), tensors[0].dtype);
 }
 

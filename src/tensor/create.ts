@@ -3,7 +3,7 @@
  * (`zeros`, `ones`, `full`, `arange`, and the seeded `randn` / `rand`).
  */
 import type { DType, FloatArray } from "../memory/dtype.js";
-import { checkDtype, dtypeOf, getDefaultDtype } from "../memory/dtype.js";
+import { checkAnyDtype, checkDtype, dtypeOf, getDefaultDtype, toInt32 } from "../memory/dtype.js";
 import { allocValues } from "../memory/scope.js";
 import { random, randomNormal } from "./random.js";
 import type { Shape } from "../memory/shape.js";
@@ -17,9 +17,10 @@ export interface TensorOptions {
 
 type Nested = number | readonly Nested[];
 
-function dtypeFrom(opts: TensorOptions, op: string, fallback: DType = getDefaultDtype()): DType {
+function dtypeFrom(opts: TensorOptions, op: string, fallback: DType = getDefaultDtype(), allowInt32 = false): DType {
   if (opts.dtype === undefined) return fallback;
-  checkDtype(opts.dtype, op);
+  if (allowInt32) checkAnyDtype(opts.dtype, op);
+  else checkDtype(opts.dtype, op);
   return opts.dtype;
 }
 
@@ -80,19 +81,22 @@ function flatten(value: Nested, out: FloatArray): void {
  */
 export function tensor(value: Nested | ArrayLike<number> | Tensor, opts: TensorOptions & { shape?: Shape } = {}): Tensor {
   if (value instanceof Tensor) {
-    const dtype = dtypeFrom(opts, "tensor", value.dtype);
+    const dtype = dtypeFrom(opts, "tensor", value.dtype, true);
+    const shape = opts.shape ? checkShape(opts.shape, "tensor") : value.shape;
+    if (dtype === "int32") return new Tensor(toInt32(value.data, "tensor"), shape, opts.requiresGrad);
     const data = allocValues(dtype, value.size);
     data.set(value.data);
-    return new Tensor(data, opts.shape ? checkShape(opts.shape, "tensor") : value.shape, opts.requiresGrad);
+    return new Tensor(data, shape, opts.requiresGrad);
   }
   if (ArrayBuffer.isView(value) || (Array.isArray(value) && opts.shape !== undefined)) {
     const flat = value as ArrayLike<number>;
-    const fallback = value instanceof Float32Array || value instanceof Float64Array ? dtypeOf(value) : getDefaultDtype();
-    const dtype = dtypeFrom(opts, "tensor", fallback);
+    const typed = value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array;
+    const dtype = dtypeFrom(opts, "tensor", typed ? dtypeOf(value) : getDefaultDtype(), true);
     const shape = opts.shape !== undefined ? checkShape(opts.shape, "tensor") : [flat.length];
     if (sizeOf(shape) !== flat.length) {
       throw new RangeError(`tensor: ${flat.length} values do not fill shape ${fmt(shape)} (${sizeOf(shape)} elements)`);
     }
+    if (dtype === "int32") return new Tensor(toInt32(flat, "tensor"), shape, opts.requiresGrad);
     const data = allocValues(dtype, flat.length);
     for (let i = 0; i < flat.length; i++) {
       const x = flat[i];
@@ -105,8 +109,10 @@ export function tensor(value: Nested | ArrayLike<number> | Tensor, opts: TensorO
     throw new TypeError(`tensor: expected a number, nested arrays of numbers or a typed array, got ${describe(value)}`);
   }
   const shape = inferShape(value as Nested);
-  const data = allocValues(dtypeFrom(opts, "tensor"), sizeOf(shape));
+  const dtype = dtypeFrom(opts, "tensor", undefined, true);
+  const data = allocValues(dtype === "int32" ? "float64" : dtype, sizeOf(shape));
   flatten(value as Nested, data);
+  if (dtype === "int32") return new Tensor(toInt32(data, "tensor"), shape, opts.requiresGrad);
   return new Tensor(data, shape, opts.requiresGrad);
 }
 
