@@ -13,7 +13,7 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
 
 export function erf(x: number): number {
-  if (x !== x) return x;
+  if (x !== x || x === 0) return x; // NaN, and ±0 with its sign
   const a = Math.abs(x);
   if (a >= 6) return x > 0 ? 1 : -1;
   if (a < 1.5) {

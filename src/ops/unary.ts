@@ -118,12 +118,15 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   return record(y, "clamp", [x], (g) => [mul(g, inside(x))], { min: lo, max: hi });
 }
 
-/** e^x − 1, exact for tiny x (Math.expm1); its derivative is e^x = y + 1, read from the saved output. */
+/**
+ * e^x − 1, exact for tiny x (Math.expm1). Its derivative is e^x, computed from x: y + 1 would
+ * cancel for negative x (in float32, expm1(−7.5) + 1 keeps only 3 digits).
+ */
 export function expm1(x: Tensor): Tensor {
   const y = mapKernel(x, "expm1", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.expm1(a[i]);
   });
-  return record(y, "expm1", [x], (g) => [mul(g, add(y, 1))]);
+  return record(y, "expm1", [x], (g) => [mul(g, exp(x))]);
 }
 
 /** x²; its derivative is 2x. */
