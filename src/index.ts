@@ -67,10 +67,15 @@ export {
 } from "./ops/builtins.js";
 export type { BuiltinName, BuiltinName as ActivationName } from "./ops/builtins.js";
 
+/** Neural-network building blocks: `Module`, layers (Linear, Conv2d, norms, Dropout, …), activation modules, losses and initialisers. */
 export * as nn from "./nn/index.js";
+/** Optimizers (SGD, Adam, AdamW, RMSprop) and learning-rate schedules, with state dicts to save and resume. */
 export * as optim from "./nn/optim.js";
+/** Data helpers: seeded mini-batches, train/test splits, standardisation, one-hot labels, CSV parsing and 2-D toy sets. */
 export * as data from "./nn/data.js";
+/** Classification metrics: accuracy, the confusion matrix and its printout, from predicted and true class indices. */
 export * as metrics from "./nn/metrics.js";
+/** The safetensors format: save a model's tensors to bytes and load or read them back, checked. */
 export * as safetensors from "./io/safetensors.js";
 export * from "./io/onnx.js";
 export { Rng } from "./tensor/random.js";

@@ -78,6 +78,7 @@ import { noGrad } from "../tensor/graph.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ProtoWriter } from "./protobuf.js";
 
+/** Options of the ONNX export: the input's shape (with a free batch axis), the opset and the dtype. */
 export interface ExportOnnxOptions {
   /** The input's shape; `null` marks the free batch axis (at most one), written as dim_param "batch". */
   inputShape: readonly (number | null)[];

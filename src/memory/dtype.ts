@@ -34,6 +34,7 @@ export function setDefaultDtype(dtype: DType): void {
   defaultDtype = dtype;
 }
 
+/** The dtype new tensors and parameters get when none is given ("float64" until `setDefaultDtype` changes it). */
 export function getDefaultDtype(): FloatDType {
   return defaultDtype;
 }

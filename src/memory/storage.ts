@@ -7,6 +7,7 @@
 import type { FloatArray } from "./dtype.js";
 import { track } from "./scope.js";
 
+/** The typed array one tensor's values live in, shared by the views of it (reshape, detach); a `scope()` releases storages. */
 export class Storage {
   private _values: FloatArray | null;
   /** Never released by a scope: the values of parameters (leaves that require a gradient). */
@@ -22,6 +23,7 @@ export class Storage {
     return this._values;
   }
 
+  /** True once the scope that made this storage released it (reading the tensor then throws). */
   get released(): boolean {
     return this._values === null;
   }

@@ -49,6 +49,7 @@ export class Activation extends Module {
     return this.op.name;
   }
 
+  /** The activation applied to x with this module's arguments. */
   forward(x: Tensor): Tensor {
     return this.op(x, ...this.args);
   }
@@ -66,6 +67,7 @@ export class Activation extends Module {
 /** A module class for one activation: `new (activationModule(act))(...args)` is `new Activation(act, ...args)`. */
 export type ActivationModuleClass = new (...args: ArgValue[]) => Activation;
 
+/** The module class of one activation, whose instances apply it with the arguments given to the constructor. */
 export function activationModule(op: ActivationFn): ActivationModuleClass {
   const cls = class extends Activation {
     constructor(...args: ArgValue[]) {

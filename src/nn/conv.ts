@@ -58,6 +58,7 @@ const tuple = ([a, b]: readonly [number, number]) => `(${a}, ${b})`;
 /** A size as given (a number, or a pair as a tuple), as PyTorch's pooling reprs print them. */
 const asGiven = (v: Pair) => (typeof v === "number" ? String(v) : tuple(v));
 
+/** Options of `Conv2d`: stride, padding, bias and dtype. */
 export interface Conv2dOptions {
   /** Step between windows, one number or [height, width] (default 1). */
   stride?: Pair;
@@ -125,6 +126,7 @@ export class Conv2d extends Module {
     }
   }
 
+  /** y = conv2d(x, weight, bias) over a batch [N, C, H, W] of images. */
   forward(x: Tensor): Tensor {
     const name = String(this);
     checkInput(x, name, this.inChannels);
@@ -184,6 +186,7 @@ export class MaxPool2d extends Pool2d {
     super("MaxPool2d", kernel, stride);
   }
 
+  /** The maximum of each window of x [N, C, H, W]; the gradient goes to each window's arg-max. */
   forward(x: Tensor): Tensor {
     return this.run(x, "maxPool2d", maxPool2d);
   }
@@ -202,6 +205,7 @@ export class AvgPool2d extends Pool2d {
     super("AvgPool2d", kernel, stride);
   }
 
+  /** The mean of each window of x [N, C, H, W]; the gradient is spread evenly over the window. */
   forward(x: Tensor): Tensor {
     return this.run(x, "avgPool2d", avgPool2d);
   }

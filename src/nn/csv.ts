@@ -27,6 +27,7 @@
 import { alloc, checkDtype, type FloatDType, getDefaultDtype } from "../memory/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/** Options of the CSV parser: the label column, header, dtype, delimiter, columns to drop and the class names. */
 export interface CsvOptions {
   /** The label column: its name (a header field; "0", "1", … without a header) or its index (negative: from the end). */
   label: string | number;
@@ -42,6 +43,7 @@ export interface CsvOptions {
   classes?: readonly string[];
 }
 
+/** A parsed CSV: the feature tensor x, the labels y, the class names and the feature names. */
 export interface CsvData {
   /** The features, [rows, features]. */
   x: Tensor;

@@ -10,6 +10,7 @@ import { noGrad } from "../tensor/graph.js";
 import { globalRng, Rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/** Features and labels: x of shape [samples, features], y an Int32Array of class indices. */
 export interface Dataset {
   x: Tensor;
   y: Int32Array;
@@ -98,6 +99,7 @@ export class Standardizer {
   mean: Float64Array = new Float64Array(0);
   std: Float64Array = new Float64Array(0);
 
+  /** Learns each feature's mean and standard deviation from x (the training set); returns this. */
   fit(x: Tensor): this {
     const [n, f] = checkRows(x, "Standardizer.fit");
     if (n === 0) throw new RangeError("Standardizer.fit: no samples");
@@ -109,6 +111,7 @@ export class Standardizer {
     return this;
   }
 
+  /** (x − mean) / std per feature, with the statistics from `fit`. */
   transform(x: Tensor): Tensor {
     const [n, f] = checkRows(x, "Standardizer.transform");
     if (f !== this.mean.length) throw new RangeError(`Standardizer.transform: fitted on ${this.mean.length} features, got ${f}`);
@@ -132,6 +135,7 @@ export function oneHot(labels: ArrayLike<number>, classes: number, opts: { dtype
   return new Tensor(out, [labels.length, classes]);
 }
 
+/** Options of the 2-D toy sets: how many points, the noise, the seed and the dtype. */
 export interface ToyOptions {
   /** Number of points (default 200). */
   n?: number;

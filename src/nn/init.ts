@@ -13,6 +13,7 @@ import { globalRng } from "../tensor/random.js";
 import { activations } from "../ops/builtins.js";
 import type { Tensor } from "../tensor/tensor.js";
 
+/** The name of a weight initialiser, as `Linear`'s `init` option and an activation's `init` take it. */
 export type InitName = "xavier" | "xavierNormal" | "he" | "heUniform" | "zeros";
 
 function fans(w: Tensor): [number, number] {
@@ -29,6 +30,7 @@ export function xavierUniform(w: Tensor, gain = 1): Tensor {
   return w;
 }
 
+/** Fills `w` in place from N(0, σ²), σ = gain·√(2 / (fanIn + fanOut)) (Glorot & Bengio, 2010), and returns it. */
 export function xavierNormal(w: Tensor, gain = 1): Tensor {
   const [fanIn, fanOut] = fans(w);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -55,6 +57,7 @@ export function zerosInit(w: Tensor): Tensor {
   return w;
 }
 
+/** The initialisers by `InitName`, each filling a weight in place. */
 export const initializers: Record<InitName, (w: Tensor) => Tensor> = {
   xavier: (w) => xavierUniform(w),
   xavierNormal: (w) => xavierNormal(w),

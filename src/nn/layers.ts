@@ -27,6 +27,7 @@ function checkInputDtype(layer: string, x: Tensor, param: Tensor): void {
   );
 }
 
+/** Options of `Linear`: bias, weight init, the activation it feeds, and the dtype. */
 export interface LinearOptions {
   /** Add a bias (default true). */
   bias?: boolean;
@@ -77,6 +78,7 @@ export class Linear extends Module {
     this.bias?.data.fill(0);
   }
 
+  /** y = x·Wᵀ + b. */
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor) || x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures) {
       const got = x instanceof Tensor ? `shape ${fmt(x.shape)}` : typeof x;
@@ -109,6 +111,7 @@ export class Maxout extends Module {
     this.linear = new Linear(inFeatures, outFeatures * pieces, { activation: "maxout", ...opts });
   }
 
+  /** The maximum over each group of `pieces` outputs of a Linear layer. */
   forward(x: Tensor): Tensor {
     if (x instanceof Tensor)
       checkInputDtype(`Maxout(${this.inFeatures}, ${this.outFeatures}, ${this.pieces})`, x, this.linear.weight);
@@ -152,6 +155,7 @@ export class Sequential extends Module {
     return [...this.layers.map((m, i): [string, Module] => [String(i), m]), ...rest];
   }
 
+  /** The layers applied in order, each to the previous one's output. */
   forward(x: Tensor): Tensor {
     let h = x;
     for (const layer of this.layers) h = layer.forward(h);

@@ -16,7 +16,9 @@ import { takeFlat } from "../ops/flat.js";
 import { logSoftmax } from "../ops/logSoftmax.js";
 import { softplus } from "../ops/softplus.js";
 
+/** How a loss combines the per-sample losses: their mean (default), their sum, or none (one per sample). */
 export type Reduction = "mean" | "sum" | "none";
+/** Class labels: an array of class indices, an Int32Array, or a tensor of indices. */
 export type Labels = readonly number[] | Int32Array | Tensor;
 
 function reduce(losses: Tensor, reduction: Reduction, op: string): Tensor {

@@ -93,6 +93,7 @@ export abstract class Module {
   /** True after `train()` (the default), false after `eval()`. */
   training = true;
 
+  /** The module's computation: the output for input x (what calling the module does). */
   abstract forward(x: Tensor): Tensor;
 
   /** Same as `forward`. */
@@ -177,6 +178,7 @@ export abstract class Module {
     return this;
   }
 
+  /** Evaluation mode for this module and its children (`training = false`: Dropout passes through, BatchNorm uses running statistics); returns this. */
   eval(): this {
     return this.train(false);
   }

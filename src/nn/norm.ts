@@ -89,6 +89,7 @@ function owned(dtype: DType, shape: number[], fill: number, parameter: boolean):
 // ---------------------------------------------------------------------------------------------
 // LayerNorm
 
+/** Options of `LayerNorm`: ε and whether it learns a weight and bias. */
 export interface LayerNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -136,6 +137,7 @@ export class LayerNorm extends Module {
     this.bias?.data.fill(0);
   }
 
+  /** y = (x − mean) / √(var + ε) · weight + bias over the normalized (last) axes. */
   forward(x: Tensor): Tensor {
     const s = this.normalizedShape;
     const k = s.length;
@@ -162,6 +164,7 @@ export class LayerNorm extends Module {
 // ---------------------------------------------------------------------------------------------
 // BatchNorm1d
 
+/** Options of `BatchNorm1d`: ε, the running statistics' momentum, whether it learns a weight and bias (affine) and keeps running statistics, and the dtype. */
 export interface BatchNorm1dOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -240,6 +243,7 @@ export class BatchNorm1d extends Module {
     this.bias?.data.fill(0);
   }
 
+  /** y = (x − mean) / √(var + ε) · weight + bias per feature, with batch statistics in training and the running ones in eval. */
   forward(x: Tensor): Tensor {
     const c = this.numFeatures;
     if (!(x instanceof Tensor)) throw new TypeError(`${String(this)}: input must be a Tensor, got ${describe(x)}`);

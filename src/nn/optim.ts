@@ -135,6 +135,7 @@ export interface OptimizerState {
 
 type Buffers = Record<string, (FloatArray | null)[]>;
 
+/** The base of the optimizers: the parameters, their hyperparameters and buffers, `step()`, `zeroGrad()` and a state dict. */
 export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   readonly params: Tensor[];
   /** The class's name, in messages and state dicts ("SGD", "Adam", "AdamW", "RMSprop"). */
@@ -180,6 +181,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     for (const p of this.params) p.grad = null;
   }
 
+  /** One update of every parameter from its `.grad`. */
   abstract step(): void;
 
   /** Checks the relations between hyperparameters (beyond each one's own range). */
@@ -293,6 +295,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   }
 }
 
+/** Options of `SGD`: learning rate, momentum (Nesterov or not), dampening and weight decay. */
 export interface SGDOptions {
   lr: number;
   momentum?: number;
@@ -365,6 +368,7 @@ export class SGD extends Optimizer<SGDHyper> {
   }
 }
 
+/** Options of `Adam`: learning rate, betas (β₁, β₂), ε and weight decay. */
 export interface AdamOptions {
   lr?: number;
   betas?: readonly [number, number];
@@ -432,6 +436,7 @@ export class Adam extends AdamFamily {
   }
 }
 
+/** Options of `AdamW`: as Adam's, the weight decay decoupled from the gradient. */
 export type AdamWOptions = AdamOptions;
 
 /** AdamW: Adam with decoupled weight decay (default 0.01), exactly as torch.optim.AdamW. */
@@ -446,6 +451,7 @@ export class AdamW extends AdamFamily {
   }
 }
 
+/** Options of `RMSprop`: learning rate, α, ε, momentum, centered and weight decay. */
 export interface RMSpropOptions {
   lr?: number;
   alpha?: number;

@@ -52,6 +52,7 @@ export class Dropout extends Module {
     this.p = p;
   }
 
+  /** In training, zeroes each value with probability p and scales the rest by 1/(1 − p); in eval, x unchanged. */
   forward(x: Tensor): Tensor {
     try {
       return dropout(x, this.p, this.training);
@@ -88,6 +89,7 @@ export class Flatten extends Module {
     }
   }
 
+  /** x reshaped to [N, rest]: every axis after the first merged into one. */
   forward(x: Tensor): Tensor {
     const name = String(this);
     if (!(x instanceof Tensor)) throw new TypeError(`${name}: input must be a Tensor, got ${describe(x)}`);
@@ -114,7 +116,9 @@ export class Flatten extends Module {
 // ---------------------------------------------------------------------------------------------
 // Embedding
 
+/** Options of `Embedding`: the dtype of the table. */
 export interface EmbeddingOptions {
+  /** The dtype of the table (default: `getDefaultDtype()`). */
   dtype?: DType;
 }
 
@@ -155,6 +159,7 @@ export class Embedding extends Module {
     for (let i = 0; i < w.length; i++) w[i] = globalRng.normal();
   }
 
+  /** The rows of the table at the given indices (shape: the indices' shape, then the embedding size). */
   forward(indices: EmbeddingIndices): Tensor {
     try {
       return embedding(indices, this.weight);

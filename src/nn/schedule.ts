@@ -26,8 +26,11 @@ import type { Optimizer } from "./optim.js";
 /** The part of an optimizer that a schedule uses. */
 export type ScheduledOptimizer = Pick<Optimizer, "lr">;
 
+/** A schedule's state as JSON: its kind, options, epoch count and rates, to resume from. */
 export interface ScheduleState {
+  /** The schedule's class name. */
   schedule: string;
+  /** The options it was made with. */
   options: Record<string, number>;
   /** Epochs stepped so far (PyTorch's `last_epoch`; 0 right after the schedule is made). */
   lastEpoch: number;
@@ -73,6 +76,7 @@ function record(op: string, where: string, v: unknown, keys: readonly string[]):
   return v as Record<string, unknown>;
 }
 
+/** The base of the learning-rate schedules: `step()` once per epoch sets the optimizer's lr from the epoch count. */
 export abstract class LRScheduler<O extends Record<string, number> = Record<string, number>> {
   readonly optimizer: ScheduledOptimizer;
   protected readonly kind: string;
@@ -127,6 +131,7 @@ export abstract class LRScheduler<O extends Record<string, number> = Record<stri
     this._lr = this.optimizer.lr;
   }
 
+  /** The schedule's state, to save with the model and resume from with `loadStateDict`. */
   stateDict(): ScheduleState {
     return { schedule: this.kind, options: { ...this.opts }, lastEpoch: this._lastEpoch, baseLr: this._baseLr, lr: this._lr };
   }
@@ -150,6 +155,7 @@ export abstract class LRScheduler<O extends Record<string, number> = Record<stri
   }
 }
 
+/** Options of `StepLR`: lr = baseLr · gamma^⌊epoch / stepSize⌋. */
 export interface StepLROptions {
   stepSize: number;
   gamma?: number;
@@ -174,6 +180,7 @@ export class StepLR extends LRScheduler<{ stepSize: number; gamma: number }> {
   }
 }
 
+/** Options of `ExponentialLR`: lr = baseLr · gamma^epoch. */
 export interface ExponentialLROptions {
   gamma: number;
 }
@@ -194,6 +201,7 @@ export class ExponentialLR extends LRScheduler<{ gamma: number }> {
   }
 }
 
+/** Options of `CosineAnnealingLR`: lr = etaMin + (baseLr − etaMin)(1 + cos(π·epoch / tMax)) / 2. */
 export interface CosineAnnealingLROptions {
   tMax: number;
   etaMin?: number;

@@ -11,11 +11,13 @@ import { checkDtype, type DType } from "../memory/dtype.js";
 import { fmt, sameShape } from "../memory/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
+/** One tensor in a JSON state dict: its shape, dtype and values (−0 written as "-0"). */
 export interface TensorState {
   shape: number[];
   dtype: DType;
   data: (number | "-0")[];
 }
+/** A model's parameters and buffers by dotted name (`layers.0.weight`), as JSON-safe TensorStates. */
 export type StateDict = Record<string, TensorState>;
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);

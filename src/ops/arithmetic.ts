@@ -114,18 +114,22 @@ export function binary(
   );
 }
 
+/** a + b elementwise, with broadcasting; ∂/∂a = g, ∂/∂b = g (summed back to each shape). */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("add", BinaryOp.Add, a, b, (g, x, y) => [x.requiresGrad ? g : null, y.requiresGrad ? g : null]);
 }
 
+/** a − b elementwise, with broadcasting; ∂/∂a = g, ∂/∂b = −g. */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("sub", BinaryOp.Sub, a, b, (g, x, y) => [x.requiresGrad ? g : null, y.requiresGrad ? neg(g) : null]);
 }
 
+/** a · b elementwise, with broadcasting; ∂/∂a = g·b, ∂/∂b = g·a. */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("mul", BinaryOp.Mul, a, b, (g, x, y) => [x.requiresGrad ? mul(g, y) : null, y.requiresGrad ? mul(g, x) : null]);
 }
 
+/** a / b elementwise, with broadcasting; ∂/∂a = g/b, ∂/∂b = −g·a/b². */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("div", BinaryOp.Div, a, b, (g, x, y, out) => [
     x.requiresGrad ? div(g, y) : null,

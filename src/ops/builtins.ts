@@ -20,7 +20,9 @@ import { softmax } from "./softmax.js";
 import { softplus } from "./softplus.js";
 import { tanh } from "./tanh.js";
 
+/** The eleven built-in activations by name, as their free functions. */
 export const builtins = { sigmoid, tanh, relu, softplus, softmax, logSoftmax, maxout, leakyRelu, elu, gelu, silu };
+/** The name of a built-in activation: "sigmoid", "tanh", "relu", … (also exported as ActivationName). */
 export type BuiltinName = keyof typeof builtins;
 
 for (const act of Object.values(builtins)) {

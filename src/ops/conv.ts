@@ -48,6 +48,7 @@ import { reshape } from "./shape.js";
 /** A size given once for both axes, or as [height, width]. */
 export type Pair = number | readonly [number, number];
 
+/** Options of `conv2d` and the pooling ops: stride and padding, each one number or [height, width]. */
 export interface Conv2dOptions {
   /** Step between windows, one number or [height, width] (default 1). */
   stride?: Pair;

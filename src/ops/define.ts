@@ -51,6 +51,7 @@ export type ArgValue = number | string;
 /** elementwise: f acts on each number. vector: on each vector along `axis`. groups: it shrinks the last axis. */
 export type ActivationKind = "elementwise" | "vector" | "groups";
 
+/** What `defineActivation` takes: the name, f and f′ as text, and f as a kernel, a row loop or tensor ops, with an optional hand-written rule for ∂L/∂x. */
 export interface ActivationSpec<A extends ArgValue[] = number[]> {
   /** A JavaScript identifier, not yet taken by another activation or a Tensor method. */
   readonly name: string;
@@ -68,13 +69,17 @@ export interface ActivationSpec<A extends ArgValue[] = number[]> {
   readonly args?: Readonly<Record<string, ArgValue>>;
   /** The allowed words of a word argument: `{ approximate: ["none", "tanh"] }` (others are a RangeError). */
   readonly choices?: Readonly<Record<string, readonly string[]>>;
+  /** How f acts: on each number (default), on vectors along an axis, or on groups of the last axis. */
   readonly kind?: ActivationKind;
   /** The weight init that suits a Linear layer feeding it (default "xavier"). */
   readonly init?: "he" | "xavier";
   /** The nn module's class name (default: the name with a capital first letter). */
   readonly moduleName?: string;
+  /** f as a loop over the values, out[i] = f(x[i]) (elementwise activations). */
   readonly kernel?: (x: FloatArray, out: FloatArray, ...args: A) => void;
+  /** f on one vector of n values, read from x at base, base + stride, … and written to y the same way (vector activations). */
   readonly row?: (x: FloatArray, y: FloatArray, base: number, n: number, stride: number) => void;
+  /** f written in tensor ops; it differentiates itself when no rule is given. */
   readonly forward?: (x: Tensor, ...args: A) => Tensor;
   /**
    * The same rule as a loop over the values, out = ∂L/∂x from g, x and y (elementwise) — an
@@ -110,12 +115,14 @@ export interface Activation {
   forward(x: Tensor, ...args: ArgValue[]): Tensor;
   /** ∂L/∂x: the spec's rule, or the gradient of its tensor-op forward. */
   backward(saved: Saved, ...args: ArgValue[]): Tensor;
+  /** f as a function of one number on a 1-d grid, for pictures. */
   curve(x: Tensor, ...args: ArgValue[]): Tensor;
 }
 
 /** Every activation defined so far, by name; src/ops/builtins.ts gives it its typed face. */
 export const registry: Record<string, Activation> = {};
 
+/** Defines a new activation from its spec and returns its free function (also installed as a Tensor method, an `nn` module and a row of the `activations` table). */
 export function defineActivation<A extends ArgValue[] = number[]>(specOf: ActivationSpec<A>): Activation {
   checkSpec(specOf as ActivationSpec<ArgValue[]>, registry, Tensor.prototype);
   // Inside, the arguments are handled as a list of numbers and words; the spec's own functions see their types.

@@ -16,6 +16,7 @@ import { where } from "./compare.js";
 import { defineActivation } from "./define.js";
 import { step } from "./unary.js";
 
+/** elu(x, α) = x for x > 0, α(eˣ − 1) otherwise (α = 1 by default); its derivative is 1 or α·eˣ. */
 export const elu = defineActivation({
   name: "elu",
   moduleName: "ELU",

@@ -29,6 +29,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const K = 0.044715;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
+/** gelu(x) = x·Φ(x), Φ the standard normal CDF (or its tanh approximation with "tanh"); gelu′(x) = Φ(x) + x·φ(x). */
 export const gelu = defineActivation<[approximate: string]>({
   name: "gelu",
   moduleName: "GELU",

@@ -14,6 +14,7 @@ import { where } from "./compare.js";
 import { defineActivation } from "./define.js";
 import { step } from "./unary.js";
 
+/** leakyRelu(x, a) = x for x > 0, a·x otherwise (a = 0.01 by default); its derivative is 1 or a. */
 export const leakyRelu = defineActivation({
   name: "leakyRelu",
   moduleName: "LeakyReLU",

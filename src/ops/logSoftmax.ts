@@ -17,6 +17,7 @@ import { exp } from "./unary.js";
 /** The largest finite float32, 2^128 − 2^104. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** logSoftmax(x)ᵢ = xᵢ − log Σⱼ e^xⱼ along an axis, computed stably; ∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ. */
 export const logSoftmax = defineActivation({
   name: "logSoftmax",
   kind: "vector",

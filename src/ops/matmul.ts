@@ -13,6 +13,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { add, expectTensor, sumToShape } from "./arithmetic.js";
 import { reshape, transpose } from "./shape.js";
 
+/** The matrix product A·B (batched over leading axes, 1-d operands as vectors); ∂/∂A = G·Bᵀ, ∂/∂B = Aᵀ·G. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   expectTensor(a, "matmul", "the first argument");
   expectTensor(b, "matmul", "the second argument");

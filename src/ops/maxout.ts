@@ -31,6 +31,7 @@ function groups(x: Tensor, pieces: number): Tensor {
   return reshape(x, [...x.shape.slice(0, -1), last / pieces, pieces]);
 }
 
+/** maxout(x, k): the maximum of each group of k values along the last axis, which shrinks k-fold; the gradient goes to the group's arg-max. */
 export const maxout = defineActivation<[pieces: number]>({
   name: "maxout",
   moduleName: "MaxoutActivation",

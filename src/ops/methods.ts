@@ -15,16 +15,27 @@ import { abs, clamp, cos, erf, exp, expm1, log, log1p, pow, sin, sqrt, square } 
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
+    /** this + other, with broadcasting (`add(this, other)`); ∂/∂this = g. */
     add(other: Tensor | number): Tensor;
+    /** this − other, with broadcasting; ∂/∂other = −g. */
     sub(other: Tensor | number): Tensor;
+    /** this · other elementwise, with broadcasting; ∂/∂this = g·other. */
     mul(other: Tensor | number): Tensor;
+    /** this / other elementwise, with broadcasting; ∂/∂other = −g·this/other². */
     div(other: Tensor | number): Tensor;
+    /** −x; the gradient is −g. */
     neg(): Tensor;
+    /** eˣ; the gradient is g·eˣ. */
     exp(): Tensor;
+    /** The natural logarithm ln x; the gradient is g/x. */
     log(): Tensor;
+    /** xᵖ for a number p; the gradient is g·p·xᵖ⁻¹. */
     pow(p: number): Tensor;
+    /** |x|; the gradient is g·sign(x) (0 at 0). */
     abs(): Tensor;
+    /** √x; the gradient is g / (2√x). */
     sqrt(): Tensor;
+    /** The error function erf(x) = (2/√π) ∫₀ˣ e^(−t²) dt; the gradient is g·(2/√π)e^(−x²). */
     erf(): Tensor;
     /** e^x − 1, exact for tiny x. */
     expm1(): Tensor;
@@ -32,10 +43,15 @@ declare module "../tensor/tensor.js" {
     clamp(min?: number | null, max?: number | null): Tensor;
     /** [this > other] as 0/1 (no gradient); likewise ge, lt, le, eq, ne. */
     gt(other: Tensor | number): Tensor;
+    /** [this ≥ other] as 0/1 (no gradient). */
     ge(other: Tensor | number): Tensor;
+    /** [this < other] as 0/1 (no gradient). */
     lt(other: Tensor | number): Tensor;
+    /** [this ≤ other] as 0/1 (no gradient). */
     le(other: Tensor | number): Tensor;
+    /** [this = other] as 0/1 (no gradient). */
     eq(other: Tensor | number): Tensor;
+    /** [this ≠ other] as 0/1 (no gradient). */
     ne(other: Tensor | number): Tensor;
     /** PyTorch's `x.where(cond, other)`: x where cond ≠ 0, else other. */
     where(cond: Tensor, other: Tensor | number): Tensor;
@@ -56,8 +72,11 @@ declare module "../tensor/tensor.js" {
     sin(): Tensor;
     /** cos(x); the gradient is −sin(x). */
     cos(): Tensor;
+    /** Σ x over `axis` (all axes by default); the gradient is g broadcast back to x's shape. */
     sum(axis?: Axis | null, keepDims?: boolean): Tensor;
+    /** Σ x / n over `axis` (all axes by default); the gradient is g/n broadcast back. */
     mean(axis?: Axis | null, keepDims?: boolean): Tensor;
+    /** The largest value over `axis`; the gradient goes to the first arg-max. */
     max(axis?: Axis | null, keepDims?: boolean): Tensor;
     /** The smallest value over `axis`; the gradient goes to the first arg-min. */
     min(axis?: Axis | null, keepDims?: boolean): Tensor;
@@ -72,18 +91,29 @@ declare module "../tensor/tensor.js" {
      * tensor; with no axis, the flat index as a number. No gradient.
      */
     argmax(): number;
+    /** With no axis: the flat index of the largest value, as a number. */
     argmax(axis: null | undefined, keepDims?: false): number;
+    /** With no axis and keepDims: the flat index in a tensor of x's rank, every axis of size 1. */
     argmax(axis: null | undefined, keepDims: true): Tensor;
+    /** Along `axis`: an int32 tensor of indices (the axis kept with size 1 when keepDims). */
     argmax(axis: number, keepDims?: boolean): Tensor;
+    /** Either form, by the type of `axis`: a number without one, an int32 tensor with one. */
     argmax(axis?: number | null, keepDims?: boolean): Tensor | number;
     /** The index of the first smallest value (NaN counts as smallest); as `argmax`. */
     argmin(): number;
+    /** With no axis: the flat index of the smallest value, as a number. */
     argmin(axis: null | undefined, keepDims?: false): number;
+    /** With no axis and keepDims: the flat index in a tensor of x's rank, every axis of size 1. */
     argmin(axis: null | undefined, keepDims: true): Tensor;
+    /** Along `axis`: an int32 tensor of indices (the axis kept with size 1 when keepDims). */
     argmin(axis: number, keepDims?: boolean): Tensor;
+    /** Either form, by the type of `axis`: a number without one, an int32 tensor with one. */
     argmin(axis?: number | null, keepDims?: boolean): Tensor | number;
+    /** The same values in a new shape of the same size; one entry may be −1, inferred. A view. */
     reshape(shape: readonly number[]): Tensor;
+    /** Swaps two axes (the last two by default); the gradient is g transposed back. A copy. */
     transpose(axis0?: number, axis1?: number): Tensor;
+    /** The matrix product this·other (batched over leading axes); ∂/∂this = G·otherᵀ, ∂/∂other = thisᵀ·G. */
     matmul(other: Tensor): Tensor;
   }
 }

@@ -18,6 +18,7 @@ import { defineActivation } from "./define.js";
 import { where } from "./compare.js";
 import { step } from "./unary.js";
 
+/** The rectifier relu(x) = max(0, x); relu′(x) = [x > 0] (0 at the kink). */
 export const relu = defineActivation({
   name: "relu",
   moduleName: "ReLU",

@@ -28,11 +28,13 @@ declare module "../tensor/tensor.js" {
     unsqueeze(axis: number): Tensor;
     /** Reorders the axes: out's axis i is this tensor's axis `axes[i]`. A copy. */
     permute(...axes: number[]): Tensor;
+    /** The same, with the axes as one array: `x.permute([2, 0, 1])`. */
     permute(axes: readonly number[]): Tensor;
     /** Merges axes startAxis..endAxis (inclusive) into one; a 0-d tensor becomes [1]. A view. */
     flatten(startAxis?: number, endAxis?: number): Tensor;
     /** Repeats size-1 axes (and new leading axes) to `shape`; −1 keeps a size. A copy. */
     expand(shape: readonly number[]): Tensor;
+    /** The same, with the sizes as arguments: `x.expand(3, 4)`. */
     expand(...shape: number[]): Tensor;
   }
 }

@@ -14,6 +14,7 @@
 import { mul, sub } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 
+/** The logistic sigmoid σ(x) = 1 / (1 + e^−x); σ′(x) = σ(x)(1 − σ(x)). */
 export const sigmoid = defineActivation({
   name: "sigmoid",
   formula: "σ(x) = 1 / (1 + e^−x)",

@@ -15,6 +15,7 @@ import { defineActivation } from "./define.js";
 import { sigmoid } from "./sigmoid.js";
 import { clamp } from "./unary.js";
 
+/** silu(x) = x·σ(x) (swish); silu′(x) = σ(x)(1 + x(1 − σ(x))). */
 export const silu = defineActivation({
   name: "silu",
   moduleName: "SiLU",

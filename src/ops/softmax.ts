@@ -13,6 +13,7 @@ import { mul, sub } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 import { sum } from "./reduce.js";
 
+/** softmax(x)ᵢ = e^xᵢ / Σⱼ e^xⱼ along an axis (the last by default); ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ). */
 export const softmax = defineActivation({
   name: "softmax",
   kind: "vector",

@@ -17,6 +17,7 @@ import { mul, neg } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 import { expm1 } from "./unary.js";
 
+/** softplus(x) = ln(1 + eˣ), a smooth relu; softplus′(x) = σ(x). */
 export const softplus = defineActivation({
   name: "softplus",
   formula: "softplus(x) = log(1 + e^x)",

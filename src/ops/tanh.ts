@@ -12,6 +12,7 @@
 import { mul, sub } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 
+/** The hyperbolic tangent tanh(x) = (eˣ − e^−x) / (eˣ + e^−x); tanh′(x) = 1 − tanh²(x). */
 export const tanh = defineActivation({
   name: "tanh",
   formula: "tanh(x) = (e^x − e^−x) / (e^x + e^−x)",

@@ -28,6 +28,7 @@ export function mapKernel(x: Tensor, op: string, kernel: (x: FloatArray, out: Fl
   return out;
 }
 
+/** eˣ elementwise; its derivative is eˣ itself, read from the saved output. */
 export function exp(x: Tensor): Tensor {
   const y = mapKernel(x, "exp", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.exp(a[i]);
@@ -35,6 +36,7 @@ export function exp(x: Tensor): Tensor {
   return record(y, "exp", [x], (g) => [mul(g, y)]);
 }
 
+/** The natural logarithm ln x elementwise; its derivative is 1/x. */
 export function log(x: Tensor): Tensor {
   const y = mapKernel(x, "log", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.log(a[i]);
@@ -82,6 +84,7 @@ export function abs(x: Tensor): Tensor {
   return record(y, "abs", [x], (g) => [mul(g, sign(x))]);
 }
 
+/** √x elementwise; its derivative is 1 / (2√x). */
 export function sqrt(x: Tensor): Tensor {
   const y = mapKernel(x, "sqrt", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.sqrt(a[i]);

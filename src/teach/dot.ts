@@ -13,6 +13,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { summarize } from "./summary.js";
 
+/** Options of `toDot`: names for tensors and the gradients to show beside them. */
 export interface DotOptions {
   /** Names for tensors: `{ x, W1: model.layers[0].weight }`. */
   names?: Record<string, Tensor>;

@@ -15,6 +15,7 @@ import { traceGradients } from "./trace.js";
 import { flags, MATMUL } from "./formulas.js";
 import { summarize } from "./summary.js";
 
+/** Options of the tensor formatter: how many values print in full and with how many digits. */
 export interface FormatOptions {
   /** Tensors with more elements print as a summary (default 12). */
   maxValues?: number;

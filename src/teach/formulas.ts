@@ -22,6 +22,7 @@ import { noGrad, type Node } from "../tensor/graph.js";
 import type { Shape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/** The shape of a node's local derivative in a trace: elementwise, spread (broadcast/reduce), matmul, a full Jacobian, routing (max, indexing) or an activation's own rule. */
 export type LocalKind = "elementwise" | "spread" | "matmul" | "jacobian" | "routing" | "rule";
 
 /** ∂out/∂input for one node, one factor per input (null where no gradient flows). */

@@ -11,12 +11,19 @@ import type { Activation, ArgValue } from "../ops/define.js";
 import { grad } from "../tensor/autograd.js";
 import { tensor } from "../tensor/create.js";
 
+/** One activation measured on a grid: its formulas as text and f, f′ and f″ at each x. */
 export interface GalleryRow {
+  /** The activation's name. */
   name: string;
+  /** f as text. */
   formula: string;
+  /** f′ as text. */
   derivative: string;
+  /** f″ as text, where a closed form is known. */
   secondDerivative?: string;
+  /** The grid. */
   x: number[];
+  /** f at each x. */
   f: number[];
   /** f′ by one backward sweep. */
   d1: number[];
@@ -24,6 +31,7 @@ export interface GalleryRow {
   d2: number[];
 }
 
+/** Measures an activation on the grid `xs`: f, f′ by one backward sweep and f″ by a second through the first. */
 export function gallery(act: Activation, xs: readonly number[], ...args: ArgValue[]): GalleryRow {
   if (typeof act !== "function" || typeof act.curve !== "function") {
     throw new TypeError("gallery: expected an activation (from defineActivation or the activations table)");

@@ -18,11 +18,13 @@ import { grad } from "../tensor/autograd.js";
 import { zeros } from "../tensor/create.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/** Options of `jacobian`. */
 export interface JacobianOptions {
   /** Keep the Jacobian differentiable (for Hessians); each row then has its own graph. */
   createGraph?: boolean;
 }
 
+/** The Jacobian J[i, j] = ∂fn(x)ᵢ / ∂xⱼ, one backward sweep per output element (shape: out.shape then x.shape). */
 export function jacobian(fn: (x: Tensor) => Tensor, x: Tensor, opts: JacobianOptions = {}): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`jacobian: x must be a Tensor, got ${x === null ? "null" : typeof x}`);
   const leaf = x.requiresGrad ? x : new Tensor(x.data.slice(), x.shape, true);

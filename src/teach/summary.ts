@@ -19,14 +19,19 @@ export function num(v: number, digits = 4): string {
   return String(+v.toPrecision(digits));
 }
 
+/** Summary numbers of a tensor's finite values. */
 export interface Stats {
+  /** The mean of the finite values. */
   mean: number;
+  /** The smallest finite value. */
   min: number;
+  /** The largest finite value. */
   max: number;
   /** How many values are NaN or ±Infinity (they are left out of mean, min and max). */
   nonFinite: number;
 }
 
+/** The mean, min and max of a tensor's finite values, and how many are not finite. */
 export function stats(t: Tensor): Stats {
   let sum = 0,
     min = Infinity,

@@ -24,6 +24,7 @@ import { addAll, chain, formulaOf, localOf, type Local } from "./formulas.js";
 import { withHooks } from "./hooks.js";
 import { num } from "./summary.js";
 
+/** One node of a traced backward sweep: its op, inputs, the gradient arriving and the local derivative applied. */
 export interface TraceStep {
   /** 1 for the first node the sweep visits (the loss), then in the engine's order. */
   index: number;
@@ -46,6 +47,7 @@ export interface TraceStep {
   result: (Tensor | null)[];
 }
 
+/** Options of the backward trace: the seed gradient, names for tensors and the largest Jacobian to show. */
 export interface TraceOptions {
   /** ∂L/∂loss to start from; 1 by default (the loss must then have one element). */
   grad?: Tensor;

@@ -48,6 +48,7 @@ export function runBackward(out: Tensor, g: Tensor | undefined, createGraph: boo
   }
 }
 
+/** Options of `grad()`: a second-order graph and the seed gradients of the outputs. */
 export interface GradOptions {
   /** Record the gradient computation so the result can be differentiated again. */
   createGraph?: boolean;

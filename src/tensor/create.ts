@@ -10,8 +10,11 @@ import type { Shape } from "../memory/shape.js";
 import { checkShape, fmt, sizeOf } from "../memory/shape.js";
 import { Tensor } from "./tensor.js";
 
+/** Options of the creation functions: the dtype (default `getDefaultDtype()`) and whether the new leaf records a gradient. */
 export interface TensorOptions {
+  /** The dtype of the values (default: `getDefaultDtype()`). */
   dtype?: DType;
+  /** Whether backward() fills this leaf's `.grad` (default false). */
   requiresGrad?: boolean;
 }
 
@@ -125,19 +128,23 @@ export function full(shape: number | Shape, value: number, opts: TensorOptions =
   return new Tensor(data, s, opts.requiresGrad);
 }
 
+/** A tensor of the given shape filled with 0: `zeros([2, 3])`. */
 export function zeros(shape: number | Shape, opts: TensorOptions = {}): Tensor {
   const s = shapeArg(shape, "zeros");
   return new Tensor(allocValues(dtypeFrom(opts, "zeros"), sizeOf(s)), s, opts.requiresGrad);
 }
 
+/** A tensor of the given shape filled with 1: `ones([2, 3])`. */
 export function ones(shape: number | Shape, opts: TensorOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
 
+/** Zeros with the shape and dtype of `t` (options override the dtype or ask for a gradient). */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return zeros(t.shape, { dtype: t.dtype, ...opts });
 }
 
+/** Ones with the shape and dtype of `t` (options override the dtype or ask for a gradient). */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
 }

@@ -14,6 +14,7 @@ import { tensor } from "./create.js";
 import { noGrad } from "./graph.js";
 import { Tensor } from "./tensor.js";
 
+/** Options of `gradcheck`: the finite-difference step, the tolerances (passes when |analytic − numeric| ≤ atol + rtol·|numeric|) and the seed. */
 export interface GradcheckOptions {
   /** Step of the central difference (default 1e-6). */
   eps?: number;
@@ -25,19 +26,27 @@ export interface GradcheckOptions {
   seed?: number;
 }
 
+/** The element where the analytic and numeric gradients disagree most, relative to the tolerance. */
 export interface GradcheckWorst {
   /** Which input (position in `inputs`). */
   input: number;
   /** Flat index into that input, and the same as a multi-index. */
   index: number;
+  /** The same element as a multi-index into the input's shape. */
   position: number[];
+  /** The gradient from backward(). */
   analytic: number;
+  /** The central difference (f(x + ε) − f(x − ε)) / 2ε. */
   numeric: number;
 }
 
+/** What `gradcheck` found: whether every element passed, and the largest errors. */
 export interface GradcheckResult {
+  /** Whether every element of every input is within atol + rtol·|numeric|. */
   passed: boolean;
+  /** The largest |analytic − numeric| over all elements. */
   maxAbsError: number;
+  /** The largest |analytic − numeric| / |numeric| over all elements. */
   maxRelError: number;
   /** The element with the largest error relative to its tolerance (null when there are no elements). */
   worst: GradcheckWorst | null;
@@ -73,7 +82,9 @@ function defaultInput(seed: number): Tensor {
   return new Tensor(v, [3, 4]);
 }
 
+/** Checks backward() against central differences, (f(x + ε) − f(x − ε)) / 2ε, on a random 3×4 input for `fn`. */
 export function gradcheck(fn: (x: Tensor) => Tensor): GradcheckResult;
+/** Checks the gradients of `fn` at `inputs` against central differences, (f(x + ε) − f(x − ε)) / 2ε, of a random weighted sum of its output. */
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,
   inputs: readonly Tensor[],

@@ -23,6 +23,7 @@ export interface Node {
 
 let gradEnabled = true;
 
+/** Whether ops record the graph for backward: false inside `noGrad(...)`, true otherwise. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -29,6 +29,7 @@ function checkSeed(seed: unknown, op: string): number {
   return seed;
 }
 
+/** A seeded pseudo-random generator (xoshiro128**, seeded by splitmix32), independent of the `manualSeed` stream. */
 export class Rng {
   private readonly s = new Uint32Array(4);
   private spare: number | null = null;

@@ -18,6 +18,7 @@ import { runBackward } from "./autograd.js";
 import type { Node } from "./graph.js";
 import { formatReleased, formatTensor } from "./print.js";
 
+/** One axis or several, as reductions take them: `1`, `[0, 2]`; negative axes count from the end. */
 export type Axis = number | readonly number[];
 
 export class Tensor {
@@ -184,4 +185,5 @@ export class Tensor {
   }
 }
 
+/** A number or nested arrays of numbers, as `tolist()` returns them: `[[1, 2], [3, 4]]` for a 2×2 tensor. */
 export type NestedArray = number | NestedArray[];
