@@ -10,6 +10,7 @@ import "./styles.css";
 import katex from "katex";
 import { activationCurve, argsText, engineText, type Formula, formulas, lossActivations, outputFormulas } from "./activation.js";
 import { NOISE_SCALE } from "./datasets.js";
+import { download, onnxBytes, predict, runOnnx, safetensorsBytes, stateDictJson, typescriptSnippet } from "./export.js";
 import {
   CLASS_COLORS,
   drawActivation,
@@ -94,6 +95,12 @@ const ui = {
   traceCaption: $("trace-caption"),
   graph: $("graph"),
   graphZoom: $<HTMLButtonElement>("graph-zoom"),
+  dlJson: $<HTMLButtonElement>("dl-json"),
+  dlSafetensors: $<HTMLButtonElement>("dl-safetensors"),
+  dlOnnx: $<HTMLButtonElement>("dl-onnx"),
+  copyTs: $<HTMLButtonElement>("copy-ts"),
+  exportStatus: $("export-status"),
+  tsSnippet: $("ts-snippet"),
 };
 
 let settings: Settings = parseSettings(location.hash);
@@ -357,6 +364,7 @@ function renderStatic(): void {
   ui.actEngine.textContent = `engine's table: ${engineText(act)}`;
   const curve = activationCurve(act, args);
   drawActivation(surface(ui.actChart), curve.xs, curve.f, curve.df);
+  ui.tsSnippet.textContent = typescriptSnippet(settings, d.classes);
 }
 
 /** The output layer as the loss computes it: the activations it runs through, then cross-entropy. */
@@ -492,6 +500,39 @@ function init(): void {
     settings.speed = Number(ui.speed.value);
     changed("live");
   });
+  // take it home: the model as it is now
+  const exporting = (what: string, make: () => void) => {
+    try {
+      make();
+      ui.exportStatus.textContent = `${what} at step ${trainer.steps}`;
+    } catch (e) {
+      ui.exportStatus.textContent = `${what} failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  };
+  ui.dlJson.addEventListener("click", () =>
+    exporting("model.json (state dict)", () => download("model.json", stateDictJson(trainer.model), "application/json")),
+  );
+  ui.dlSafetensors.addEventListener("click", () =>
+    exporting("model.safetensors", () =>
+      download("model.safetensors", safetensorsBytes(trainer.model), "application/octet-stream"),
+    ),
+  );
+  ui.dlOnnx.addEventListener("click", () =>
+    exporting("model.onnx", () => download("model.onnx", onnxBytes(trainer.model), "application/octet-stream")),
+  );
+  ui.copyTs.addEventListener("click", () => {
+    const code = typescriptSnippet(settings, trainer.data.classes);
+    ui.tsSnippet.textContent = code;
+    ui.tsSnippet.closest("details")?.setAttribute("open", "");
+    navigator.clipboard?.writeText(code).then(
+      () => {
+        ui.exportStatus.textContent = "TypeScript copied to the clipboard (and shown below)";
+      },
+      () => {
+        ui.exportStatus.textContent = "the clipboard is not available here: the TypeScript is shown below";
+      },
+    );
+  });
   ui.graphZoom.addEventListener("click", () => {
     graphZoom = graphZoom === "fit" ? "read" : "fit";
     ui.graphZoom.textContent = graphZoom === "fit" ? "actual size" : "fit to width";
@@ -537,6 +578,8 @@ declare global {
       settings: () => Settings;
       stats: () => typeof perf & { steps: number; playing: boolean; trainLoss: number; testLoss: number };
       trace: () => { ops: string[]; note: string } | null;
+      predict: (points: number[][]) => number[][];
+      runOnnx: (bytes: number[], points: number[][]) => Promise<number[][]>;
     };
   }
 }
@@ -548,4 +591,6 @@ window.__playground = {
     return { ...perf, steps: trainer.steps, playing, trainLoss: last.train, testLoss: last.test };
   },
   trace: () => (lastTrace ? { ops: lastTrace.steps.map((s) => s.op), note: traceNote } : null),
+  predict: (points) => predict(trainer.model, points),
+  runOnnx: (bytes, points) => runOnnx(Uint8Array.from(bytes), points),
 };

@@ -17,6 +17,9 @@
  *      and trains it: a few Steps (the trace shows gelu's formula from the table), then Play;
  *   6. saves a screenshot to out/e2e/playground.png (E2E_SCREENSHOT=docs/figures/playground.png to
  *      refresh the README's picture) and checks it is not blank.
+ *   7. take it home: downloads model.json, model.safetensors and model.onnx (Playwright's download
+ *      event), runs the ONNX file in onnxruntime-web inside the page (wasm served from the bundle)
+ *      and checks its logits match the page's model; the TypeScript snippet rebuilds the network.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -359,6 +362,51 @@ async function main(): Promise<void> {
     );
     assert.ok(colours >= 500, `the screenshot is not blank (${colours} colours)`);
     assert.ok(boundaryColours >= 100, `the heatmap is drawn (${boundaryColours} colours)`);
+    // 7 — take it home: JSON, safetensors and ONNX downloads, the TypeScript snippet; the ONNX
+    // file runs in onnxruntime-web inside the page and agrees with the page's model
+    const downloadOf = async (name: string) => {
+      const [dl] = await Promise.all([
+        page.waitForEvent("download", { timeout: 15_000 }),
+        page.getByRole("button", { name }).click(),
+      ]);
+      const path = await dl.path();
+      return { file: dl.suggestedFilename(), bytes: await readFile(path) };
+    };
+    const json = await downloadOf("Download JSON");
+    assert.equal(json.file, "model.json");
+    const dict = JSON.parse(json.bytes.toString("utf8")) as Record<string, { shape: number[] }>;
+    assert.deepEqual(Object.keys(dict).sort(), ["0.bias", "0.weight", "2.bias", "2.weight", "4.bias", "4.weight"]);
+    const st = await downloadOf("Download safetensors");
+    assert.equal(st.file, "model.safetensors");
+    const headerLen = Number(st.bytes.readBigUInt64LE(0));
+    const header = JSON.parse(st.bytes.subarray(8, 8 + headerLen).toString("utf8")) as Record<string, unknown>;
+    assert.ok("0.weight" in header && "4.bias" in header, "the safetensors header lists the parameters");
+    const onnx = await downloadOf("Download ONNX");
+    assert.equal(onnx.file, "model.onnx");
+    const probe = [
+      [0, 0],
+      [1.5, -2],
+      [-3, 2.5],
+      [4, 4],
+    ];
+    const mine = await page.evaluate((pts) => window.__playground.predict(pts), probe);
+    const theirs = await page.evaluate(([bytes, pts]) => window.__playground.runOnnx(bytes, pts), [
+      Array.from(onnx.bytes),
+      probe,
+    ] as const);
+    let worst = 0;
+    mine.forEach((row, i) => row.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - theirs[i][j])))));
+    log(
+      `downloads: model.json ${json.bytes.length} B, model.safetensors ${st.bytes.length} B, model.onnx ${onnx.bytes.length} B; onnxruntime-web in the page: largest |Δlogit| ${worst.toExponential(2)} on ${probe.length} points`,
+    );
+    assert.equal(theirs.length, probe.length);
+    assert.ok(worst < 1e-4, `onnxruntime-web agrees with the page's model (largest difference ${worst})`);
+    await page.getByRole("button", { name: "Copy TypeScript" }).click();
+    const snippet = (await page.getByTestId("ts-snippet").textContent()) ?? "";
+    assert.match(snippet, /new nn\.Activation\(activations\["maxout"\], 3\)/);
+    assert.match(snippet, /loadStateDict\(JSON\.parse\(readFileSync\("model\.json"/);
+    await page.locator(".take-home").screenshot({ path: resolve(dirname(screenshotPath), "take-home.png") });
+
     assert.deepEqual(errors, [], "no errors in the page");
     log(
       `passed: ${speed.stepsPerSecond.toFixed(0)} steps/s at ${speed.framesPerSecond.toFixed(0)} frames/s on the default network; whole run ${((Date.now() - started) / 1000).toFixed(1)} s`,
