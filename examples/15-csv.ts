@@ -1,5 +1,5 @@
 /**
- * Example 14 — your own data from a CSV file: read, split, train, measure.
+ * Example 15 — your own data from a CSV file: read, split, train, measure.
  *
  * What it teaches: the whole path from a file on disk to a trained classifier's report.
  * `data.fromCsv` reads the text into a feature tensor x, class indices y, the class names and
@@ -15,7 +15,7 @@
  * two rows (35 and 38) that the UCI repository's copy has wrong. test/example-csv.test.ts
  * checks the file against the package row by row.
  *
- *   npm run example:14       (or: npx tsx examples/14-csv.ts)
+ *   npm run example:15       (or: npx tsx examples/15-csv.ts)
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
