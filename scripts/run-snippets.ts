@@ -1,0 +1,257 @@
+/**
+ * Runs every TypeScript / JavaScript code block of the README and the guide, so a snippet
+ * cannot rot (issue 16).
+ *
+ *   npm run test:docs                      builds dist/, then runs README.md and docs/guide/*.md
+ *   npx tsx scripts/run-snippets.ts --no-build [file.md …]
+ *   npx tsx scripts/run-snippets.ts --package <dir> file.md     (another package as "actigrad"; no build)
+ *
+ * The rules, in full:
+ * - A block fenced ```ts, ```typescript, ```js, ```javascript or ```mjs is a snippet and runs,
+ *   in the order of the file, each as its own ES module (tsx), in a temporary project whose
+ *   node_modules/actigrad is the built package (this repository's package.json and dist/), so
+ *   `import … from "actigrad"` resolves as it does for a user. Every other fence (```sh,
+ *   ```text, a bare ```, …) is not code and is never run.
+ * - `// snippet: skip <reason>` anywhere in a block opts it out; the reason is required and is
+ *   printed. `// snippet: continues` prepends the previous snippet of the same file that is not
+ *   skipped (and what it continued), for a block that uses names defined above it.
+ * - Expected output: when a snippet's closing fence is followed directly (blank lines allowed)
+ *   by a bare ``` block, that block is what it prints. The comparison is loose: every number
+ *   in the shown output must appear, in the same order, among the numbers the snippet printed
+ *   to stdout (so elisions such as "…" and spacing do not matter, but a changed value does).
+ *   `// snippet: output illustrative` in the snippet turns the comparison off.
+ * - Each snippet has a timeout (60 s unless `--timeout <ms>`); a snippet fails when it exits
+ *   non-zero, times out, or its output lacks a number shown. The runner prints one line per
+ *   snippet with its file and line and exits non-zero if any failed.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+const RUNNABLE = new Set(["ts", "typescript", "js", "javascript", "mjs"]);
+
+export interface Snippet {
+  /** The markdown file, as given. */
+  file: string;
+  /** 1-based line of the opening fence. */
+  line: number;
+  lang: string;
+  /** The block's own code. */
+  code: string;
+  /** The code that runs: the block, after the blocks it continues. */
+  source: string;
+  /** Set by `// snippet: skip <reason>`. */
+  skip?: string;
+  /** The bare ``` block right after it, unless marked illustrative. */
+  expectedOutput?: { line: number; text: string };
+}
+
+interface Fence {
+  line: number;
+  lang: string;
+  body: string;
+  endLine: number;
+}
+
+function fences(markdown: string): Fence[] {
+  const lines = markdown.split(/\r?\n/);
+  const out: Fence[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/.exec(lines[i]);
+    if (!open) continue;
+    const marker = open[2];
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !(lines[j].trim().startsWith(marker) && lines[j].trim().replace(/[`~]/g, "") === "")) {
+      body.push(lines[j]);
+      j++;
+    }
+    out.push({ line: i + 1, lang: open[3].toLowerCase(), body: body.join("\n"), endLine: j + 1 });
+    i = j;
+  }
+  return out;
+}
+
+/** The snippets of one markdown text, in order. */
+export function extractSnippets(markdown: string, file: string): Snippet[] {
+  const fs = fences(markdown);
+  const lines = markdown.split(/\r?\n/);
+  const snippets: Snippet[] = [];
+  for (let k = 0; k < fs.length; k++) {
+    const f = fs[k];
+    if (!RUNNABLE.has(f.lang)) continue;
+    const skip = /\/\/\s*snippet:\s*skip\b(.*)/.exec(f.body);
+    const continues = /\/\/\s*snippet:\s*continues\b/.test(f.body);
+    const illustrative = /\/\/\s*snippet:\s*output illustrative\b/.test(f.body);
+    const prev = [...snippets].reverse().find((p) => !p.skip);
+    if (continues && !prev) throw new Error(`${file}:${f.line}: "snippet: continues" but no snippet comes before it`);
+    const s: Snippet = {
+      file,
+      line: f.line,
+      lang: f.lang,
+      code: f.body,
+      source: continues && prev ? `${prev.source}\n${f.body}` : f.body,
+    };
+    if (skip) {
+      const reason = skip[1].trim();
+      if (!reason) throw new Error(`${file}:${f.line}: "snippet: skip" needs a reason`);
+      s.skip = reason;
+    }
+    const next = fs[k + 1];
+    if (next && next.lang === "" && lines.slice(f.endLine, next.line - 1).every((l) => l.trim() === "") && !illustrative) {
+      s.expectedOutput = { line: next.line, text: next.body };
+    }
+    snippets.push(s);
+  }
+  return snippets;
+}
+
+const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/gi;
+
+/** Numbers shown in `expected` that are missing (in order) from `actual`; empty when it matches. */
+export function missingNumbers(expected: string, actual: string): string[] {
+  const want: string[] = expected.match(NUMBER) ?? [];
+  const got: string[] = actual.match(NUMBER) ?? [];
+  const missing: string[] = [];
+  let at = 0;
+  for (const w of want) {
+    const i = got.indexOf(w, at);
+    if (i < 0) missing.push(w);
+    else at = i + 1;
+  }
+  return missing;
+}
+
+export interface Result {
+  snippet: Snippet;
+  status: "pass" | "fail" | "skip";
+  message?: string;
+  ms: number;
+}
+
+export interface RunOptions {
+  /** The directory that node_modules/actigrad links to (this repository by default: its package.json and dist/). */
+  packageDir?: string;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+function runModule(
+  file: string,
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string; err: string; timedOut: boolean }> {
+  const tsxCli = join(repoRoot, "node_modules/tsx/dist/cli.mjs");
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [tsxCli, file], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    let timedOut = false;
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code, out, err, timedOut });
+    });
+  });
+}
+
+/** Runs the snippets, one module each, in a temporary project; never throws for a failing snippet. */
+export async function runSnippets(snippets: Snippet[], opts: RunOptions = {}): Promise<Result[]> {
+  const packageDir = opts.packageDir ?? repoRoot;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const log = opts.log ?? (() => {});
+  const work = mkdtempSync(join(tmpdir(), "actigrad-snippets-"));
+  const results: Result[] = [];
+  try {
+    writeFileSync(join(work, "package.json"), JSON.stringify({ name: "snippets", private: true, type: "module" }));
+    mkdirSync(join(work, "node_modules"));
+    symlinkSync(packageDir, join(work, "node_modules", "actigrad"), "dir");
+    for (const [n, s] of snippets.entries()) {
+      const where = `${s.file}:${s.line}`;
+      if (s.skip) {
+        results.push({ snippet: s, status: "skip", message: s.skip, ms: 0 });
+        log(`skip  ${where}  (${s.skip})`);
+        continue;
+      }
+      const ext = s.lang === "ts" || s.lang === "typescript" ? "ts" : "mjs";
+      const name = `snippet-${n}-line-${s.line}.${ext}`;
+      // `export {}` keeps a block without imports a module (top-level await, its own scope).
+      writeFileSync(join(work, name), `${s.source}\nexport {};\n`);
+      const t0 = performance.now();
+      const r = await runModule(name, work, timeoutMs);
+      const ms = performance.now() - t0;
+      let message: string | undefined;
+      if (r.timedOut) message = `timed out after ${timeoutMs} ms`;
+      else if (r.code !== 0) message = `exited with ${r.code}:\n${(r.err || r.out).trim().split("\n").slice(0, 12).join("\n")}`;
+      else if (s.expectedOutput) {
+        const missing = missingNumbers(s.expectedOutput.text, r.out);
+        if (missing.length > 0) {
+          message = `printed output lacks ${missing.length} number(s) shown at ${s.file}:${s.expectedOutput.line}: ${missing.slice(0, 10).join(", ")}\n--- printed:\n${r.out.trim()}`;
+        }
+      }
+      const status = message ? "fail" : "pass";
+      results.push({ snippet: s, status, message, ms });
+      const checked = s.expectedOutput && status === "pass" ? ", output matches" : "";
+      log(`${status === "pass" ? "pass" : "FAIL"}  ${where}  ${(ms / 1000).toFixed(1)} s${checked}`);
+      if (message) log(message.replace(/^/gm, "      "));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** README.md and docs/guide/*.md of the repository, as relative paths, in that order. */
+export function defaultFiles(): string[] {
+  const files = ["README.md"];
+  const guide = join(repoRoot, "docs/guide");
+  if (existsSync(guide)) {
+    for (const f of readdirSync(guide).sort()) if (f.endsWith(".md")) files.push(`docs/guide/${f}`);
+  }
+  return files;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let build = true;
+  let timeoutMs = 60_000;
+  let packageDir: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--no-build") build = false;
+    else if (argv[i] === "--timeout") timeoutMs = Number(argv[++i]);
+    else if (argv[i] === "--package") packageDir = resolve(argv[++i]);
+    else files.push(argv[i]);
+  }
+  if (packageDir === undefined && build) execFileSync("npm", ["run", "build"], { cwd: repoRoot, stdio: "inherit" });
+  if (packageDir === undefined && !existsSync(join(repoRoot, "dist/index.js"))) {
+    console.error("dist/index.js is missing: run `npm run build` first");
+    return 1;
+  }
+  const snippets: Snippet[] = [];
+  for (const f of files.length > 0 ? files : defaultFiles()) {
+    const path = resolve(repoRoot, f);
+    const shown = relative(repoRoot, path).startsWith("..") ? basename(path) : relative(repoRoot, path);
+    snippets.push(...extractSnippets(readFileSync(path, "utf8"), shown));
+  }
+  const results = await runSnippets(snippets, { timeoutMs, packageDir, log: (l) => console.log(l) });
+  const count = (st: Result["status"]) => results.filter((r) => r.status === st).length;
+  console.log(`snippets: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped`);
+  return count("fail") > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
