@@ -9,7 +9,7 @@ import "katex/dist/katex.min.css";
 import "./styles.css";
 import katex from "katex";
 import { activationCurve, argsText, engineText, type Formula, formulas, lossActivations, outputFormulas } from "./activation.js";
-import { NOISE_SCALE } from "./datasets.js";
+import { csvColumns, NOISE_SCALE, parseCsvData, setUploadedData, uploadedData } from "./datasets.js";
 import { download, onnxBytes, predict, runOnnx, safetensorsBytes, stateDictJson, typescriptSnippet } from "./export.js";
 import {
   CLASS_COLORS,
@@ -40,6 +40,8 @@ import {
 import { renderGraph, renderTrace, zoomGraph, type GraphZoom } from "./trace-view.js";
 import { Trainer, type SampleTrace } from "./trainer.js";
 
+/** The data set select's value while the user's CSV is in use. */
+const CSV_OPTION = "csv";
 /** Milliseconds of training per frame when the speed is "max"; the rest of the frame draws. */
 const FRAME_BUDGET_MS = 7;
 const GRID = 56;
@@ -95,6 +97,14 @@ const ui = {
   traceCaption: $("trace-caption"),
   graph: $("graph"),
   graphZoom: $<HTMLButtonElement>("graph-zoom"),
+  csvBox: $<HTMLDetailsElement>("csv-box"),
+  csvFile: $<HTMLInputElement>("csv-file"),
+  csvText: $<HTMLTextAreaElement>("csv-text"),
+  csvX: $<HTMLSelectElement>("csv-x"),
+  csvY: $<HTMLSelectElement>("csv-y"),
+  csvLabel: $<HTMLSelectElement>("csv-label"),
+  csvUse: $<HTMLButtonElement>("csv-use"),
+  csvError: $("csv-error"),
   dlJson: $<HTMLButtonElement>("dl-json"),
   dlSafetensors: $<HTMLButtonElement>("dl-safetensors"),
   dlOnnx: $<HTMLButtonElement>("dl-onnx"),
@@ -239,7 +249,7 @@ function renderArgs(): void {
 }
 
 function syncControls(): void {
-  ui.dataset.value = settings.dataset;
+  ui.dataset.value = uploadedData() ? CSV_OPTION : settings.dataset;
   ui.noise.value = String(settings.noise);
   ui.noiseOut.textContent = `${settings.noise.toFixed(2)} (σ = ${+(settings.noise * NOISE_SCALE[settings.dataset]).toFixed(3)})`;
   ui.ratio.value = String(settings.trainRatio);
@@ -340,7 +350,7 @@ function showFormula(el: HTMLElement, f: Formula, lead = ""): void {
 
 function renderStatic(): void {
   const d = trainer.data;
-  ui.boundaryCaption.textContent = `${DATASET_LABELS[settings.dataset]} · ${d.train.y.length} train / ${d.test.y.length} test points`;
+  ui.boundaryCaption.textContent = `${uploadedData()?.name ?? DATASET_LABELS[settings.dataset]} · ${d.train.y.length} train / ${d.test.y.length} test points`;
   ui.classLegend.replaceChildren(
     ...Array.from({ length: d.classes }, (_, c) => {
       const s = document.createElement("span");
@@ -454,9 +464,56 @@ function init(): void {
   ui.step.addEventListener("click", stepOnce);
   ui.reset.addEventListener("click", () => reset());
   ui.dataset.addEventListener("change", () => {
+    if (ui.dataset.value === CSV_OPTION) return;
+    setUploadedData(null);
+    ui.dataset.querySelector(`option[value="${CSV_OPTION}"]`)?.remove();
     settings.dataset = ui.dataset.value as Settings["dataset"];
     changed("reset");
   });
+  // your own data: the columns come from the header; a bad file leaves the data in use alone
+  let csvColumnsShown = "";
+  const showCsvColumns = () => {
+    const cols = csvColumns(ui.csvText.value);
+    const key = cols.join("\u0000");
+    if (key === csvColumnsShown) return;
+    csvColumnsShown = key;
+    const opts = cols.map((c) => [c, c] as const);
+    fillSelect(ui.csvX, opts);
+    fillSelect(ui.csvY, opts);
+    fillSelect(ui.csvLabel, opts);
+    if (cols.length >= 3) {
+      ui.csvX.value = cols[0];
+      ui.csvY.value = cols[1];
+      ui.csvLabel.value = cols[cols.length - 1];
+    }
+  };
+  const useCsv = () => {
+    showCsvColumns();
+    try {
+      const d = parseCsvData(ui.csvText.value, [ui.csvX.value, ui.csvY.value], ui.csvLabel.value, CLASS_COLORS.length);
+      setUploadedData(d);
+      ui.csvError.textContent = "";
+      if (!ui.dataset.querySelector(`option[value="${CSV_OPTION}"]`)) {
+        const o = document.createElement("option");
+        o.value = CSV_OPTION;
+        o.textContent = "your CSV";
+        ui.dataset.append(o);
+      }
+      ui.dataset.value = CSV_OPTION;
+      changed("reset");
+    } catch (e) {
+      ui.csvError.textContent = e instanceof Error ? e.message : String(e);
+    }
+  };
+  ui.csvFile.addEventListener("change", async () => {
+    const file = ui.csvFile.files?.[0];
+    if (!file) return;
+    ui.csvText.value = await file.text();
+    useCsv();
+  });
+  ui.csvText.addEventListener("input", showCsvColumns);
+  ui.csvUse.addEventListener("click", useCsv);
+  for (const sel of [ui.csvX, ui.csvY, ui.csvLabel]) sel.addEventListener("change", useCsv);
   ui.noise.addEventListener("input", () => {
     settings.noise = Number(ui.noise.value);
     changed("reset");

@@ -20,6 +20,8 @@
  *   7. take it home: downloads model.json, model.safetensors and model.onnx (Playwright's download
  *      event), runs the ONNX file in onnxruntime-web inside the page (wasm served from the bundle)
  *      and checks its logits match the page's model; the TypeScript snippet rebuilds the network.
+ *   8. your own data: uploads a CSV through the "Upload CSV" file input, picks the feature and label
+ *      columns, trains on it; a bad file shows fromCsv's error naming the line and the data stays.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -406,6 +408,52 @@ async function main(): Promise<void> {
     assert.match(snippet, /new nn\.Activation\(activations\["maxout"\], 3\)/);
     assert.match(snippet, /loadStateDict\(JSON\.parse\(readFileSync\("model\.json"/);
     await page.locator(".take-home").screenshot({ path: resolve(dirname(screenshotPath), "take-home.png") });
+
+    // 8 — your own data: a CSV through the file input (two features chosen, a label), trained on;
+    // a bad file names its line and leaves the data in use
+    const rows = ["id,feat_a,feat_b,kind"];
+    for (let i = 0; i < 120; i++) {
+      const a = Math.cos(i * 1.7) * 2 + (i % 5) * 0.05;
+      const b = Math.sin(i * 2.3) * 2 - (i % 3) * 0.04;
+      rows.push(`${i},${a.toFixed(4)},${b.toFixed(4)},${a * a + b * b < 1.6 ? "inner" : "outer"}`);
+    }
+    await page.locator("#csv-box summary").click();
+    await page.getByLabel("Upload CSV").setInputFiles({
+      name: "rings.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(rows.join("\n") + "\n"),
+    });
+    await page.waitForFunction(() => document.querySelector("#boundary-caption")?.textContent?.startsWith("CSV:"), null, {
+      timeout: 10_000,
+    });
+    assert.equal(await page.getByLabel("Label column").inputValue(), "kind");
+    await page.getByLabel("First feature column (x)").selectOption("feat_a");
+    await page.getByLabel("Second feature column (y)").selectOption("feat_b");
+    await page.waitForFunction(() =>
+      document.querySelector("#boundary-caption")?.textContent?.includes("x = feat_a, y = feat_b"),
+    );
+    assert.equal(await page.getByTestId("dataset").inputValue(), "csv");
+    assert.equal(await text(page, "step-count"), "0");
+    const csvStart = await num(page, "loss-train");
+    await play(page, true);
+    await page.waitForFunction(
+      (target) => Number(document.querySelector('[data-testid="loss-train"]')!.textContent) < target,
+      csvStart * 0.7,
+      { timeout: 60_000, polling: 50 },
+    );
+    await play(page, false);
+    const csvEnd = await num(page, "loss-train");
+    const caption = await page.locator("#boundary-caption").textContent();
+    log(`CSV upload (${rows.length - 1} rows): ${caption}; loss ${csvStart} → ${csvEnd}`);
+    await page.screenshot({ path: resolve(dirname(screenshotPath), "csv.png"), fullPage: true });
+    const bad = [...rows.slice(0, 5), "5,0.3,oops,inner", ...rows.slice(6, 9)].join("\n");
+    await page.getByLabel("Upload CSV").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+    await page.waitForFunction(() => (document.querySelector("#csv-error")?.textContent ?? "") !== "");
+    const message = (await page.getByRole("alert").filter({ hasText: "line" }).first().textContent()) ?? "";
+    log(`bad CSV: ${message}`);
+    assert.match(message, /line 6/, "the error names the line");
+    assert.equal(await page.locator("#boundary-caption").textContent(), caption, "the previous data stays");
+    assert.ok((await stats(page)).steps > 0, "training was not reset by the bad file");
 
     assert.deepEqual(errors, [], "no errors in the page");
     log(
