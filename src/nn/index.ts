@@ -14,17 +14,17 @@ import { type Activation, builtinModules } from "./activation.js";
 export const {
   /** σ(x) = 1 / (1 + e^−x) as a module: `new nn.Sigmoid()`. */
   Sigmoid,
-  /** tanh(x) as a module: `new nn.Tanh()`. */
+  /** The hyperbolic tangent as a module: `new nn.Tanh()`. */
   Tanh,
   /** max(0, x) as a module: `new nn.ReLU()`. */
   ReLU,
   /** ln(1 + eˣ) as a module: `new nn.Softplus()`. */
   Softplus,
-  /** softmax along an axis as a module: `new nn.Softmax(axis)`. */
+  /** e^a / Σ e^a along an axis as a module: `new nn.Softmax(axis)`. */
   Softmax,
-  /** log-softmax along an axis as a module: `new nn.LogSoftmax(axis)`. */
+  /** a − log Σ e^a along an axis as a module: `new nn.LogSoftmax(axis)`. */
   LogSoftmax,
-  /** maxout over groups of the last axis as a module: `new nn.MaxoutActivation(pieces)`. */
+  /** The max over groups of the last axis as a module: `new nn.MaxoutActivation(pieces)`. */
   MaxoutActivation,
   /** x for x > 0, slope·x otherwise, as a module: `new nn.LeakyReLU(slope)`. */
   LeakyReLU,

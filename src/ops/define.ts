@@ -67,7 +67,7 @@ export interface ActivationSpec<A extends ArgValue[] = number[]> {
   readonly tex?: { readonly formula: string; readonly derivative: string };
   /** The arguments after x, in order, with their defaults: `{ slope: 0.01 }`. */
   readonly args?: Readonly<Record<string, ArgValue>>;
-  /** The allowed words of a word argument: `{ approximate: ["none", "tanh"] }` (others are a RangeError). */
+  /** The allowed words of a word argument: `{ mode: ["exact", "fast"] }` (others are a RangeError). */
   readonly choices?: Readonly<Record<string, readonly string[]>>;
   /** How f acts: on each number (default), on vectors along an axis, or on groups of the last axis. */
   readonly kind?: ActivationKind;

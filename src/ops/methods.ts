@@ -80,7 +80,7 @@ declare module "../tensor/tensor.js" {
     max(axis?: Axis | null, keepDims?: boolean): Tensor;
     /** The smallest value over `axis`; the gradient goes to the first arg-min. */
     min(axis?: Axis | null, keepDims?: boolean): Tensor;
-    /** log Σ e^x over `axis`, stable; the gradient is softmax(x) along it. */
+    /** log Σ e^x over `axis`, stable; the gradient is e^x / Σ e^x along it. */
     logsumexp(axis?: Axis | null, keepDims?: boolean): Tensor;
     /** Σ (x − x̄)² / (n − correction) over `axis` (correction = 1: Bessel's; 0: the population variance). */
     var(axis?: Axis | null, opts?: VarOptions): Tensor;

@@ -6,7 +6,7 @@
  *   sum:        ∂/∂x_i = 1                         → U
  *   mean:       sum / n                            → U / n
  *   max, min:   ∂/∂x_i = [i = first arg-max (arg-min) of its group; NaN counts as one] → U routed there
- *   logsumexp:  ∂/∂x_i = e^(x_i − lse) = softmax(x)_i → U · e^(x − lse)
+ *   logsumexp:  ∂/∂x_i = e^(x_i − lse) = (e^x / Σ e^x)_i → U · e^(x − lse)
  *   var:        ∂/∂x_i = 2(x_i − x̄)/(n − c)         → U · 2(x − x̄)/(n − c)
  *   std:        ∂/∂x_i = (x_i − x̄)/((n − c)·std)     → U · (x − x̄)/((n − c)·std), 0 where std = 0
  *   argmax, argmin: indices (int32), no gradient
@@ -81,7 +81,7 @@ export function min(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
 /**
  * log Σ e^x over `axis` (all axes when omitted), stable: the max is subtracted first, so
  * logsumexp([1000, 1001]) = 1001.3133 exactly; all −∞ gives −∞, an empty axis −∞. The
- * gradient is softmax(x) along the axis, e^(x − lse), read from the saved output.
+ * gradient is e^x / Σ e^x along the axis, e^(x − lse), read from the saved output.
  */
 export function logsumexp(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   const { axes, kept, outShape } = reducedShapes(x, axis, keepDims, "logsumexp");

@@ -8,7 +8,7 @@
  * Stable forward: log(1 + e^x) = max(x, 0) + log1p(e^−|x|). Written naively, e^x overflows at
  * x ≈ 710 (float64) or ≈ 89 (float32); this form is exact everywhere with no cut-off, since
  * it only exponentiates −|x| and log1p keeps the tiny tail accurate. The rule reads the saved
- * output y, like σ's and tanh's: e^y = 1 + e^x, so e^−y = 1 / (1 + e^x) = 1 − σ(x), and
+ * output y, like σ's does: e^y = 1 + e^x, so e^−y = 1 / (1 + e^x) = 1 − σ(x), and
  * σ(x) = 1 − e^−y = −expm1(−y) — accurate for every x, as expm1 is exact for tiny y.
  *
  *   softplus(tensor([0, 1000]))   // [0.6931…, 1000]
@@ -17,7 +17,7 @@ import { mul, neg } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 import { expm1 } from "./unary.js";
 
-/** softplus(x) = ln(1 + eˣ), a smooth relu; softplus′(x) = σ(x). */
+/** softplus(x) = ln(1 + eˣ), a smooth max(x, 0); softplus′(x) = σ(x). */
 export const softplus = defineActivation({
   name: "softplus",
   formula: "softplus(x) = log(1 + e^x)",
