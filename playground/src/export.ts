@@ -6,7 +6,7 @@
  * from elsewhere.
  */
 import { exportOnnx, noGrad, type nn, safetensors, tensor } from "../../src/index.js";
-import { activationOf, argList, groupSize, type Settings } from "./state.js";
+import { groupSize, layerActivation, type Settings } from "./state.js";
 
 type Sequential = InstanceType<typeof nn.Sequential>;
 
@@ -36,13 +36,12 @@ export function download(name: string, bytes: Uint8Array | string, type: string)
 
 /** A Node script that rebuilds the network `settings` describe and loads `model.json` into it. */
 export function typescriptSnippet(settings: Settings, classes: number): string {
-  const act = activationOf(settings);
-  const args = argList(act, settings.args);
-  const r = groupSize(act, args) ?? 1;
-  const argText = args.map((a) => `, ${JSON.stringify(a)}`).join("");
   const lines: string[] = [];
   let width = 2;
-  for (const units of settings.layers) {
+  for (const [i, units] of settings.layers.entries()) {
+    const { act, args } = layerActivation(settings, i);
+    const r = groupSize(act, args) ?? 1;
+    const argText = args.map((a) => `, ${JSON.stringify(a)}`).join("");
     lines.push(`  new nn.Linear(${width}, ${units * r}),`);
     lines.push(`  new nn.Activation(activations[${JSON.stringify(act.name)}]${argText}),`);
     width = units;

@@ -31,7 +31,9 @@ import {
   defaultArgs,
   hiddenActivations,
   LEARNING_RATES,
+  layerActivation,
   LIMITS,
+  normalLayerActivations,
   parseSettings,
   serializeSettings,
   SPEEDS,
@@ -189,6 +191,21 @@ function renderLayers(): void {
         changed("reset");
       });
       label.append(input, " units");
+      const sel = document.createElement("select");
+      sel.setAttribute("aria-label", `Layer ${i + 1} activation`);
+      sel.dataset.testid = `layer-act-${i + 1}`;
+      fillSelect(
+        sel,
+        hiddenActivations().map((a) => [a.name, a.name]),
+      );
+      sel.value = layerActivation(settings, i).act.name;
+      sel.addEventListener("change", () => {
+        const names = settings.layers.map((_, j) => settings.layerActivations[j] ?? "");
+        names[i] = sel.value;
+        settings.layerActivations = normalLayerActivations(names, activationOf(settings).name, settings.layers.length);
+        changed("reset");
+      });
+      label.append(sel);
       return label;
     }),
   );
@@ -363,7 +380,10 @@ function renderStatic(): void {
   const act = activationOf(settings);
   const args = argList(act, settings.args);
   const withArgs = args.length ? `${act.name} (${argsText(act, args)})` : act.name;
-  ui.netSummary.textContent = `${widths.join(" → ")} · ${withArgs} · ${outputName} output · ${params} parameters`;
+  const shown = widths.map((w, i) =>
+    i === 0 || i === widths.length - 1 ? String(w) : `${w} ${layerActivation(settings, i - 1).act.name}`,
+  );
+  ui.netSummary.textContent = `${shown.join(" → ")} · ${withArgs} · ${outputName} output · ${params} parameters`;
   gradLabels = trainer.layers.map((l) => `${l.label}`);
   // activation view: everything from the definition
   const { f, df } = formulas(act);
@@ -534,11 +554,18 @@ function init(): void {
   });
   ui.layerRemove.addEventListener("click", () => {
     settings.layers.pop();
+    settings.layerActivations = settings.layerActivations.slice(0, settings.layers.length);
+    settings.layerActivations = normalLayerActivations(
+      settings.layerActivations,
+      activationOf(settings).name,
+      settings.layers.length,
+    );
     changed("reset");
   });
   ui.activation.addEventListener("change", () => {
     settings.activation = activationOf({ activation: ui.activation.value }).name;
     settings.args = defaultArgs(activationOf(settings));
+    settings.layerActivations = [];
     changed("reset");
   });
   ui.optimizer.addEventListener("change", () => {

@@ -53,6 +53,12 @@ export interface Settings {
   activation: string;
   /** The activation's arguments after x, by name: every one it declares, its default where not set. */
   args: Record<string, ArgValue>;
+  /**
+   * Per hidden layer, an activation that replaces `activation` there ("" or missing: the layer
+   * uses `activation` with `args`; an override uses its definition's default arguments). No
+   * trailing "" (so equal settings have equal arrays).
+   */
+  layerActivations: string[];
   lr: number;
   batchSize: number;
   optimizer: OptimizerName;
@@ -73,6 +79,7 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
   layers: [8, 8],
   activation: DEFAULT_ACTIVATION,
   args: {},
+  layerActivations: [],
   lr: 0.03,
   batchSize: 10,
   optimizer: "adam",
@@ -102,6 +109,21 @@ export function hiddenActivation(name: string): Activation | undefined {
 /** The activation of `s` (the default one if its name is not, or no longer, in the list). */
 export function activationOf(s: Pick<Settings, "activation">): Activation {
   return hiddenActivation(s.activation) ?? hiddenActivation(DEFAULTS.activation) ?? hiddenActivations()[0];
+}
+
+/** Hidden layer i's activation and its arguments: its override, or the page's activation. */
+export function layerActivation(s: Settings, i: number): { act: Activation; args: ArgValue[] } {
+  const global = activationOf(s);
+  const name = s.layerActivations[i] ?? "";
+  const own = name === "" || name === global.name ? undefined : hiddenActivation(name);
+  return own ? { act: own, args: argList(own, {}) } : { act: global, args: argList(global, s.args) };
+}
+
+/** Overrides cleaned: unknown names and the page's own activation become "", trailing "" dropped, at most `layers` long. */
+export function normalLayerActivations(names: readonly string[], global: string, layers: number): string[] {
+  const out = names.slice(0, layers).map((n) => (n !== global && hiddenActivation(n) ? n : ""));
+  while (out.length > 0 && out[out.length - 1] === "") out.pop();
+  return out;
 }
 
 /** The arguments of `act` in its order, from `given` by name, defaults where missing. */
@@ -234,6 +256,7 @@ export function parseSettings(text: string): Settings {
     layers,
     activation: act.name,
     args: argsFrom(act, (k) => p.get(k)),
+    layerActivations: normalLayerActivations((p.get("layerActivations") ?? "").split(","), act.name, layers.length),
     lr,
     batchSize: num(p.get("batchSize"), DEFAULTS.batchSize, ...LIMITS.batchSize, true),
     optimizer: oneOf(OPTIMIZERS, p.get("optimizer"), DEFAULTS.optimizer),
@@ -255,6 +278,8 @@ export function serializeSettings(s: Settings): string {
     activation: act.name,
   });
   Object.keys(act.args).forEach((k, i) => p.set(argKey(act, k), String(values[i])));
+  const own = normalLayerActivations(s.layerActivations, act.name, s.layers.length);
+  if (own.length > 0) p.set("layerActivations", own.join(","));
   p.set("lr", String(s.lr));
   p.set("batchSize", String(s.batchSize));
   p.set("optimizer", s.optimizer);

@@ -18,7 +18,7 @@ import {
   type TraceStep,
 } from "../../src/index.js";
 import { makeData, type PlaygroundData } from "./datasets.js";
-import { activationOf, argList, groupSize, type Settings } from "./state.js";
+import { groupSize, layerActivation, type Settings } from "./state.js";
 
 type Module = InstanceType<typeof nn.Sequential>["layers"][number];
 
@@ -71,11 +71,10 @@ export class Trainer {
     // Each hidden layer: a Linear whose init the activation's definition chooses (`init`, read
     // by nn.Linear's `activation` option), then the activation as a module with its arguments.
     // A "groups" activation folds r inputs into one unit, so its Linear makes units·r.
-    const act = activationOf(settings);
-    const args = argList(act, settings.args);
-    const r = groupSize(act, args) ?? 1;
     let width = 2;
     settings.layers.forEach((units, i) => {
+      const { act, args } = layerActivation(settings, i);
+      const r = groupSize(act, args) ?? 1;
       const l = new nn.Linear(width, units * r, { activation: act.name });
       mods.push(l, new nn.Activation(act, ...args));
       this.layers.push({ label: `hidden ${i + 1}`, linear: l });

@@ -22,6 +22,8 @@
  *      and checks its logits match the page's model; the TypeScript snippet rebuilds the network.
  *   8. your own data: uploads a CSV through the "Upload CSV" file input, picks the feature and label
  *      columns, trains on it; a bad file shows fromCsv's error naming the line and the data stays.
+ *   9. per-layer activation: "Layer 2 activation" set to relu, shown in the network line and the
+ *      trace, kept in the URL through a reload.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -454,6 +456,32 @@ async function main(): Promise<void> {
     assert.match(message, /line 6/, "the error names the line");
     assert.equal(await page.locator("#boundary-caption").textContent(), caption, "the previous data stays");
     assert.ok((await stats(page)).steps > 0, "training was not reset by the bad file");
+
+    // 9 — per-layer activation: layer 2 switched to relu, shown in the network line, traced, kept in the URL
+    await page.getByTestId("dataset").selectOption("xor");
+    await page.getByTestId("activation").selectOption("tanh");
+    const layer2 = page.getByRole("combobox", { name: "Layer 2 activation" });
+    assert.equal(await layer2.inputValue(), "tanh", "a layer starts with the page's activation");
+    await layer2.selectOption("relu");
+    await page.waitForFunction(() => window.__playground.settings().layerActivations.join(",") === ",relu");
+    assert.match(page.url(), /layerActivations=,relu/);
+    const summary = (await page.locator("#net-summary").textContent()) ?? "";
+    assert.match(summary, /2 → 8 tanh → 8 relu → 2/, `the network line shows each layer's activation: ${summary}`);
+    await page.getByTestId("step").click();
+    await page.waitForSelector('[data-testid="trace"][data-step="1"] tbody tr');
+    const layerOps = await page.$$eval('[data-testid="trace"] tbody tr', (r) =>
+      r.map((x) => (x as HTMLElement).dataset.op ?? ""),
+    );
+    assert.ok(layerOps.includes("relu") && layerOps.includes("tanh"), `the trace has both activations: ${layerOps.join(" ")}`);
+    await page.reload({ waitUntil: "load" });
+    await ready(page);
+    assert.equal(await page.getByRole("combobox", { name: "Layer 2 activation" }).inputValue(), "relu", "kept through a reload");
+    assert.equal(await page.getByRole("combobox", { name: "Layer 1 activation" }).inputValue(), "tanh");
+    log(`per-layer activation: ${summary}; trace ${layerOps.join(" ")}`);
+    await page
+      .locator("fieldset")
+      .nth(1)
+      .screenshot({ path: resolve(dirname(screenshotPath), "layer-activations.png") });
 
     assert.deepEqual(errors, [], "no errors in the page");
     log(
