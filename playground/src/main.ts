@@ -39,6 +39,7 @@ import {
   SPEEDS,
   type Settings,
 } from "./state.js";
+import { formulaActivation } from "./formula.js";
 import { renderGraph, renderTrace, zoomGraph, type GraphZoom } from "./trace-view.js";
 import { Trainer, type SampleTrace } from "./trainer.js";
 
@@ -107,6 +108,9 @@ const ui = {
   csvLabel: $<HTMLSelectElement>("csv-label"),
   csvUse: $<HTMLButtonElement>("csv-use"),
   csvError: $("csv-error"),
+  formula: $<HTMLInputElement>("formula"),
+  formulaUse: $<HTMLButtonElement>("formula-use"),
+  formulaError: $("formula-error"),
   dlJson: $<HTMLButtonElement>("dl-json"),
   dlSafetensors: $<HTMLButtonElement>("dl-safetensors"),
   dlOnnx: $<HTMLButtonElement>("dl-onnx"),
@@ -567,6 +571,27 @@ function init(): void {
     settings.args = defaultArgs(activationOf(settings));
     settings.layerActivations = [];
     changed("reset");
+  });
+  // your own activation: parsed by the page's grammar, defined once per formula, then chosen
+  const useFormula = () => {
+    try {
+      const act = formulaActivation(ui.formula.value);
+      ui.formulaError.textContent = "";
+      fillSelect(
+        ui.activation,
+        hiddenActivations().map((a) => [a.name, a.name]),
+      );
+      settings.activation = act.name;
+      settings.args = defaultArgs(act);
+      settings.layerActivations = [];
+      changed("reset");
+    } catch (e) {
+      ui.formulaError.textContent = e instanceof Error ? e.message : String(e);
+    }
+  };
+  ui.formulaUse.addEventListener("click", useFormula);
+  ui.formula.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") useFormula();
   });
   ui.optimizer.addEventListener("change", () => {
     settings.optimizer = ui.optimizer.value as Settings["optimizer"];

@@ -24,6 +24,8 @@
  *      columns, trains on it; a bad file shows fromCsv's error naming the line and the data stays.
  *   9. per-layer activation: "Layer 2 activation" set to relu, shown in the network line and the
  *      trace, kept in the URL through a reload.
+ *  10. your own activation: a bad "Activation formula" shows its error (role alert); x * sigmoid(x)
+ *      becomes an activation (defineActivation) and trains to half its starting loss.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -482,6 +484,34 @@ async function main(): Promise<void> {
       .locator("fieldset")
       .nth(1)
       .screenshot({ path: resolve(dirname(screenshotPath), "layer-activations.png") });
+
+    // 10 — your own activation: a bad formula shows its error in place; x * sigmoid(x) trains to half its loss
+    await page.getByTestId("dataset").selectOption("circle");
+    const formula = page.getByRole("textbox", { name: "Activation formula" });
+    await formula.fill("x * sigmoid(x");
+    await page.getByRole("button", { name: "Use formula as the activation" }).click();
+    const formulaError = (await page.locator("#formula-error").textContent()) ?? "";
+    assert.match(formulaError, /expected "\)"/, `the formula's error is shown: ${formulaError}`);
+    await formula.fill("x * sigmoid(x)");
+    await page.getByRole("button", { name: "Use formula as the activation" }).click();
+    await page.waitForFunction(() => window.__playground.settings().activation.startsWith("formula"));
+    assert.equal(await page.locator("#formula-error").textContent(), "");
+    const formulaName = await page.getByTestId("activation").inputValue();
+    assert.match(formulaName, /^formula\d+$/);
+    const formulaStart = await num(page, "loss-train");
+    await play(page, true);
+    await page.waitForFunction(
+      (half) => Number(document.querySelector('[data-testid="loss-train"]')!.textContent) < half,
+      formulaStart / 2,
+      { timeout: 60_000, polling: 50 },
+    );
+    await play(page, false);
+    const formulaEnd = await num(page, "loss-train");
+    assert.ok(formulaEnd < formulaStart / 2);
+    await page.getByRole("button", { name: "Use formula as the activation" }).click();
+    assert.equal(await page.getByTestId("activation").inputValue(), formulaName, "the same formula reuses its definition");
+    log(`formula "x * sigmoid(x)" as ${formulaName}: loss ${formulaStart} → ${formulaEnd}; a bad one said: ${formulaError}`);
+    await page.screenshot({ path: resolve(dirname(screenshotPath), "formula.png"), fullPage: true });
 
     assert.deepEqual(errors, [], "no errors in the page");
     log(
