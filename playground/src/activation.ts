@@ -14,13 +14,15 @@ export interface ActivationCurve {
   xs: number[];
   f: number[];
   df: number[];
+  /** f″, by autograd through f′ (gallery's d2). */
+  d2f: number[];
 }
 
 /** f and f′ of `act` with these arguments on [−X_RANGE, X_RANGE], both from the engine. */
 export function activationCurve(act: Activation, args: readonly ArgValue[]): ActivationCurve {
   const xs = Array.from({ length: N }, (_, i) => -X_RANGE + (2 * X_RANGE * i) / (N - 1));
   const row = gallery(act, xs, ...args);
-  return { xs: row.x, f: row.f, df: row.d1 };
+  return { xs: row.x, f: row.f, df: row.d1, d2f: row.d2 };
 }
 
 /** A formula to show: LaTeX for KaTeX, or plain text when the definition has none. */

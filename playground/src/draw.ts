@@ -267,7 +267,13 @@ export function drawGradBars(s: Surface, labels: readonly string[], norms: Array
 
 // ——— an activation's f and f′ ———
 
-export function drawActivation(s: Surface, xs: ArrayLike<number>, f: ArrayLike<number>, df: ArrayLike<number>): void {
+export function drawActivation(
+  s: Surface,
+  xs: ArrayLike<number>,
+  f: ArrayLike<number>,
+  df: ArrayLike<number>,
+  d2f?: ArrayLike<number>,
+): void {
   const { ctx, w, h } = s;
   ctx.clearRect(0, 0, w, h);
   const P = 18;
@@ -317,6 +323,7 @@ export function drawActivation(s: Surface, xs: ArrayLike<number>, f: ArrayLike<n
     for (let i = 0; i < xs.length; i++) (i ? ctx.lineTo : ctx.moveTo).call(ctx, X(xs[i]), Y(ys[i]));
     ctx.stroke();
   };
+  if (d2f) curve(d2f, "#2ca25f", [1, 3]);
   curve(df, "#d0521b", [5, 3]);
   curve(f, "#0877bd", []);
   ctx.setLineDash([]);

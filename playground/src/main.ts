@@ -43,6 +43,9 @@ import { formulaActivation } from "./formula.js";
 import { renderGraph, renderTrace, zoomGraph, type GraphZoom } from "./trace-view.js";
 import { Trainer, type SampleTrace } from "./trainer.js";
 
+/** The activation curve on the page, for its hover tooltip. */
+let shownCurve: ReturnType<typeof activationCurve> | null = null;
+
 /** The data set select's value while the user's CSV is in use. */
 const CSV_OPTION = "csv";
 /** Milliseconds of training per frame when the speed is "max"; the rest of the frame draws. */
@@ -397,7 +400,8 @@ function renderStatic(): void {
     act.kind === "groups" ? `${withArgs}, drawn as a function of one number by its definition's curve` : withArgs;
   ui.actEngine.textContent = `engine's table: ${engineText(act)}`;
   const curve = activationCurve(act, args);
-  drawActivation(surface(ui.actChart), curve.xs, curve.f, curve.df);
+  drawActivation(surface(ui.actChart), curve.xs, curve.f, curve.df, curve.d2f);
+  shownCurve = curve;
   ui.tsSnippet.textContent = typescriptSnippet(settings, d.classes);
 }
 
@@ -590,6 +594,29 @@ function init(): void {
     }
   };
   ui.formulaUse.addEventListener("click", useFormula);
+  // hover the curve: f, f′ and f″ at that x
+  const actTip = document.createElement("div");
+  actTip.setAttribute("role", "tooltip");
+  actTip.id = "act-tip";
+  actTip.className = "tip";
+  actTip.hidden = true;
+  ui.actChart.after(actTip);
+  ui.actChart.addEventListener("mousemove", (e) => {
+    const c = shownCurve;
+    if (!c) return;
+    const r = ui.actChart.getBoundingClientRect();
+    const P = 18;
+    const t = (e.clientX - r.left - P) / (r.width - 2 * P);
+    const i = Math.min(c.xs.length - 1, Math.max(0, Math.round(t * (c.xs.length - 1))));
+    const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
+    actTip.textContent = `x = ${f3(c.xs[i])}: f = ${f3(c.f[i])}, f′ = ${f3(c.df[i])}, f″ = ${f3(c.d2f[i])}`;
+    actTip.style.left = `${e.clientX - r.left + 12}px`;
+    actTip.style.top = `${e.clientY - r.top + 12}px`;
+    actTip.hidden = false;
+  });
+  ui.actChart.addEventListener("mouseleave", () => {
+    actTip.hidden = true;
+  });
   ui.formula.addEventListener("keydown", (e) => {
     if (e.key === "Enter") useFormula();
   });

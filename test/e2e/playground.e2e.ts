@@ -26,6 +26,7 @@
  *      trace, kept in the URL through a reload.
  *  10. your own activation: a bad "Activation formula" shows its error (role alert); x * sigmoid(x)
  *      becomes an activation (defineActivation) and trains to half its starting loss.
+ *  11. hover: the activation curve shows f, f′ and f″ at the pointer in a role="tooltip".
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -512,6 +513,18 @@ async function main(): Promise<void> {
     assert.equal(await page.getByTestId("activation").inputValue(), formulaName, "the same formula reuses its definition");
     log(`formula "x * sigmoid(x)" as ${formulaName}: loss ${formulaStart} → ${formulaEnd}; a bad one said: ${formulaError}`);
     await page.screenshot({ path: resolve(dirname(screenshotPath), "formula.png"), fullPage: true });
+
+    // 11 — hover the activation curve: a tooltip with f, f′ and f″ at that x
+    const chart = page.locator("#act-chart");
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tip = page.getByRole("tooltip");
+    await tip.waitFor({ state: "visible", timeout: 5_000 });
+    const tipText = (await tip.textContent()) ?? "";
+    assert.match(tipText, /^x = -?0\.\d+: f = .*, f′ = .*, f″ = /, `the curve's tooltip: ${tipText}`);
+    log(`curve tooltip: ${tipText}`);
+    await page.locator(".side-panel").screenshot({ path: resolve(dirname(screenshotPath), "curve-hover.png") });
+    await page.mouse.move(0, 0);
 
     assert.deepEqual(errors, [], "no errors in the page");
     log(
