@@ -10,34 +10,13 @@
  *   String(model.layers[0])   // Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
  */
 import { sizePair } from "../kernels/conv.js";
-import { alloc, type DType, getDefaultDtype } from "../memory/dtype.js";
+import { alloc, checkDtype, type DType, getDefaultDtype } from "../memory/dtype.js";
 import { fmt } from "../memory/shape.js";
 import { avgPool2d, conv2d, maxPool2d, type Pair } from "../ops/conv.js";
 import { globalRng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkInputDtype, checkOptions, describe, relabel } from "./checks.js";
 import { Module } from "./module.js";
-
-const describe = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
-
-/** `err` again with its "op: " prefix replaced by the layer's name (the same class, the same rest). */
-function relabel(err: unknown, op: string, layer: string): unknown {
-  if (!(err instanceof TypeError || err instanceof RangeError) || !err.message.startsWith(`${op}: `)) return err;
-  return new (err.constructor as typeof TypeError)(`${layer}: ${err.message.slice(op.length + 2)}`, { cause: err });
-}
-
-/** Options must be a plain object with known keys only. */
-function checkOptions(opts: unknown, layer: string, names: readonly string[]): Record<string, unknown> {
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw new TypeError(`${layer}: options must be an object, got ${describe(opts)}`);
-  }
-  for (const key of Object.keys(opts)) {
-    if (!names.includes(key)) {
-      throw new TypeError(`${layer}: unknown option ${JSON.stringify(key)} (expected ${names.join(", ")})`);
-    }
-  }
-  return opts as Record<string, unknown>;
-}
 
 /** The input must be a 4-d Tensor; the message names the layer and what it expects. */
 function checkInput(x: unknown, layer: string, channels?: number): asserts x is Tensor {
@@ -107,9 +86,7 @@ export class Conv2d extends Module {
       throw new TypeError(`Conv2d: bias must be true or false, got ${describe(o.bias)}`);
     }
     const dtype = o.dtype ?? getDefaultDtype();
-    if (dtype !== "float32" && dtype !== "float64") {
-      throw new TypeError(`Conv2d: dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
-    }
+    checkDtype(dtype, "Conv2d");
     const [kh, kw] = this.kernelSize;
     this.weight = new Tensor(alloc(dtype, outChannels * inChannels * kh * kw), [outChannels, inChannels, kh, kw], true);
     this.bias = o.bias === false ? null : new Tensor(alloc(dtype, outChannels), [outChannels], true);
@@ -130,12 +107,7 @@ export class Conv2d extends Module {
   forward(x: Tensor): Tensor {
     const name = String(this);
     checkInput(x, name, this.inChannels);
-    if (x.dtype !== this.weight.dtype) {
-      throw new TypeError(
-        `${name}: input is ${x.dtype} but the layer's parameters are ${this.weight.dtype}; cast the input with ` +
-          `cast(x, "${this.weight.dtype}"), make the data ${this.weight.dtype} from the start, or build the layer with { dtype: "${x.dtype}" }`,
-      );
-    }
+    checkInputDtype(name, x, this.weight);
     try {
       return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
     } catch (e) {

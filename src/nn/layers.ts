@@ -12,20 +12,8 @@ import { Tensor } from "../tensor/tensor.js";
 import { linear } from "../ops/matmul.js";
 import { initFor, initializers, type InitName } from "./init.js";
 import { Activation } from "./activation.js";
+import { checkInputDtype } from "./checks.js";
 import { Module } from "./module.js";
-
-/**
- * Layers with parameters do not promote: an input of another dtype than their parameters is a
- * TypeError (promotion would silently run a float32 model in float64, at half the speed).
- */
-function checkInputDtype(layer: string, x: Tensor, param: Tensor): void {
-  if (x.dtype === param.dtype) return;
-  throw new TypeError(
-    `${layer}: input is ${x.dtype} but the layer's parameters are ${param.dtype}; cast the input with ` +
-      `cast(x, "${param.dtype}"), make the data ${param.dtype} from the start (tensor(values, { dtype: "${param.dtype}" }) ` +
-      `or setDefaultDtype("${param.dtype}") before loading it), or build the layer with { dtype: "${x.dtype}" }`,
-  );
-}
 
 /** Options of `Linear`: bias, weight init, the activation it feeds, and the dtype. */
 export interface LinearOptions {

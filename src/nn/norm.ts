@@ -14,56 +14,17 @@
  * `num_batches_tracked` is a 0-d float64 tensor (PyTorch's is int64; a float64 counts exactly to
  * 2⁵³, and a state dict loads into it from either).
  */
-import { alloc, type DType, getDefaultDtype } from "../memory/dtype.js";
+import { alloc, checkDtype, type DType, getDefaultDtype } from "../memory/dtype.js";
 import { fmt, sizeOf } from "../memory/shape.js";
 import { batchNorm, layerNorm } from "../ops/norm.js";
 import { Tensor } from "../tensor/tensor.js";
+import { checkInputDtype, checkOptions, describe, pyFloat, relabel } from "./checks.js";
 import { Module } from "./module.js";
 
-/** Python's repr of a float, as PyTorch's reprs print one: 0.1, 1e-05, 1.0. */
-function pyFloat(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-  if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
-  const [mantissa, exp] = v.toExponential().split("e");
-  const e = Number(exp);
-  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-  return Number.isInteger(v) ? `${v}.0` : String(v);
-}
-
-/** `err` again, its "op: " prefix replaced by the layer's name (the same class, the same rest). */
-function relabel(err: unknown, op: string, layer: string): unknown {
-  if (!(err instanceof TypeError || err instanceof RangeError) || !err.message.startsWith(`${op}: `)) return err;
-  return new (err.constructor as typeof TypeError)(`${layer}: ${err.message.slice(op.length + 2)}`, { cause: err });
-}
-
-const describe = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
-
-/** As nn.Linear: an input of another dtype than the layer's tensors is a TypeError, never promoted. */
-function checkInputDtype(layer: string, x: Tensor, param: Tensor): void {
-  if (x.dtype === param.dtype) return;
-  throw new TypeError(
-    `${layer}: input is ${x.dtype} but the layer's parameters are ${param.dtype}; cast the input with ` +
-      `cast(x, "${param.dtype}"), make the data ${param.dtype} from the start (tensor(values, { dtype: "${param.dtype}" }) ` +
-      `or setDefaultDtype("${param.dtype}") before loading it), or build the layer with { dtype: "${x.dtype}" }`,
-  );
-}
-
-function checkDtypeOption(dtype: unknown, layer: string): DType {
-  if (dtype !== "float32" && dtype !== "float64") {
-    throw new TypeError(`${layer}: dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
-  }
+/** `dtype`, a float dtype, or a TypeError naming the layer. */
+function checkedDtype(dtype: unknown, layer: string): DType {
+  checkDtype(dtype, layer);
   return dtype;
-}
-
-function checkOptions(opts: unknown, layer: string, names: readonly string[]): Record<string, unknown> {
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw new TypeError(`${layer}: the options must be an object { ${names.join(", ")} }, got ${describe(opts)}`);
-  }
-  for (const k of Object.keys(opts)) {
-    if (!names.includes(k)) throw new TypeError(`${layer}: unknown option ${JSON.stringify(k)} (expected ${names.join(", ")})`);
-  }
-  return opts as Record<string, unknown>;
 }
 
 function checkEps(eps: unknown, layer: string): number {
@@ -126,7 +87,7 @@ export class LayerNorm extends Module {
     this.eps = o.eps === undefined ? 1e-5 : checkEps(o.eps, "LayerNorm");
     this.elementwiseAffine =
       o.elementwiseAffine === undefined ? true : checkFlag(o.elementwiseAffine, "LayerNorm", "elementwiseAffine");
-    const dtype = o.dtype === undefined ? getDefaultDtype() : checkDtypeOption(o.dtype, "LayerNorm");
+    const dtype = o.dtype === undefined ? getDefaultDtype() : checkedDtype(o.dtype, "LayerNorm");
     this.weight = this.elementwiseAffine ? owned(dtype, s.slice(), 1, true) : null;
     this.bias = this.elementwiseAffine ? owned(dtype, s.slice(), 0, true) : null;
   }
@@ -220,7 +181,7 @@ export class BatchNorm1d extends Module {
     this.affine = o.affine === undefined ? true : checkFlag(o.affine, "BatchNorm1d", "affine");
     this.trackRunningStats =
       o.trackRunningStats === undefined ? true : checkFlag(o.trackRunningStats, "BatchNorm1d", "trackRunningStats");
-    const dtype = o.dtype === undefined ? getDefaultDtype() : checkDtypeOption(o.dtype, "BatchNorm1d");
+    const dtype = o.dtype === undefined ? getDefaultDtype() : checkedDtype(o.dtype, "BatchNorm1d");
     const c = [numFeatures];
     this.weight = this.affine ? owned(dtype, c, 1, true) : null;
     this.bias = this.affine ? owned(dtype, c, 0, true) : null;

@@ -12,26 +12,8 @@ import { dropout, type EmbeddingIndices, embedding } from "../ops/norm.js";
 import { flatten } from "../ops/shape.js";
 import { globalRng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
+import { describe, pyFloat, relabel } from "./checks.js";
 import { Module } from "./module.js";
-
-/** Python's repr of a float, as PyTorch's reprs print one: 0.5, 1e-05, 1.0. */
-function pyFloat(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-  if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
-  const [mantissa, exp] = v.toExponential().split("e");
-  const e = Number(exp);
-  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-  return Number.isInteger(v) ? `${v}.0` : String(v);
-}
-
-/** `err` again, its "op: " prefix replaced by the layer's name (the same class, the same rest). */
-function relabel(err: unknown, op: string, layer: string): unknown {
-  if (!(err instanceof TypeError || err instanceof RangeError) || !err.message.startsWith(`${op}: `)) return err;
-  return new (err.constructor as typeof TypeError)(`${layer}: ${err.message.slice(op.length + 2)}`, { cause: err });
-}
-
-const describe = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
 
 // ---------------------------------------------------------------------------------------------
 // Dropout
