@@ -192,20 +192,27 @@ function evaluate(n: Node, x: Tensor): Value {
 }
 
 const made = new Map<string, Activation>();
+/** The formula text of each activation made here, by its name. */
+const texts = new Map<string, string>();
 let counter = 0;
 
 /**
- * The activation for this formula: made once with defineActivation (named formula1, formula2, …)
- * and reused when the same formula (spaces aside) comes again. Throws FormulaError for bad text.
+ * The activation for this formula: made once with defineActivation and reused when the same
+ * formula (spaces aside) comes again. It is named `prefer` when that is a free `formula<n>` name
+ * (a link restores the names it was written with), else the next free formula1, formula2, ….
+ * Throws FormulaError for bad text.
  */
-export function formulaActivation(text: string): Activation {
+export function formulaActivation(text: string, prefer?: string): Activation {
   const key = text.replace(/\s+/g, "");
   const known = made.get(key);
   if (known) return known;
   const tree = parseFormula(text);
   let name: string;
-  do name = `formula${++counter}`;
-  while (Object.hasOwn(activations, name));
+  if (prefer !== undefined && /^formula\d+$/.test(prefer) && !Object.hasOwn(activations, prefer)) name = prefer;
+  else {
+    do name = `formula${++counter}`;
+    while (Object.hasOwn(activations, name));
+  }
   const forward = (x: Tensor): Tensor => {
     const v = evaluate(tree, x);
     return typeof v === "number" ? add(mul(x, 0), v) : v;
@@ -217,5 +224,11 @@ export function formulaActivation(text: string): Activation {
     forward,
   });
   made.set(key, act);
+  texts.set(name, text.trim());
   return act;
+}
+
+/** The formula text of an activation made by `formulaActivation`, or undefined for any other. */
+export function formulaText(name: string): string | undefined {
+  return texts.get(name);
 }

@@ -39,7 +39,9 @@ import {
   SPEEDS,
   type Settings,
 } from "./state.js";
-import { formulaActivation } from "./formula.js";
+import type { Activation, ArgValue } from "../../src/index.js";
+import { formulaActivation, formulaText } from "./formula.js";
+import { type NeuronMap, NetworkView } from "./network-view.js";
 import { renderGraph, renderTrace, zoomGraph, type GraphZoom } from "./trace-view.js";
 import { Trainer, type SampleTrace } from "./trainer.js";
 
@@ -111,6 +113,8 @@ const ui = {
   csvLabel: $<HTMLSelectElement>("csv-label"),
   csvUse: $<HTMLButtonElement>("csv-use"),
   csvError: $("csv-error"),
+  csvRestored: $("csv-restored"),
+  network: $("network"),
   formula: $<HTMLInputElement>("formula"),
   formulaUse: $<HTMLButtonElement>("formula-use"),
   formulaError: $("formula-error"),
@@ -123,6 +127,7 @@ const ui = {
 };
 
 let settings: Settings = parseSettings(location.hash);
+const network = new NetworkView(ui.network);
 let trainer!: Trainer;
 let lossHistory: LossPoint[] = [];
 let playing = false;
@@ -180,6 +185,21 @@ function fillSelect(sel: HTMLSelectElement, options: readonly (readonly [string,
   sel.replaceChildren(...options.map(([value, text]) => new Option(text, value)));
 }
 
+/** An activation as the page names it: a formula by its text, others by name (and arguments, if any). */
+function activationText(act: Activation, args: readonly ArgValue[]): string {
+  const formula = formulaText(act.name);
+  if (formula !== undefined) return formula;
+  return args.length ? `${act.name} (${argsText(act, args)})` : act.name;
+}
+
+/** The options of an activation select: every hidden activation, a formula shown with its text. */
+function activationOptions(): [string, string][] {
+  return hiddenActivations().map((a) => {
+    const formula = formulaText(a.name);
+    return [a.name, formula === undefined ? a.name : `${a.name}: ${formula}`];
+  });
+}
+
 function renderLayers(): void {
   ui.layerCount.textContent = String(settings.layers.length);
   ui.layerAdd.disabled = settings.layers.length >= LIMITS.layers;
@@ -191,6 +211,7 @@ function renderLayers(): void {
       label.append(`layer ${i + 1}`);
       const input = document.createElement("input");
       Object.assign(input, { type: "number", min: "1", max: String(LIMITS.units), step: "1", value: String(units) });
+      input.setAttribute("aria-label", `Layer ${i + 1} units`);
       input.dataset.testid = `units-${i + 1}`;
       input.addEventListener("change", () => {
         const v = Math.round(Number(input.value));
@@ -201,10 +222,7 @@ function renderLayers(): void {
       const sel = document.createElement("select");
       sel.setAttribute("aria-label", `Layer ${i + 1} activation`);
       sel.dataset.testid = `layer-act-${i + 1}`;
-      fillSelect(
-        sel,
-        hiddenActivations().map((a) => [a.name, a.name]),
-      );
+      fillSelect(sel, activationOptions());
       sel.value = layerActivation(settings, i).act.name;
       sel.addEventListener("change", () => {
         const names = settings.layers.map((_, j) => settings.layerActivations[j] ?? "");
@@ -279,7 +297,10 @@ function syncControls(): void {
   ui.ratio.value = String(settings.trainRatio);
   ui.ratioOut.textContent = `${Math.round(settings.trainRatio * 100)}%`;
   ui.seed.value = String(settings.seed);
+  if (ui.activation.options.length !== hiddenActivations().length) fillSelect(ui.activation, activationOptions());
   ui.activation.value = settings.activation;
+  const formula = formulaText(settings.activation);
+  if (formula !== undefined) ui.formula.value = formula;
   renderArgs();
   ui.optimizer.value = settings.optimizer;
   if (!Array.from(ui.lr.options).some((o) => Number(o.value) === settings.lr))
@@ -289,6 +310,12 @@ function syncControls(): void {
   ui.batchOut.textContent = String(settings.batchSize);
   ui.speed.value = String(settings.speed);
   renderLayers();
+  const c = settings.csv;
+  ui.csvRestored.hidden = c === null || uploadedData() !== null;
+  ui.csvRestored.textContent = c
+    ? `This link trained on a CSV with x = ${c.x}, y = ${c.y}, label ${c.label}: upload or paste it again and those columns are chosen.`
+    : "";
+  if (!ui.csvRestored.hidden) ui.csvBox.open = true;
 }
 
 /** Applies a settings change: "reset" rebuilds data and network; "live" keeps training state. */
@@ -342,6 +369,7 @@ function setPlaying(on: boolean): void {
   if (on === playing) return;
   playing = on;
   ui.play.textContent = on ? "❚❚ Pause" : "▶ Play";
+  ui.play.setAttribute("aria-label", on ? "Pause training" : "Play: train continuously");
   ui.play.dataset.state = on ? "playing" : "paused";
   if (on) {
     frames.length = 0;
@@ -403,6 +431,13 @@ function renderStatic(): void {
   drawActivation(surface(ui.actChart), curve.xs, curve.f, curve.df, curve.d2f);
   shownCurve = curve;
   ui.tsSnippet.textContent = typescriptSnippet(settings, d.classes);
+  network.setNetwork(trainer, {
+    activations: settings.layers.map((_, i) => {
+      const l = layerActivation(settings, i);
+      return activationText(l.act, l.args);
+    }),
+    classNames: uploadedData()?.classNames ?? Array.from({ length: d.classes }, (_, c) => String(c)),
+  });
 }
 
 /** The output layer as the loss computes it: the activations it runs through, then cross-entropy. */
@@ -421,6 +456,7 @@ function redraw(full: boolean): void {
   drawBoundary(surface(ui.boundary), probs, GRID, d.classes, d.domain, points(d.train), points(d.test), settings.sample);
   drawLoss(surface(ui.lossChart), lossHistory);
   drawGradBars(surface(ui.gradBars), gradLabels, trainer.takeGradNormMean());
+  network.update(full);
   const last = lossHistory[lossHistory.length - 1];
   ui.stepCount.textContent = String(trainer.steps);
   ui.epoch.textContent = String(trainer.epoch);
@@ -467,10 +503,7 @@ function init(): void {
     ui.dataset,
     DATASETS.map((d) => [d, DATASET_LABELS[d]]),
   );
-  fillSelect(
-    ui.activation,
-    hiddenActivations().map((a) => [a.name, a.name]),
-  );
+  fillSelect(ui.activation, activationOptions());
   fillSelect(
     ui.lr,
     LEARNING_RATES.map((v) => [String(v), String(v)]),
@@ -495,6 +528,7 @@ function init(): void {
     if (ui.dataset.value === CSV_OPTION) return;
     setUploadedData(null);
     ui.dataset.querySelector(`option[value="${CSV_OPTION}"]`)?.remove();
+    settings.csv = null;
     settings.dataset = ui.dataset.value as Settings["dataset"];
     changed("reset");
   });
@@ -509,7 +543,13 @@ function init(): void {
     fillSelect(ui.csvX, opts);
     fillSelect(ui.csvY, opts);
     fillSelect(ui.csvLabel, opts);
-    if (cols.length >= 3) {
+    // the columns the settings (a link) name when the file has them, else the first two and the last
+    const c = settings.csv;
+    if (c && [c.x, c.y, c.label].every((name) => cols.includes(name))) {
+      ui.csvX.value = c.x;
+      ui.csvY.value = c.y;
+      ui.csvLabel.value = c.label;
+    } else if (cols.length >= 3) {
       ui.csvX.value = cols[0];
       ui.csvY.value = cols[1];
       ui.csvLabel.value = cols[cols.length - 1];
@@ -520,6 +560,7 @@ function init(): void {
     try {
       const d = parseCsvData(ui.csvText.value, [ui.csvX.value, ui.csvY.value], ui.csvLabel.value, CLASS_COLORS.length);
       setUploadedData(d);
+      settings.csv = { x: ui.csvX.value, y: ui.csvY.value, label: ui.csvLabel.value };
       ui.csvError.textContent = "";
       if (!ui.dataset.querySelector(`option[value="${CSV_OPTION}"]`)) {
         const o = document.createElement("option");
@@ -581,10 +622,7 @@ function init(): void {
     try {
       const act = formulaActivation(ui.formula.value);
       ui.formulaError.textContent = "";
-      fillSelect(
-        ui.activation,
-        hiddenActivations().map((a) => [a.name, a.name]),
-      );
+      fillSelect(ui.activation, activationOptions());
       settings.activation = act.name;
       settings.args = defaultArgs(act);
       settings.layerActivations = [];
@@ -672,6 +710,10 @@ function init(): void {
   ui.graphZoom.addEventListener("click", () => {
     graphZoom = graphZoom === "fit" ? "read" : "fit";
     ui.graphZoom.textContent = graphZoom === "fit" ? "actual size" : "fit to width";
+    ui.graphZoom.setAttribute(
+      "aria-label",
+      graphZoom === "fit" ? "Show the graph at actual size" : "Fit the graph to the panel's width",
+    );
     zoomGraph(ui.graph, graphZoom);
   });
   ui.boundary.addEventListener("click", (e) => {
@@ -716,6 +758,10 @@ declare global {
       trace: () => { ops: string[]; note: string } | null;
       predict: (points: number[][]) => number[][];
       runOnnx: (bytes: number[], points: number[][]) => Promise<number[][]>;
+      /** Each Linear layer, input side first: weight [out][in], its gradient from the last backward pass (null before one), bias, and the Linear outputs per neuron (maxout's pieces). */
+      weights: () => { weight: number[][]; grad: number[][] | null; bias: number[] | null; pieces: number }[];
+      /** The output map in the neuron tooltip, or null when none is shown. */
+      neuronMap: () => NeuronMap | null;
     };
   }
 }
@@ -729,4 +775,12 @@ window.__playground = {
   trace: () => (lastTrace ? { ops: lastTrace.steps.map((s) => s.op), note: traceNote } : null),
   predict: (points) => predict(trainer.model, points),
   runOnnx: (bytes, points) => runOnnx(Uint8Array.from(bytes), points),
+  weights: () =>
+    trainer.layers.map(({ linear, pieces }) => ({
+      weight: linear.weight.toArray() as number[][],
+      grad: linear.weight.grad ? (linear.weight.grad.toArray() as number[][]) : null,
+      bias: linear.bias ? Array.from(linear.bias.data) : null,
+      pieces,
+    })),
+  neuronMap: () => (network.map ? structuredClone(network.map) : null),
 };

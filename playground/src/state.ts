@@ -8,8 +8,14 @@
  * so one made with `defineActivation` before the page reads the list is offered like a
  * built-in. An activation's arguments are its settings too, each written in the URL under its
  * own name (`…&activation=…&slope=0.2`), checked against the definition itself.
+ *
+ * An activation typed as a formula is written with its text (`formula=formula1:x*sigmoid(x)`,
+ * one `formula` entry per formula in use), so the link makes it again in a fresh page. The
+ * columns chosen from a CSV are kept (`csv=x,y,label`), the CSV's data is not: it stays in the
+ * page that read it.
  */
 import { type Activation, type ArgValue, activations, tensor, zeros } from "../../src/index.js";
+import { formulaActivation, formulaText } from "./formula.js";
 
 export const DATASETS = ["circle", "xor", "gauss", "spiral", "moons", "blobs"] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -40,8 +46,20 @@ export const LIMITS = {
   seed: [0, 99999],
 } as const;
 
+/** The columns of a CSV the page trained on: two features and the label, by header name. */
+export interface CsvColumns {
+  x: string;
+  y: string;
+  label: string;
+}
+
 export interface Settings {
   dataset: DatasetName;
+  /**
+   * The columns chosen from the user's CSV, or null when none is in use. Only the choice is a
+   * setting (kept in the URL); the data stays in the page that read the file.
+   */
+  csv: CsvColumns | null;
   /** Noise level in [0, 0.5]; each data set scales it to its own units (see datasets.ts). */
   noise: number;
   /** Fraction of the points used for training; the rest is the test set. */
@@ -73,6 +91,7 @@ const DEFAULT_ACTIVATION = "tanh";
 
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
   dataset: "circle",
+  csv: null,
   noise: 0.1,
   trainRatio: 0.7,
   seed: 1,
@@ -88,7 +107,7 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
 } satisfies Settings);
 
 /** The URL keys of the page's own settings; an argument with one of these names is written `<activation>.<name>`. */
-const SETTING_KEYS = new Set(Object.keys(DEFAULTS));
+const SETTING_KEYS = new Set([...Object.keys(DEFAULTS), "formula"]);
 
 // ——— the activations, from the engine's table ———
 
@@ -247,16 +266,31 @@ export function parseSettings(text: string): Settings {
   }
   const lr = num(p.get("lr"), DEFAULTS.lr, 1e-6, 10);
   const speed = num(p.get("speed"), DEFAULTS.speed, 0, 1000, true);
-  const act = activationOf({ activation: p.get("activation") ?? DEFAULTS.activation });
+  // formulas first: made (or found) in this page, the link's names mapped to this page's
+  const named = new Map<string, string>();
+  for (const entry of p.getAll("formula")) {
+    const at = entry.indexOf(":");
+    if (at < 1) continue;
+    const name = entry.slice(0, at);
+    try {
+      named.set(name, formulaActivation(entry.slice(at + 1), name).name);
+    } catch {
+      // a formula that does not parse is left out; its name then falls back like any unknown one
+    }
+  }
+  const local = (name: string) => named.get(name) ?? name;
+  const act = activationOf({ activation: local(p.get("activation") ?? DEFAULTS.activation) });
+  const csv = (p.get("csv") ?? "").split(",");
   return {
     dataset: oneOf(DATASETS, p.get("dataset"), DEFAULTS.dataset),
+    csv: csv.length === 3 && csv.every((c) => c.trim() !== "") ? { x: csv[0], y: csv[1], label: csv[2] } : null,
     noise: num(p.get("noise"), DEFAULTS.noise, ...LIMITS.noise),
     trainRatio: num(p.get("trainRatio"), DEFAULTS.trainRatio, ...LIMITS.trainRatio),
     seed: num(p.get("seed"), DEFAULTS.seed, ...LIMITS.seed, true),
     layers,
     activation: act.name,
     args: argsFrom(act, (k) => p.get(k)),
-    layerActivations: normalLayerActivations((p.get("layerActivations") ?? "").split(","), act.name, layers.length),
+    layerActivations: normalLayerActivations((p.get("layerActivations") ?? "").split(",").map(local), act.name, layers.length),
     lr,
     batchSize: num(p.get("batchSize"), DEFAULTS.batchSize, ...LIMITS.batchSize, true),
     optimizer: oneOf(OPTIMIZERS, p.get("optimizer"), DEFAULTS.optimizer),
@@ -269,21 +303,26 @@ export function parseSettings(text: string): Settings {
 export function serializeSettings(s: Settings): string {
   const act = activationOf(s);
   const values = argList(act, s.args);
-  const p = new URLSearchParams({
-    dataset: s.dataset,
-    noise: String(s.noise),
-    trainRatio: String(s.trainRatio),
-    seed: String(s.seed),
-    layers: s.layers.join(","),
-    activation: act.name,
-  });
+  const p = new URLSearchParams({ dataset: s.dataset });
+  if (s.csv) p.set("csv", [s.csv.x, s.csv.y, s.csv.label].join(","));
+  p.set("noise", String(s.noise));
+  p.set("trainRatio", String(s.trainRatio));
+  p.set("seed", String(s.seed));
+  p.set("layers", s.layers.join(","));
+  p.set("activation", act.name);
   Object.keys(act.args).forEach((k, i) => p.set(argKey(act, k), String(values[i])));
   const own = normalLayerActivations(s.layerActivations, act.name, s.layers.length);
+  // every formula in use, with its text: a fresh page makes it again under the same name
+  for (const name of new Set([act.name, ...own])) {
+    const text = formulaText(name);
+    if (text !== undefined) p.append("formula", `${name}:${text}`);
+  }
   if (own.length > 0) p.set("layerActivations", own.join(","));
   p.set("lr", String(s.lr));
   p.set("batchSize", String(s.batchSize));
   p.set("optimizer", s.optimizer);
   p.set("sample", String(s.sample));
   p.set("speed", String(s.speed));
-  return "#" + p.toString().replace(/%2C/g, ",");
+  // , : ( ) are safe in a fragment: written plainly so a link stays readable
+  return "#" + p.toString().replace(/%2C|%3A|%28|%29/g, (m) => decodeURIComponent(m));
 }

@@ -22,10 +22,21 @@ import { groupSize, layerActivation, type Settings } from "./state.js";
 
 type Module = InstanceType<typeof nn.Sequential>["layers"][number];
 
-/** One Linear layer of the network, for the gradient-norm bars. */
+/** One Linear layer of the network, for the gradient-norm bars and the network drawing. */
 export interface LayerInfo {
   label: string;
   linear: InstanceType<typeof nn.Linear>;
+  /**
+   * How many of the Linear's outputs make one neuron after the activation: a "groups"
+   * activation (maxout) folds `pieces` contiguous outputs into one; 1 for every other layer.
+   */
+  pieces: number;
+}
+
+/** One column of the network evaluated on the grid: `width` values per grid point, row-major. */
+export interface LayerGrid {
+  width: number;
+  values: ArrayLike<number>;
 }
 
 export interface SampleTrace {
@@ -56,8 +67,8 @@ export class Trainer {
   private readonly order: Rng;
   private perm: Int32Array = new Int32Array(0);
   private cursor = 0;
-  private gridInput: Tensor | null = null;
-  private gridSize = 0;
+  /** The grid points over the domain, by grid size (the decision map's and the neuron maps'). */
+  private readonly gridInputs = new Map<number, Tensor>();
 
   /** Samples per mini-batch (may change while training). */
   batchSize: number;
@@ -77,12 +88,12 @@ export class Trainer {
       const r = groupSize(act, args) ?? 1;
       const l = new nn.Linear(width, units * r, { activation: act.name });
       mods.push(l, new nn.Activation(act, ...args));
-      this.layers.push({ label: `hidden ${i + 1}`, linear: l });
+      this.layers.push({ label: `hidden ${i + 1}`, linear: l, pieces: r });
       width = units;
     });
     const out = new nn.Linear(width, this.data.classes);
     mods.push(out);
-    this.layers.push({ label: "output", linear: out });
+    this.layers.push({ label: "output", linear: out, pieces: 1 });
     this.model = new nn.Sequential(...mods);
     const params = this.model.parameters();
     this.optimizer =
@@ -157,20 +168,7 @@ export class Trainer {
    * probability the loss gives class c at a point is e^(−crossEntropy(logits, c)).
    */
   grid(size: number): Float64Array | Float32Array {
-    if (this.gridInput === null || this.gridSize !== size) {
-      const [x0, x1, y0, y1] = this.data.domain;
-      const pts = new Float64Array(size * size * 2);
-      for (let r = 0; r < size; r++) {
-        for (let c = 0; c < size; c++) {
-          const i = r * size + c;
-          pts[2 * i] = x0 + ((c + 0.5) / size) * (x1 - x0);
-          pts[2 * i + 1] = y1 - ((r + 0.5) / size) * (y1 - y0);
-        }
-      }
-      this.gridInput = tensor(pts, { shape: [size * size, 2] });
-      this.gridSize = size;
-    }
-    const input = this.gridInput;
+    const input = this.gridPoints(size);
     const k = this.data.classes;
     return noGrad(() => {
       const logits = this.model.forward(input);
@@ -181,6 +179,46 @@ export class Trainer {
         for (let i = 0; i < n; i++) probs[i * k + c] = Math.exp(-nll[i]);
       }
       return probs;
+    });
+  }
+
+  /**
+   * The size×size grid over the domain as a [size², 2] tensor, row-major from the top-left:
+   * point (r, c) is the centre of its cell, x growing to the right and y upwards.
+   */
+  gridPoints(size: number): Tensor {
+    let input = this.gridInputs.get(size);
+    if (input === undefined) {
+      const [x0, x1, y0, y1] = this.data.domain;
+      const pts = new Float64Array(size * size * 2);
+      for (let r = 0; r < size; r++) {
+        for (let c = 0; c < size; c++) {
+          const i = r * size + c;
+          pts[2 * i] = x0 + ((c + 0.5) / size) * (x1 - x0);
+          pts[2 * i + 1] = y1 - ((r + 0.5) / size) * (y1 - y0);
+        }
+      }
+      input = tensor(pts, { shape: [size * size, 2] });
+      this.gridInputs.set(size, input);
+    }
+    return input;
+  }
+
+  /**
+   * Every column of the network on the size×size grid, one forward pass without a graph: the
+   * input, each hidden layer's neurons after its activation, and the output layer's logits.
+   */
+  layerGrid(size: number): LayerGrid[] {
+    const input = this.gridPoints(size);
+    return noGrad(() => {
+      const out: LayerGrid[] = [{ width: 2, values: input.data }];
+      const mods = this.model.layers;
+      let h = input;
+      mods.forEach((m, j) => {
+        h = m.forward(h);
+        if (!(m instanceof nn.Linear) || j === mods.length - 1) out.push({ width: h.shape[1], values: h.data });
+      });
+      return out;
     });
   }
 
