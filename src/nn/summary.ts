@@ -9,7 +9,7 @@
  *   …
  *   Total params: 1,187   (trainable 1,187)
  */
-import { getDefaultDtype } from "../memory/dtype.js";
+import { type DType, getDefaultDtype } from "../memory/dtype.js";
 import { zeros } from "../tensor/create.js";
 import { noGrad } from "../tensor/graph.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -42,6 +42,39 @@ function ownParams(m: Module): number {
   return m.parameters().reduce((n, p) => n + (inChildren.has(p) ? 0 : p.size), 0);
 }
 
+interface Trace {
+  /** Each sub-module's output shape, as its forward returned it. */
+  shapes: Map<Module, readonly number[]>;
+  out: readonly number[];
+}
+
+/** One forward pass on zeros of `shape`, recording each sub-module's output shape as it returns. */
+function trace(model: Module, modules: [string, Module, number][], shape: number[], dtype: DType): Trace {
+  const shapes = new Map<Module, readonly number[]>();
+  // Each module's forward is wrapped (an own property shadowing the class's) and put back after.
+  const restore: (() => void)[] = [];
+  try {
+    for (const [, m] of modules) {
+      const slot = m as unknown as { forward: (x: Tensor) => Tensor };
+      const had = Object.hasOwn(m, "forward");
+      const forward = slot.forward;
+      slot.forward = (x: Tensor) => {
+        const y = forward.call(m, x);
+        shapes.set(m, y.shape);
+        return y;
+      };
+      restore.push(() => {
+        if (had) slot.forward = forward;
+        else delete (slot as { forward?: unknown }).forward;
+      });
+    }
+    const out = noGrad(() => model.forward(zeros(shape, { dtype })));
+    return { shapes, out: out.shape };
+  } finally {
+    for (const r of restore) r();
+  }
+}
+
 export function summarize(model: Module, inputShape: readonly (number | null)[]): string {
   if (!Array.isArray(inputShape) || inputShape.some((d) => d !== null && (!Number.isInteger(d) || d < 1))) {
     throw new TypeError(
@@ -50,41 +83,28 @@ export function summarize(model: Module, inputShape: readonly (number | null)[])
   }
   const modules: [string, Module, number][] = [];
   walk(model, "", 0, modules, new Set([model]));
-  const shapes = new Map<Module, string>();
-  // Each module's forward is wrapped (an own property shadowing the class's) and put back after.
-  const restore: (() => void)[] = [];
-  for (const [, m] of modules) {
-    const slot = m as unknown as { forward: (x: Tensor) => Tensor };
-    const had = Object.hasOwn(m, "forward");
-    const forward = slot.forward;
-    slot.forward = (x: Tensor) => {
-      const y = forward.call(m, x);
-      shapes.set(m, `[${y.shape.join(", ")}]`);
-      return y;
-    };
-    restore.push(() => {
-      if (had) slot.forward = forward;
-      else delete (slot as { forward?: unknown }).forward;
-    });
-  }
   const dtype = model.parameters()[0]?.dtype ?? getDefaultDtype();
-  let out: Tensor;
+  // The trace runs in eval mode, so it never moves BatchNorm's running statistics or draws
+  // Dropout's random numbers; each module's own mode is put back afterwards.
+  const modes: [Module, boolean][] = [model, ...modules.map(([, m]) => m)].map((m) => [m, m.training]);
+  model.eval();
+  let a: Trace;
+  let b: Trace | undefined;
   try {
-    out = noGrad(() =>
-      model.forward(
-        zeros(
-          inputShape.map((d) => d ?? 1),
-          { dtype },
-        ),
-      ),
-    );
+    // A free axis runs at two sizes; an output axis whose size follows it is shown as N.
+    const sized = (n: number) => inputShape.map((d) => d ?? n);
+    a = trace(model, modules, sized(2), dtype);
+    if (inputShape.includes(null)) b = trace(model, modules, sized(3), dtype);
   } finally {
-    for (const r of restore) r();
+    for (const [m, on] of modes) m.training = on;
   }
+  const show = (s: readonly number[] | undefined, t: readonly number[] | undefined): string =>
+    s === undefined ? "—" : `[${s.map((d, i) => (t !== undefined && t[i] !== d ? "N" : String(d))).join(", ")}]`;
+  const out = show(a.out, b?.out);
   const rows: Row[] = modules.map(([name, m, depth]) => ({
     name,
     type: m.constructor.name,
-    shape: shapes.get(m) ?? "—",
+    shape: show(a.shapes.get(m), b?.shapes.get(m)),
     params: ownParams(m),
     depth,
   }));
@@ -95,7 +115,7 @@ export function summarize(model: Module, inputShape: readonly (number | null)[])
   const line = (c: string[]) => `${c[0].padEnd(w[0])}   ${c[1].padEnd(w[1])}   ${c[2].padStart(w[2])}`;
   const rule = "─".repeat(w[0] + w[1] + w[2] + 6);
   return [
-    `${model.constructor.name} summary, input [${inputShape.map((d) => d ?? "N").join(", ")}] → output [${out.shape.join(", ")}]`,
+    `${model.constructor.name} summary, input [${inputShape.map((d) => d ?? "N").join(", ")}] → output ${out}`,
     rule,
     line(head),
     rule,
