@@ -240,11 +240,16 @@ export class NetworkView {
       if (kind === "hidden") {
         act.dataset.testid = `layer-label-${c}`;
         act.dataset.full = full;
+      }
+      // the whole text on hover, when it is cut short
+      const wrap = svg("g");
+      if (full !== act.textContent) {
         const title = svg("title");
         title.textContent = full;
-        act.append(title);
+        wrap.append(title);
       }
-      textLayer.append(head, act);
+      wrap.append(act);
+      textLayer.append(head, wrap);
     });
     // The layers in words for assistive technology (the drawn labels are hidden from it).
     const desc = svg("desc");
@@ -326,7 +331,9 @@ export class NetworkView {
     const fromCol = c === 0 ? "Input" : `Layer ${c}`;
     const toCol = c + 1 === last ? "output" : c === 0 ? `layer ${c + 1}` : String(c + 1);
     const fromUnit = c === 0 ? (e.from === 0 ? "x" : "y") : `neuron ${e.from + 1}`;
-    const toUnit = c + 1 === last ? `class ${this.labels.classNames[e.to] ?? e.to}` : `neuron ${e.to + 1}`;
+    // "neuron 2 → 4" between hidden layers, as the columns read "Layer 1 → 2"
+    const toUnit =
+      c + 1 === last ? `class ${this.labels.classNames[e.to] ?? e.to}` : c === 0 ? `neuron ${e.to + 1}` : String(e.to + 1);
     const { weights, grads } = this.edgeValues(e);
     const list = (vs: number[]) => vs.map(fmtValue).join(" / ");
     const many = weights.length > 1;

@@ -27,6 +27,19 @@
  *  10. your own activation: a bad "Activation formula" shows its error (role alert); x * sigmoid(x)
  *      becomes an activation (defineActivation) and trains to half its starting loss.
  *  11. hover: the activation curve shows f, f′ and f″ at the pointer in a role="tooltip".
+ *  12. the network drawing: a neuron per input, hidden unit and class, an edge per weight whose
+ *      colour is its sign and whose thickness grows with |w|, redrawn as training runs; the label
+ *      under a layer follows its "Layer N activation" select (relu, then a formula's text).
+ *  13. hover a neuron: its output map (role tooltip) is a MAP_GRID² canvas of varying colours whose
+ *      values equal a forward pass written out here from the weights (tanh layer 1, then the
+ *      formula layer 2), coloured by sign, and changes after training; keyboard focus shows it too.
+ *  14. hover an edge: "no gradient yet" after a reset; after a Step its weight and gradient are the
+ *      model's (read through window.__playground.weights()); focusable edges name their ends.
+ *  15. URL state: a formula as the page's activation, a relu and another formula per layer, and the
+ *      CSV's columns survive a reload (the CSV data does not, as the page's note says; uploading it
+ *      again picks the columns from the link).
+ *  16. accessible names: Chromium's accessibility tree has a name for every focusable element,
+ *      and each control is found by role and the name that says what it does.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -34,13 +47,13 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { activations } from "../../src/index.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -124,6 +137,347 @@ function distinctColours(page: Page, png: string): Promise<number> {
     for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     return seen.size;
   }, png);
+}
+
+type Weights = ReturnType<Window["__playground"]["weights"]>;
+const weightsOf = (page: Page): Promise<Weights> => page.evaluate(() => window.__playground.weights());
+const neuronMapOf = (page: Page) => page.evaluate(() => window.__playground.neuronMap());
+/** A number as the page prints it (a true minus sign). */
+const parseShown = (s: string) => Number(s.replace("\u2212", "-"));
+/** Close enough to what the page prints: 4 decimals, or 3 significant digits in exponent form. */
+const shownClose = (shown: string, actual: number) => Math.abs(parseShown(shown) - actual) <= 5e-5 + 6e-3 * Math.abs(actual);
+const POSITIVE = "rgb(8,119,189)";
+const NEGATIVE = "rgb(245,147,34)";
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+interface EdgeStyle {
+  id: string;
+  stroke: string;
+  width: number;
+}
+
+const edgeStyles = (page: Page): Promise<EdgeStyle[]> =>
+  page.$$eval('[data-testid="network"] .edge', (gs) =>
+    gs.map((g) => {
+      const wire = g.querySelector(".wire")!;
+      return {
+        id: (g as SVGGElement).dataset.edge ?? "",
+        stroke: wire.getAttribute("stroke") ?? "",
+        width: Number(wire.getAttribute("stroke-width")),
+      };
+    }),
+  );
+
+/** Each drawn edge has its weight's sign as colour, and is at least as thick as every edge of smaller |w|. */
+function checkEdges(styles: EdgeStyle[], w: Weights): void {
+  const drawn = styles.map((e) => {
+    const [c, i, j] = e.id.split(":").map(Number);
+    assert.equal(w[c].pieces, 1, "these layers have one Linear output per neuron");
+    return { ...e, w: w[c].weight[j][i] };
+  });
+  for (const e of drawn)
+    assert.equal(e.stroke, e.w >= 0 ? POSITIVE : NEGATIVE, `edge ${e.id} (w = ${e.w}) has its sign's colour`);
+  drawn.sort((a, b) => Math.abs(a.w) - Math.abs(b.w));
+  for (let k = 1; k < drawn.length; k++)
+    assert.ok(drawn[k].width >= drawn[k - 1].width - 0.011, `thicker for larger |w|: ${drawn[k - 1].id} vs ${drawn[k].id}`);
+  assert.ok(drawn[drawn.length - 1].width > drawn[0].width + 1, "the strongest edge is visibly thicker than the weakest");
+}
+
+/** The map's grid point (r, c): the centre of its cell, as the page builds the grid. */
+function gridPoint(map: { size: number; domain: readonly number[] }, r: number, c: number): [number, number] {
+  const [x0, x1, y0, y1] = map.domain;
+  return [x0 + ((c + 0.5) / map.size) * (x1 - x0), y1 - ((r + 0.5) / map.size) * (y1 - y0)];
+}
+
+/** Steps 12–15: the network drawing, hovering its neurons and edges, and the URL state of the new settings. */
+async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
+  const shots = dirname(screenshotPath);
+  const img = (name: string) => page.getByRole("img", { name, exact: true });
+
+  // 12 — the drawing: every neuron and weight, the edges follow the weights, the layer labels follow the selects
+  await page.getByTestId("dataset").selectOption("circle");
+  await page.getByTestId("activation").selectOption("tanh");
+  const net = page.getByRole("group", { name: "Network drawing" });
+  await net.waitFor({ state: "visible" });
+  assert.equal(await net.getByRole("img", { name: /^Input [xy]$/ }).count(), 2, "two input neurons");
+  assert.equal(await net.getByRole("img", { name: /^Layer 1 neuron \d+$/ }).count(), 8);
+  assert.equal(await net.getByRole("img", { name: /^Layer 2 neuron \d+$/ }).count(), 8);
+  assert.equal(await net.getByRole("img", { name: /^Output neuron \d \(class \d\)$/ }).count(), 2);
+  const edgeCount = await net.getByRole("img", { name: /^Weight from / }).count();
+  assert.equal(edgeCount, 2 * 8 + 8 * 8 + 8 * 2, "an edge per weight");
+  assert.equal(await page.getByTestId("layer-label-1").textContent(), "tanh");
+  checkEdges(await edgeStyles(page), await weightsOf(page));
+  const layer2 = page.getByRole("combobox", { name: "Layer 2 activation" });
+  await layer2.selectOption("relu");
+  await page.waitForFunction(() => document.querySelector('[data-testid="layer-label-2"]')?.textContent === "relu");
+  assert.equal(await page.getByTestId("layer-label-1").textContent(), "tanh", "layer 1 keeps its label");
+  const swish = await layer2.locator("option", { hasText: "x * sigmoid(x)" }).getAttribute("value");
+  assert.ok(swish?.startsWith("formula"), `step 10's formula is offered per layer (${swish})`);
+  await layer2.selectOption(swish!);
+  await page.waitForFunction(() => document.querySelector('[data-testid="layer-label-2"]')?.textContent === "x * sigmoid(x)");
+  const startStyles = await edgeStyles(page);
+  checkEdges(startStyles, await weightsOf(page));
+  await play(page, true);
+  await page.waitForFunction(() => window.__playground.stats().steps >= 200, null, { timeout: 20_000 });
+  await play(page, false);
+  const trainedStyles = await edgeStyles(page);
+  checkEdges(trainedStyles, await weightsOf(page));
+  const moved = trainedStyles.filter((e, k) => e.width !== startStyles[k].width || e.stroke !== startStyles[k].stroke).length;
+  assert.ok(moved > edgeCount / 2, `the edges are redrawn as training runs (${moved} of ${edgeCount} changed)`);
+  await page.locator(".net-panel").screenshot({ path: resolve(shots, "network.png") });
+  log(
+    `network drawing: ${edgeCount} edges, labels tanh / x * sigmoid(x); ${moved} edges restyled after ${(await stats(page)).steps} steps`,
+  );
+
+  // 13 — hover a neuron: its output map, equal to a forward pass written out from the weights
+  const neuronTip = page.getByTestId("neuron-map");
+  await img("Layer 1 neuron 3").hover();
+  await neuronTip.waitFor({ state: "visible", timeout: 5_000 });
+  assert.equal(await neuronTip.getAttribute("role"), "tooltip");
+  assert.match((await neuronTip.textContent()) ?? "", /^Layer 1 neuron 3: its output over the input plane \(after tanh\)/);
+  const map1 = (await neuronMapOf(page))!;
+  assert.equal(map1.name, "Layer 1 neuron 3");
+  assert.equal(map1.values.length, map1.size * map1.size);
+  const pixels = await page.getByTestId("neuron-map-canvas").evaluate((c: HTMLCanvasElement) => ({
+    w: c.width,
+    h: c.height,
+    data: Array.from(c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data),
+  }));
+  assert.equal(pixels.w, map1.size, "one canvas pixel per grid point");
+  assert.equal(pixels.h, map1.size);
+  const colours = new Set<number>();
+  for (let i = 0; i < pixels.data.length; i += 4)
+    colours.add((pixels.data[i] << 16) | (pixels.data[i + 1] << 8) | pixels.data[i + 2]);
+  assert.ok(colours.size >= 50, `the map is not constant (${colours.size} colours)`);
+  const shown = (await page.getByTestId("neuron-map-canvas").boundingBox())!;
+  assert.ok(Math.abs(shown.width - shown.height) < 1 && shown.width >= 120, `a square map, ${shown.width}×${shown.height}`);
+  const decision = await page.evaluate(() => window.__playground.settings());
+  assert.ok(decision.layers.length === 2);
+  let w = await weightsOf(page);
+  const hidden1 = (p: [number, number], k: number) =>
+    Math.tanh(w[0].weight[k][0] * p[0] + w[0].weight[k][1] * p[1] + w[0].bias![k]);
+  const hidden2 = (p: [number, number], k: number) => {
+    let z = w[1].bias![k];
+    for (let i = 0; i < 8; i++) z += w[1].weight[k][i] * hidden1(p, i);
+    return z * sigmoid(z); // layer 2 is the formula x * sigmoid(x)
+  };
+  const probes: [number, number][] = [
+    [0, 0],
+    [5, 33],
+    [20, 20],
+    [39, 12],
+    [31, 39],
+  ];
+  let worstMap = 0;
+  for (const [r, c] of probes)
+    worstMap = Math.max(worstMap, Math.abs(map1.values[r * map1.size + c] - hidden1(gridPoint(map1, r, c), 2)));
+  // the most extreme value is drawn in its sign's full colour
+  let arg = 0;
+  map1.values.forEach((v, i) => {
+    if (Math.abs(v) > Math.abs(map1.values[arg])) arg = i;
+  });
+  const rgb = `rgb(${pixels.data.slice(4 * arg, 4 * arg + 3).join(",")})`;
+  assert.equal(rgb, map1.values[arg] >= 0 ? POSITIVE : NEGATIVE, "the largest |value| is drawn in its sign's colour");
+  await page.locator(".net-panel").screenshot({ path: resolve(shots, "neuron-map.png") });
+  await page.mouse.move(0, 0);
+  await neuronTip.waitFor({ state: "hidden" });
+  await img("Layer 2 neuron 1").hover();
+  await page.waitForFunction(() => window.__playground.neuronMap()?.name === "Layer 2 neuron 1");
+  const map2 = (await neuronMapOf(page))!;
+  for (const [r, c] of probes)
+    worstMap = Math.max(worstMap, Math.abs(map2.values[r * map2.size + c] - hidden2(gridPoint(map2, r, c), 0)));
+  assert.ok(worstMap < 1e-9, `the maps are the forward pass (largest difference ${worstMap})`);
+  await page.mouse.move(0, 0);
+  for (let k = 0; k < 5; k++) await page.getByTestId("step").click();
+  await img("Layer 2 neuron 1").hover();
+  await page.waitForFunction(() => window.__playground.neuronMap()?.name === "Layer 2 neuron 1");
+  const map2b = (await neuronMapOf(page))!;
+  w = await weightsOf(page);
+  const change = Math.max(...map2b.values.map((v, i) => Math.abs(v - map2.values[i])));
+  assert.ok(change > 1e-6, `the map follows training (largest change ${change})`);
+  for (const [r, c] of probes)
+    assert.ok(Math.abs(map2b.values[r * map2b.size + c] - hidden2(gridPoint(map2b, r, c), 0)) < 1e-9, "still the forward pass");
+  // the keyboard: focus shows the map, Tab moves to the next neuron, Escape hides it
+  await page.mouse.move(0, 0);
+  await neuronTip.waitFor({ state: "hidden" });
+  await img("Layer 2 neuron 1").focus();
+  await page.waitForFunction(() => window.__playground.neuronMap()?.name === "Layer 2 neuron 1");
+  await page.keyboard.press("Tab");
+  await page.waitForFunction(() => window.__playground.neuronMap()?.name === "Layer 2 neuron 2");
+  assert.match((await neuronTip.textContent()) ?? "", /^Layer 2 neuron 2: .*after x \* sigmoid\(x\)/);
+  await page.keyboard.press("Escape");
+  await neuronTip.waitFor({ state: "hidden" });
+  log(
+    `neuron maps: ${map1.size}×${map1.size}, ${colours.size} colours, layer 1 in [${map1.min.toFixed(3)}, ${map1.max.toFixed(3)}]; ` +
+      `equal to the written-out forward pass within ${worstMap.toExponential(1)}; changed by up to ${change.toExponential(2)} after 5 steps`,
+  );
+
+  // 14 — hover an edge: its weight, and its gradient from the last backward pass
+  const edgeTip = page.getByTestId("edge-info");
+  await page.getByRole("button", { name: "Reset: re-initialise the network with the seed" }).click();
+  assert.equal((await stats(page)).steps, 0);
+  // the last edges drawn into layer 2 neuron 8 lie on top; not 8 → 8, which is level (an empty box to Playwright)
+  const lastEdge = img("Weight from layer 1 neuron 7 to layer 2 neuron 8");
+  await lastEdge.hover();
+  await edgeTip.waitFor({ state: "visible", timeout: 5_000 });
+  assert.equal(await edgeTip.getAttribute("role"), "tooltip");
+  const before = (await edgeTip.textContent()) ?? "";
+  assert.match(before, /^Layer 1 → 2, neuron 7 → 8: weight −?\d\.\d{4}, no gradient yet/, before);
+  await page.getByRole("button", { name: "Step: train one mini-batch" }).click();
+  await lastEdge.hover();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="edge-info"]')?.textContent?.includes("no gradient"));
+  w = await weightsOf(page);
+  const checkEdgeText = async (name: string, head: string, c: number, i: number, j: number) => {
+    const t = (await edgeTip.textContent()) ?? "";
+    const m = /^(.*): weight (\S+), gradient (\S+)$/.exec(t);
+    assert.ok(m, `an edge's text: ${t}`);
+    assert.equal(m[1], head, `${name}: the ends in the text`);
+    const grad = w[c].grad;
+    assert.ok(grad, "a gradient after a Step");
+    assert.ok(shownClose(m[2], w[c].weight[j][i]), `${name}: weight ${m[2]} is the model's ${w[c].weight[j][i]}`);
+    assert.ok(shownClose(m[3], grad[j][i]), `${name}: gradient ${m[3]} is the last backward pass's ${grad[j][i]}`);
+    return t;
+  };
+  const hovered = await checkEdgeText("hovered edge", "Layer 1 → 2, neuron 7 → 8", 1, 6, 7);
+  await page.locator(".net-panel").screenshot({ path: resolve(shots, "edge.png") });
+  await page.mouse.move(0, 0);
+  await edgeTip.waitFor({ state: "hidden" });
+  const focused: string[] = [];
+  for (const [name, head, c, i, j] of [
+    ["Weight from layer 1 neuron 2 to layer 2 neuron 4", "Layer 1 → 2, neuron 2 → 4", 1, 1, 3],
+    ["Weight from input y to layer 1 neuron 5", "Input → layer 1, y → neuron 5", 0, 1, 4],
+    ["Weight from layer 2 neuron 3 to output neuron 2 (class 1)", "Layer 2 → output, neuron 3 → class 1", 2, 2, 1],
+  ] as const) {
+    await img(name).focus();
+    await page.waitForFunction((h) => document.querySelector('[data-testid="edge-info"]')?.textContent?.startsWith(h), head);
+    focused.push(await checkEdgeText(name, head, c, i, j));
+  }
+  await page.keyboard.press("Escape");
+  await edgeTip.waitFor({ state: "hidden" });
+  log(`edge hover: before a step "${before}"; after one: "${hovered}"; by keyboard: ${focused.map((t) => `"${t}"`).join(", ")}`);
+
+  // 15 — URL state: formula activations (the page's and a layer's), a layer's relu and the CSV's columns survive a reload
+  if (!(await page.locator("#csv-box").evaluate((d: HTMLDetailsElement) => d.open)))
+    await page.locator("#csv-box summary").click();
+  const csvFile = { name: "rings.csv", mimeType: "text/csv", buffer: Buffer.from(csvRows.join("\n") + "\n") };
+  await page.getByLabel("Upload CSV").setInputFiles(csvFile);
+  await page.waitForFunction(() => document.querySelector("#boundary-caption")?.textContent?.startsWith("CSV:"));
+  await page.getByLabel("First feature column (x)").selectOption("feat_b");
+  await page.waitForFunction(() =>
+    document.querySelector("#boundary-caption")?.textContent?.includes("x = feat_b, y = feat_a, label kind"),
+  );
+  await page.getByRole("textbox", { name: "Activation formula" }).fill("max(0.1*x, x)");
+  await page.getByRole("button", { name: "Use formula as the activation" }).click();
+  await page.waitForFunction(
+    (f1) => /^formula\d+$/.test(window.__playground.settings().activation) && window.__playground.settings().activation !== f1,
+    swish,
+  );
+  const leaky = await page.getByTestId("activation").inputValue();
+  await page.getByRole("combobox", { name: "Layer 1 activation" }).selectOption("relu");
+  await page.getByRole("combobox", { name: "Layer 2 activation" }).selectOption(swish!);
+  await page.waitForFunction(() => document.querySelector('[data-testid="layer-label-2"]')?.textContent === "x * sigmoid(x)");
+  const link = new URLSearchParams(new URL(page.url()).hash.slice(1));
+  assert.equal(link.get("activation"), leaky);
+  assert.deepEqual(link.getAll("formula").sort(), [`${leaky}:max(0.1*x, x)`, `${swish}:x * sigmoid(x)`].sort());
+  assert.equal(link.get("layerActivations"), `relu,${swish}`);
+  assert.equal(link.get("csv"), "feat_b,feat_a,kind");
+  const saved = await page.evaluate(() => window.__playground.settings());
+  const url = page.url();
+  await page.reload({ waitUntil: "load" });
+  await ready(page);
+  assert.deepEqual(await page.evaluate(() => window.__playground.settings()), saved, "every setting back from the URL");
+  assert.equal(page.url(), url, "the same link");
+  assert.equal(await page.getByRole("textbox", { name: "Activation formula" }).inputValue(), "max(0.1*x, x)");
+  assert.equal(await page.getByTestId("activation").inputValue(), leaky);
+  assert.equal(await page.getByRole("combobox", { name: "Layer 1 activation" }).inputValue(), "relu");
+  assert.equal(await page.getByRole("combobox", { name: "Layer 2 activation" }).inputValue(), swish);
+  assert.equal(await page.getByTestId("layer-label-1").textContent(), "relu");
+  assert.equal(await page.getByTestId("layer-label-2").textContent(), "x * sigmoid(x)");
+  assert.match((await page.locator("#act-f").textContent()) ?? "", /max\(0\.1\*x, x\)/, "the formula is the activation shown");
+  // the CSV's data is not in the link: the page says so, and keeps the columns for the next upload
+  assert.match((await page.getByTestId("csv-note").textContent()) ?? "", /not the CSV's data/);
+  const restored = page.getByTestId("csv-restored");
+  await restored.waitFor({ state: "visible" });
+  assert.match((await restored.textContent()) ?? "", /x = feat_b, y = feat_a, label kind/);
+  assert.ok(!(await page.locator("#boundary-caption").textContent())?.startsWith("CSV:"), "no CSV data after a reload");
+  await page.screenshot({ path: resolve(shots, "url-state.png"), fullPage: true });
+  await page.getByLabel("Upload CSV").setInputFiles(csvFile);
+  await page.waitForFunction(() =>
+    document.querySelector("#boundary-caption")?.textContent?.includes("x = feat_b, y = feat_a, label kind"),
+  );
+  assert.equal(await page.getByLabel("First feature column (x)").inputValue(), "feat_b", "the link's columns are chosen");
+  assert.ok(await restored.isHidden(), "the note about the missing data goes once the CSV is back");
+  log(`URL state: ${url.slice(url.indexOf("#"))} restored after a reload; the CSV uploaded again trains on feat_b, feat_a`);
+}
+
+/** Step 16: every focusable element has a name in Chromium's accessibility tree; each control's name says what it does. */
+async function accessibleNames(page: Page, context: BrowserContext): Promise<void> {
+  await page.evaluate(() => {
+    document.querySelectorAll("details").forEach((d) => {
+      d.open = true;
+    });
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Accessibility.enable");
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  const focusable = nodes.filter(
+    (n) => !n.ignored && n.properties?.some((p) => p.name === "focusable" && p.value.value === true),
+  );
+  const named = focusable.map((n) => ({ role: String(n.role?.value ?? ""), name: String(n.name?.value ?? "").trim() }));
+  const unnamed = named.filter((n) => n.name === "");
+  assert.deepEqual(unnamed, [], "every focusable element has an accessible name");
+  await writeFile(
+    resolve(dirname(screenshotPath), "accessible-names.txt"),
+    named.map((n) => `${n.role}\t${n.name}`).join("\n") + "\n",
+  );
+  const expected: [Parameters<Page["getByRole"]>[0], string][] = [
+    ["button", "Reset: re-initialise the network with the seed"],
+    ["button", "Play: train continuously"],
+    ["button", "Step: train one mini-batch"],
+    ["combobox", "Data set"],
+    ["slider", "Noise level"],
+    ["slider", "Training share of the points"],
+    ["spinbutton", "Random seed"],
+    ["button", "Upload CSV"],
+    ["textbox", "Paste CSV"],
+    ["combobox", "First feature column (x)"],
+    ["combobox", "Second feature column (y)"],
+    ["combobox", "Label column"],
+    ["button", "Train on this CSV"],
+    ["button", "Remove the last hidden layer"],
+    ["button", "Add a hidden layer"],
+    ["spinbutton", "Layer 1 units"],
+    ["combobox", "Layer 1 activation"],
+    ["spinbutton", "Layer 2 units"],
+    ["combobox", "Layer 2 activation"],
+    ["combobox", "Activation of every hidden layer"],
+    ["textbox", "Activation formula"],
+    ["button", "Use formula as the activation"],
+    ["button", "Download JSON"],
+    ["button", "Download safetensors"],
+    ["button", "Download ONNX"],
+    ["button", "Copy TypeScript"],
+    ["combobox", "Optimizer"],
+    ["combobox", "Learning rate"],
+    ["slider", "Batch size"],
+    ["combobox", "Training speed (steps per frame)"],
+    ["button", "Fit the graph to the panel's width"],
+    ["group", "Network drawing"],
+    ["img", "Input x"],
+    ["img", "Layer 1 neuron 1"],
+    ["img", "Output neuron 1 (class inner)"],
+    ["img", "Weight from input x to layer 1 neuron 1"],
+    ["img", "Weight from layer 1 neuron 2 to layer 2 neuron 4"],
+  ];
+  const missing: string[] = [];
+  for (const [role, name] of expected) {
+    const n = await page.getByRole(role, { name, exact: true }).count();
+    if (n !== 1) missing.push(`${role} "${name}" (${n} found)`);
+  }
+  assert.deepEqual(missing, [], "each control is found by role and its name");
+  log(
+    `accessible names: ${focusable.length} focusable elements, all named (out/e2e/accessible-names.txt); ${expected.length} controls found by role and name`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -525,6 +879,9 @@ async function main(): Promise<void> {
     log(`curve tooltip: ${tipText}`);
     await page.locator(".side-panel").screenshot({ path: resolve(dirname(screenshotPath), "curve-hover.png") });
     await page.mouse.move(0, 0);
+
+    await networkSteps(page, rows);
+    await accessibleNames(page, context);
 
     assert.deepEqual(errors, [], "no errors in the page");
     log(
