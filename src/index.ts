@@ -5,6 +5,16 @@
  *   const x = tensor([0.5, -1], { requiresGrad: true });
  *   x.sigmoid().sum().backward();
  *   x.grad   // σ′(x) = σ(x)(1 − σ(x))
+ *
+ * @packageDocumentation
+ * @document ../docs/guide/01-tensors.md
+ * @document ../docs/guide/02-backward.md
+ * @document ../docs/guide/03-activations.md
+ * @document ../docs/guide/04-training-an-mlp.md
+ * @document ../docs/guide/05-cnns.md
+ * @document ../docs/guide/06-your-own-activation.md
+ * @document ../docs/guide/07-speed.md
+ * @document ../docs/guide/08-export.md
  */
 export { Tensor } from "./tensor/tensor.js";
 export type { Axis, NestedArray } from "./tensor/tensor.js";

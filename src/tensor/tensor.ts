@@ -21,6 +21,12 @@ import { formatReleased, formatTensor } from "./print.js";
 /** One axis or several, as reductions take them: `1`, `[0, 2]`; negative axes count from the end. */
 export type Axis = number | readonly number[];
 
+/**
+ * An n-dimensional array of numbers (float64 by default, or float32) that remembers how it was
+ * computed: every op on a tensor that requires a gradient records a node, and `backward()`
+ * walks those nodes back, leaving ∂out/∂t in each leaf's `.grad`. Make tensors with `tensor`,
+ * `zeros`, `randn` and the other creators, not with `new`.
+ */
 export class Tensor {
   readonly shape: Shape;
   /** Where the values live; shared by views of the same values (reshape, detach). */
