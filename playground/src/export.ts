@@ -6,6 +6,7 @@
  * from elsewhere.
  */
 import { exportOnnx, noGrad, type nn, safetensors, tensor } from "../../src/index.js";
+import { formulaSource, formulaText } from "./formula.js";
 import { groupSize, layerActivation, type Settings } from "./state.js";
 
 type Sequential = InstanceType<typeof nn.Sequential>;
@@ -34,24 +35,52 @@ export function download(name: string, bytes: Uint8Array | string, type: string)
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-/** A Node script that rebuilds the network `settings` describe and loads `model.json` into it. */
+/**
+ * A Node script that rebuilds the network `settings` describe and loads `model.json` into it.
+ * A formula activation is defined again in it from the formula's own ops (defineActivation).
+ */
 export function typescriptSnippet(settings: Settings, classes: number): string {
   const lines: string[] = [];
+  const defined: string[] = [];
+  const imports = new Set(["activations", "nn", "tensor"]);
   let width = 2;
   for (const [i, units] of settings.layers.entries()) {
     const { act, args } = layerActivation(settings, i);
     const r = groupSize(act, args) ?? 1;
     const argText = args.map((a) => `, ${JSON.stringify(a)}`).join("");
+    const formula = formulaText(act.name);
+    let ref = `activations[${JSON.stringify(act.name)}]`;
+    if (formula !== undefined) {
+      ref = act.name;
+      if (!defined.some((d) => d.startsWith(`const ${act.name} `))) {
+        const src = formulaSource(formula);
+        for (const f of src.imports) imports.add(f);
+        imports.add("defineActivation");
+        imports.add("type Tensor");
+        defined.push(
+          [
+            `const ${act.name} = defineActivation({`,
+            `  name: ${JSON.stringify(act.name)},`,
+            `  formula: ${JSON.stringify(act.formula)},`,
+            `  derivative: ${JSON.stringify(act.derivative)},`,
+            `  forward: (x: Tensor) => ${src.code},`,
+            "});",
+          ].join("\n"),
+        );
+      }
+    }
     lines.push(`  new nn.Linear(${width}, ${units * r}),`);
-    lines.push(`  new nn.Activation(activations[${JSON.stringify(act.name)}]${argText}),`);
+    lines.push(`  new nn.Activation(${ref}${argText}),`);
     width = units;
   }
   lines.push(`  new nn.Linear(${width}, ${classes}),`);
+  const names = [...imports].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
   return [
     "// npm install actigrad — then: npx tsx load-model.ts (model.json from Download JSON beside it)",
     'import { readFileSync } from "node:fs";',
-    'import { activations, nn, tensor } from "actigrad";',
+    `import { ${names.join(", ")} } from "actigrad";`,
     "",
+    ...(defined.length ? ["// the page's formula activations, made again from the formula's ops", ...defined, ""] : []),
     "const model = new nn.Sequential(",
     ...lines,
     ");",

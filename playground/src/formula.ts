@@ -191,6 +191,57 @@ function evaluate(n: Node, x: Tensor): Value {
   throw new FormulaError("internal: unknown node");
 }
 
+/**
+ * The formula as a TypeScript expression in `x` over actigrad's free functions — the same ops, in
+ * the same order, as `evaluate` runs (constants folded alike) — and the functions it calls, for
+ * the snippet that rebuilds the network in Node.
+ */
+export function formulaSource(text: string): { code: string; imports: string[] } {
+  const used = new Set<string>();
+  const call = (f: string, ...args: string[]) => {
+    used.add(f);
+    return `${f}(${args.join(", ")})`;
+  };
+  const lit = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
+  type Code = { num: number } | { code: string };
+  const code = (v: Code) => ("num" in v ? lit(v.num) : v.code);
+  const asTensor = (v: Code) => ("num" in v ? call("add", call("mul", "x", "0"), lit(v.num)) : v.code);
+  const BIN = { "+": "add", "-": "sub", "*": "mul", "/": "div" } as const;
+  const gen = (n: Node): Code => {
+    switch (n.k) {
+      case "num":
+        return { num: n.v };
+      case "x":
+        return { code: "x" };
+      case "neg": {
+        const a = gen(n.a);
+        return "num" in a ? { num: -a.num } : { code: call("neg", a.code) };
+      }
+      case "bin": {
+        const a = gen(n.a);
+        const b = gen(n.b);
+        if ("num" in a && "num" in b) {
+          const [u, v] = [a.num, b.num];
+          return { num: n.op === "+" ? u + v : n.op === "-" ? u - v : n.op === "*" ? u * v : n.op === "/" ? u / v : u ** v };
+        }
+        if (n.op !== "^") return { code: call(BIN[n.op], code(a), code(b)) };
+        if ("num" in b) return { code: call("pow", code(a), lit(b.num)) };
+        return { code: call("exp", call("mul", b.code, "num" in a ? lit(Math.log(a.num)) : call("log", a.code))) };
+      }
+      case "call": {
+        const args = n.args.map(gen);
+        if (n.name === "max" || n.name === "min")
+          return { code: call(n.name === "max" ? "maximum" : "minimum", code(args[0]), code(args[1])) };
+        if (UNARY[n.name]) return { code: call(n.name, asTensor(args[0])) };
+        used.add("activations");
+        return { code: `activations[${JSON.stringify(n.name)}](${asTensor(args[0])})` };
+      }
+    }
+  };
+  const top = gen(parseFormula(text));
+  return { code: asTensor(top), imports: [...used].sort() };
+}
+
 const made = new Map<string, Activation>();
 /** The formula text of each activation made here, by its name. */
 const texts = new Map<string, string>();

@@ -98,6 +98,8 @@ export class NetworkView {
   private shownEdge: EdgeEl | null = null;
   private lastEdgeUpdate = -Infinity;
   private lastMapUpdate = -Infinity;
+  /** The shape and labels drawn: a reset that keeps them (a new seed, noise, …) only redraws the edges. */
+  private drawnKey = "";
   /** The map in the neuron tooltip (null when none is shown). */
   map: NeuronMap | null = null;
 
@@ -145,13 +147,17 @@ export class NetworkView {
     });
   }
 
-  /** A new model (after a reset): the drawing is rebuilt for its shape. */
+  /** A new model (after a reset): drawn again when its shape or labels changed, else only its edges restyled. */
   setNetwork(trainer: Trainer, labels: NetworkLabels): void {
     this.trainer = trainer;
     this.labels = labels;
-    this.hideTips();
     this.widths = [2, ...trainer.layers.map((l) => l.linear.weight.shape[0] / l.pieces)];
-    this.build();
+    const key = JSON.stringify([this.widths, labels]);
+    if (key !== this.drawnKey) {
+      this.drawnKey = key;
+      this.hideTips(); // its neuron or edge is gone
+      this.build();
+    }
     this.update(true);
   }
 
@@ -342,7 +348,7 @@ export class NetworkView {
       many ? ` (its ${weights.length} maxout pieces)` : ""
     }, ${gradText}`;
     this.edgeTip.hidden = false;
-    this.place(this.edgeTip, e.g);
+    this.placeAbove(this.edgeTip, e.g);
   }
 
   private showNeuron(n: NeuronEl): void {
@@ -389,6 +395,18 @@ export class NetworkView {
     this.neuronCaption.textContent = `orange ${fmtValue(min)} … white 0 … blue ${fmtValue(max)}${bias}`;
     this.neuronTip.hidden = false;
     this.place(this.neuronTip, n.g);
+  }
+
+  /** Puts a tooltip above the middle of `el` (an edge), inside the host; below it when there is no room. */
+  private placeAbove(tip: HTMLElement, el: Element): void {
+    const hb = this.host.getBoundingClientRect();
+    const eb = el.getBoundingClientRect();
+    const mid = eb.left + eb.width / 2 - hb.left;
+    const left = Math.max(0, Math.min(hb.width - tip.offsetWidth, mid - tip.offsetWidth / 2));
+    let top = eb.top + eb.height / 2 - hb.top - tip.offsetHeight - 14;
+    if (top < 0) top = eb.top + eb.height / 2 - hb.top + 14;
+    tip.style.left = `${left}px`;
+    tip.style.top = `${top}px`;
   }
 
   /** Puts a tooltip beside `el`, inside the host, on the side with room. */

@@ -37,7 +37,8 @@
  *      model's (read through window.__playground.weights()); focusable edges name their ends.
  *  15. URL state: a formula as the page's activation, a relu and another formula per layer, and the
  *      CSV's columns survive a reload (the CSV data does not, as the page's note says; uploading it
- *      again picks the columns from the link).
+ *      again picks the columns from the link); the TypeScript snippet, both formulas in it, runs in
+ *      Node (tsx, against src/) on the downloaded model.json and gives the page's logits.
  *  16. accessible names: Chromium's accessibility tree has a name for every focusable element,
  *      and each control is found by role and the name that says what it does.
  *
@@ -48,14 +49,17 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { activations } from "../../src/index.js";
 
+const run = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dist = join(repo, "playground/dist");
 /** Into the ignored out/ folder; E2E_SCREENSHOT=docs/figures/playground.png refreshes the README's picture. */
@@ -373,6 +377,7 @@ async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
     swish,
   );
   const leaky = await page.getByTestId("activation").inputValue();
+  await page.getByRole("button", { name: "Add a hidden layer" }).click();
   await page.getByRole("combobox", { name: "Layer 1 activation" }).selectOption("relu");
   await page.getByRole("combobox", { name: "Layer 2 activation" }).selectOption(swish!);
   await page.waitForFunction(() => document.querySelector('[data-testid="layer-label-2"]')?.textContent === "x * sigmoid(x)");
@@ -393,6 +398,7 @@ async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
   assert.equal(await page.getByRole("combobox", { name: "Layer 2 activation" }).inputValue(), swish);
   assert.equal(await page.getByTestId("layer-label-1").textContent(), "relu");
   assert.equal(await page.getByTestId("layer-label-2").textContent(), "x * sigmoid(x)");
+  assert.equal(await page.getByTestId("layer-label-3").textContent(), "max(0.1*x, x)", "layer 3 has the page's activation");
   assert.match((await page.locator("#act-f").textContent()) ?? "", /max\(0\.1\*x, x\)/, "the formula is the activation shown");
   // the CSV's data is not in the link: the page says so, and keeps the columns for the next upload
   assert.match((await page.getByTestId("csv-note").textContent()) ?? "", /not the CSV's data/);
@@ -408,6 +414,32 @@ async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
   assert.equal(await page.getByLabel("First feature column (x)").inputValue(), "feat_b", "the link's columns are chosen");
   assert.ok(await restored.isHidden(), "the note about the missing data goes once the CSV is back");
   log(`URL state: ${url.slice(url.indexOf("#"))} restored after a reload; the CSV uploaded again trains on feat_b, feat_a`);
+
+  // the TypeScript snippet rebuilds this network — both formulas made again from their ops — in Node
+  for (let k = 0; k < 20; k++) await page.getByTestId("step").click();
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download JSON" }).click()]);
+  await page.getByRole("button", { name: "Copy TypeScript" }).click();
+  const snippet = (await page.getByTestId("ts-snippet").textContent()) ?? "";
+  assert.match(snippet, /defineActivation\(\{/, "the snippet defines the formula activations");
+  const dir = await mkdtemp(join(tmpdir(), "actigrad-snippet-"));
+  try {
+    await writeFile(join(dir, "model.json"), await readFile(await dl.path()));
+    const runnable = snippet.replace(/from "actigrad";/, `from ${JSON.stringify(join(repo, "src/index.ts"))};`);
+    await writeFile(join(dir, "load-model.ts"), `${runnable}console.log(JSON.stringify(Array.from(logits.data)));\n`);
+    const { stdout } = await run(join(repo, "node_modules/.bin/tsx"), [join(dir, "load-model.ts")], {
+      cwd: dir,
+      timeout: 60_000,
+    });
+    const node = JSON.parse(stdout.trim().split("\n").pop()!) as number[];
+    const inPage = (await page.evaluate(() => window.__playground.predict([[0.5, -0.25]])))[0];
+    const diff = Math.max(...node.map((v, i) => Math.abs(v - inPage[i])));
+    assert.ok(diff < 1e-12, `the snippet's logits in Node ${node} are the page's ${inPage}`);
+    log(
+      `TypeScript snippet run in Node (relu, x * sigmoid(x), max(0.1*x, x) layers): logits ${node.map((v) => v.toFixed(6)).join(", ")}, the page's within ${diff.toExponential(1)}`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Step 16: every focusable element has a name in Chromium's accessibility tree; each control's name says what it does. */
