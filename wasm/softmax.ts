@@ -7,6 +7,46 @@ import { vexp, vexp24, vlog1p } from "./vmath";
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+@inline function hsum64(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/**
+ * Σ a_i over a row, accumulated in f64 as the reference loops do: the backward rules subtract
+ * this sum from values of its size, so a float32 sum's rounding (several ulp of its largest
+ * partial sum) would show in small results (seen: 2.8e-6 off in a logSoftmax gradient of 0.069).
+ */
+@inline function rowSum64(a: usize, n: i32): f64 {
+  const n4 = <usize>(n & ~3) * 4;
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  for (let i: usize = 0; i < n4; i += 16) {
+    const v = v128.load(a + i);
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+  }
+  let s = hsum64(lo) + hsum64(hi);
+  for (let i = n4; i < <usize>n * 4; i += 4) s += <f64>load<f32>(a + i);
+  return s;
+}
+
+/** Σ a_i·b_i over a row, products and sum in f64 (as rowSum64). */
+@inline function rowDot64(a: usize, b: usize, n: i32): f64 {
+  const n4 = <usize>(n & ~3) * 4;
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  for (let i: usize = 0; i < n4; i += 16) {
+    const u = v128.load(a + i);
+    const v = v128.load(b + i);
+    lo = f64x2.add(lo, f64x2.mul(f64x2.promote_low_f32x4(u), f64x2.promote_low_f32x4(v)));
+    hi = f64x2.add(
+      hi,
+      f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(u, u, 2, 3, 0, 1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))),
+    );
+  }
+  let s = hsum64(lo) + hsum64(hi);
+  for (let i = n4; i < <usize>n * 4; i += 4) s += <f64>load<f32>(a + i) * <f64>load<f32>(b + i);
+  return s;
+}
+
 /**
  * The row's maximum, or 0 for an all −∞ row (to avoid −∞ − (−∞)). The vector part uses pmax (one
  * maxps; f32x4.max costs V8 ~8 instructions), which skips NaNs rather than propagating them, and
@@ -129,10 +169,7 @@ export function softmaxBackwardF32(g: usize, y: usize, out: usize, rows: i32, n:
   const row = <usize>n * 4;
   const n4 = <usize>(n & ~3) * 4;
   for (let r = 0; r < rows; r++, g += row, y += row, out += row) {
-    let acc = f32x4.splat(0);
-    for (let i: usize = 0; i < n4; i += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(g + i), v128.load(y + i)));
-    let dot = hsum(acc);
-    for (let i = n4; i < row; i += 4) dot += load<f32>(g + i) * load<f32>(y + i);
+    const dot = <f32>rowDot64(g, y, n);
     const d = f32x4.splat(dot);
     for (let i: usize = 0; i < n4; i += 16) v128.store(out + i, f32x4.mul(v128.load(y + i), f32x4.sub(v128.load(g + i), d)));
     for (let i = n4; i < row; i += 4) store<f32>(out + i, load<f32>(y + i) * (load<f32>(g + i) - dot));
@@ -144,10 +181,7 @@ export function logSoftmaxBackwardF32(g: usize, y: usize, out: usize, rows: i32,
   const row = <usize>n * 4;
   const n4 = <usize>(n & ~3) * 4;
   for (let r = 0; r < rows; r++, g += row, y += row, out += row) {
-    let acc = f32x4.splat(0);
-    for (let i: usize = 0; i < n4; i += 16) acc = f32x4.add(acc, v128.load(g + i));
-    let s = hsum(acc);
-    for (let i = n4; i < row; i += 4) s += load<f32>(g + i);
+    const s = <f32>rowSum64(g, n);
     const sv = f32x4.splat(s);
     for (let i: usize = 0; i < n4; i += 16) v128.store(out + i, f32x4.sub(v128.load(g + i), f32x4.mul(vexp(v128.load(y + i)), sv)));
     for (let i = n4; i < row; i += 4) {
