@@ -45,10 +45,36 @@ import { broadcastTo, cast, expectTensor } from "./arithmetic.js";
 import { takeFlat } from "./flat.js";
 import { reshape } from "./shape.js";
 
-/** A size given once for both axes, or as [height, width]. */
+/**
+ * A size given once for both axes, or as [height, width].
+ *
+ * @example
+ * ```ts
+ * import { arange, maxPool2d, type Pair } from "actigrad";
+ * const kernel: Pair = [1, 2]; // 1 row by 2 columns
+ * const x = arange(8).reshape([1, 1, 2, 4]);
+ * console.log(maxPool2d(x, kernel).toString());
+ * ```
+ * ```
+ * tensor([[[[1, 3], [5, 7]]]], dtype=float64)
+ * ```
+ */
 export type Pair = number | readonly [number, number];
 
-/** Options of `conv2d` and the pooling ops: stride and padding, each one number or [height, width]. */
+/**
+ * Options of `conv2d` and the pooling ops: stride and padding, each one number or [height, width].
+ *
+ * @example
+ * ```ts
+ * import { conv2d, ones, type Conv2dOptions } from "actigrad";
+ * const opts: Conv2dOptions = { stride: 2, padding: 1 };
+ * const y = conv2d(ones([1, 1, 4, 4]), ones([1, 1, 3, 3]), null, opts);
+ * console.log(y.shape, y.toString());
+ * ```
+ * ```
+ * [ 1, 1, 2, 2 ] tensor([[[[4, 6], [6, 9]]]], dtype=float64)
+ * ```
+ */
 export interface Conv2dOptions {
   /** Step between windows, one number or [height, width] (default 1). */
   stride?: Pair;
@@ -80,6 +106,17 @@ function convArgs(g: ConvGeometry) {
  *   y[n, o, i, j] = b[o] + Σ_{c, p, q} W[o, c, p, q] · x[n, c, i·stride + p − padding, j·stride + q − padding]
  *
  * with x read as 0 outside the image. Differentiable in x, weight and bias, to any order.
+ *
+ * @example
+ * ```ts
+ * import { conv2d, tensor } from "actigrad";
+ * const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]); // [1, 1, 3, 3]
+ * const w = tensor([[[[1, 0], [0, -1]]]]); // [1, 1, 2, 2]
+ * console.log(conv2d(x, w, tensor([0.5])).toString());
+ * ```
+ * ```
+ * tensor([[[[-3.5, -3.5], [-3.5, -3.5]]]], dtype=float64)
+ * ```
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const op = "conv2d";
@@ -210,6 +247,16 @@ const poolArgs = (g: PoolGeometry) => ({ kernel: [g.kh, g.kw], stride: [g.sh, g.
  * The maximum of each kernel×kernel window, windows `stride` apart (default: the kernel, so
  * they tile the image): [N, C, H, W] → [N, C, Ho, Wo], Ho = ⌊(H − kH) / stride⌋ + 1. The gradient
  * goes to each window's first maximum (row-major) on ties; overlapping windows add up.
+ *
+ * @example
+ * ```ts
+ * import { maxPool2d, tensor } from "actigrad";
+ * const x = tensor([[[[1, 5, 2, 0], [3, 4, 8, 1], [0, 2, 1, 1], [6, 1, 3, 7]]]]);
+ * console.log(maxPool2d(x, 2).toString());
+ * ```
+ * ```
+ * tensor([[[[5, 8], [6, 7]]]], dtype=float64)
+ * ```
  */
 export function maxPool2d(x: Tensor, kernel: Pair, stride?: Pair): Tensor {
   const g = poolGeometry(x, kernel, stride, "maxPool2d");
@@ -218,7 +265,21 @@ export function maxPool2d(x: Tensor, kernel: Pair, stride?: Pair): Tensor {
   return takeFlat(x, idx, poolShape(x, g), "maxPool2d", poolArgs(g));
 }
 
-/** The mean of each kernel×kernel window, windows `stride` apart (default: the kernel); no padding. */
+/**
+ * The mean of each kernel×kernel window, windows `stride` apart (default: the kernel); no padding:
+ * y[n, c, i, j] = (1 / (kH·kW)) Σ_{p, q} x[n, c, i·stride + p, j·stride + q]. Gradient: each
+ * window's upstream spread evenly, 1/(kH·kW) to each of its elements; overlapping windows add up.
+ *
+ * @example
+ * ```ts
+ * import { avgPool2d, tensor } from "actigrad";
+ * const x = tensor([[[[1, 5, 2, 0], [3, 4, 8, 1], [0, 2, 1, 1], [6, 1, 3, 7]]]]);
+ * console.log(avgPool2d(x, 2).toString());
+ * ```
+ * ```
+ * tensor([[[[3.25, 2.75], [2.25, 3]]]], dtype=float64)
+ * ```
+ */
 export function avgPool2d(x: Tensor, kernel: Pair, stride?: Pair): Tensor {
   return avgPoolOp(x, poolGeometry(x, kernel, stride, "avgPool2d"));
 }

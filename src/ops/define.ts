@@ -33,25 +33,99 @@ import { checkSpec, probe } from "./define-check.js";
 import { expectTensor } from "./arithmetic.js";
 import "./methods.js";
 
-/** What a rule may read: the input x, the output y and the upstream gradient ∂L/∂y. */
+/**
+ * What a rule may read: the input x, the output y and the upstream gradient ∂L/∂y.
+ *
+ * @example
+ * ```ts
+ * import { sigmoid, tensor, type Saved } from "actigrad";
+ * const x = tensor([0, 2]);
+ * const saved: Saved = { x, y: sigmoid(x), grad: tensor([1, 1]) };
+ * console.log(sigmoid.backward(saved).toString()); // σ(x)(1 − σ(x))
+ * ```
+ * ```
+ * tensor([0.25, 0.105], dtype=float64)
+ * ```
+ */
 export interface Saved {
   readonly x: Tensor;
   readonly y: Tensor;
   readonly grad: Tensor;
 }
 
-/** A rule also gets f, the activation itself, for derivatives written with f (such as f′(x) = e^(−f(−x))). */
+/**
+ * A rule also gets f, the activation itself, for derivatives written with f (such as f′(x) = e^(−f(−x))).
+ *
+ * @example
+ * ```ts
+ * import { defineActivation, tensor, type RuleInput } from "actigrad";
+ * // softplus′(x) = σ(x) = e^(−softplus(−x)): a rule written with f itself
+ * const backward = ({ x, grad, f }: RuleInput) => grad.mul(f(x.neg()).neg().exp());
+ * const sp = defineActivation({ name: "sp", formula: "sp(x) = log(1 + eˣ)", derivative: "sp′(x) = e^(−sp(−x))",
+ *   forward: (x) => x.exp().add(1).log(), backward });
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * sp(x).sum().backward();
+ * console.log(x.grad!.toString()); // σ(x)
+ * ```
+ * ```
+ * tensor([0.5, 0.8808], dtype=float64)
+ * ```
+ */
 export interface RuleInput extends Saved {
   readonly f: Activation;
 }
 
-/** An argument after x: a number (slope, axis, pieces) or a word (a choice between named forms). */
+/**
+ * An argument after x: a number (slope, axis, pieces) or a word (a choice between named forms).
+ *
+ * @example
+ * ```ts
+ * import { gelu, leakyRelu, tensor, type ArgValue } from "actigrad";
+ * const x = tensor([-1, 1]);
+ * const slope: ArgValue = 0.2;
+ * const approximate: ArgValue = "tanh";
+ * console.log(leakyRelu(x, slope).toString(), gelu(x, approximate).toString());
+ * ```
+ * ```
+ * tensor([-0.2, 1], dtype=float64) tensor([-0.1588, 0.8412], dtype=float64)
+ * ```
+ */
 export type ArgValue = number | string;
 
-/** elementwise: f acts on each number. vector: on each vector along `axis`. groups: it shrinks the last axis. */
+/**
+ * elementwise: f acts on each number. vector: on each vector along `axis`. groups: it shrinks the last axis.
+ *
+ * @example
+ * ```ts
+ * import { activations, type ActivationKind } from "actigrad";
+ * const kinds: ActivationKind[] = [activations.relu.kind, activations.softmax.kind, activations.maxout.kind];
+ * console.log(kinds);
+ * ```
+ * ```
+ * [ 'elementwise', 'vector', 'groups' ]
+ * ```
+ */
 export type ActivationKind = "elementwise" | "vector" | "groups";
 
-/** What `defineActivation` takes: the name, f and f′ as text, and f as a kernel, a row loop or tensor ops, with an optional hand-written rule for ∂L/∂x. */
+/**
+ * What `defineActivation` takes: the name, f and f′ as text, and f as a kernel, a row loop or tensor ops, with an optional hand-written rule for ∂L/∂x.
+ *
+ * @example
+ * ```ts
+ * import { defineActivation, tensor, type ActivationSpec } from "actigrad";
+ * const spec: ActivationSpec = {
+ *   name: "cube",
+ *   formula: "cube(x) = x³",
+ *   derivative: "cube′(x) = 3x²",
+ *   forward: (x) => x.pow(3),
+ * };
+ * const cube = defineActivation(spec);
+ * console.log(cube(tensor([1, 2])).toString());
+ * ```
+ * ```
+ * tensor([1, 8], dtype=float64)
+ * ```
+ */
 export interface ActivationSpec<A extends ArgValue[] = number[]> {
   /** A JavaScript identifier, not yet taken by another activation or a Tensor method. */
   readonly name: string;
@@ -97,7 +171,21 @@ export interface ActivationSpec<A extends ArgValue[] = number[]> {
   readonly curve?: (x: Tensor, ...args: A) => Tensor;
 }
 
-/** A defined activation: call it as a function, read its definition as properties. */
+/**
+ * A defined activation: call it as a function, read its definition as properties.
+ *
+ * @example
+ * ```ts
+ * import { activations, tensor, type Activation } from "actigrad";
+ * const act: Activation = activations.softplus;
+ * console.log(act.name, "|", act.formula, "|", act.derivative);
+ * console.log(act(tensor([0, 1])).toString());
+ * ```
+ * ```
+ * softplus | softplus(x) = log(1 + e^x) | softplus′(x) = σ(x)
+ * tensor([0.6931, 1.3133], dtype=float64)
+ * ```
+ */
 export interface Activation {
   (x: Tensor, ...args: ArgValue[]): Tensor;
   readonly name: string;
@@ -122,7 +210,26 @@ export interface Activation {
 /** Every activation defined so far, by name; src/ops/builtins.ts gives it its typed face. */
 export const registry: Record<string, Activation> = {};
 
-/** Defines a new activation from its spec and returns its free function (also installed as a Tensor method, an `nn` module and a row of the `activations` table). */
+/**
+ * Defines a new activation from its spec and returns its free function (also installed as a Tensor method, an `nn` module and a row of the `activations` table).
+ *
+ * @example
+ * ```ts
+ * import { defineActivation, tensor } from "actigrad";
+ * const swish = defineActivation({
+ *   name: "swish",
+ *   formula: "swish(x) = x·σ(x)",
+ *   derivative: "swish′(x) = σ(x) + x·σ(x)(1 − σ(x))",
+ *   forward: (x) => x.mul(x.sigmoid()), // autograd derives the rule
+ * });
+ * const x = tensor([-1, 0, 2], { requiresGrad: true });
+ * swish(x).sum().backward();
+ * console.log(swish(x).toString(), x.grad!.toString());
+ * ```
+ * ```
+ * tensor([-0.2689, 0, 1.7616], dtype=float64, gradFn=<swish>) tensor([0.0723, 0.5, 1.0908], dtype=float64)
+ * ```
+ */
 export function defineActivation<A extends ArgValue[] = number[]>(specOf: ActivationSpec<A>): Activation {
   checkSpec(specOf as ActivationSpec<ArgValue[]>, registry, Tensor.prototype);
   // Inside, the arguments are handled as a list of numbers and words; the spec's own functions see their types.

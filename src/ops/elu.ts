@@ -16,7 +16,21 @@ import { where } from "./compare.js";
 import { defineActivation } from "./define.js";
 import { step } from "./unary.js";
 
-/** elu(x, α) = x for x > 0, α(eˣ − 1) otherwise (α = 1 by default); its derivative is 1 or α·eˣ. */
+/**
+ * elu(x, α) = x for x > 0, α(eˣ − 1) otherwise (α = 1 by default); its derivative is 1 or α·eˣ.
+ *
+ * @example
+ * ```ts
+ * import { elu, tensor } from "actigrad";
+ * const x = tensor([-1, 0, 2], { requiresGrad: true });
+ * const y = elu(x); // alpha = 1; elu(x, 0.5) for another
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([-0.6321, 0, 2], dtype=float64, gradFn=<elu>) tensor([0.3679, 1, 1], dtype=float64)
+ * ```
+ */
 export const elu = defineActivation({
   name: "elu",
   moduleName: "ELU",

@@ -29,7 +29,21 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const K = 0.044715;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** gelu(x) = x·Φ(x), Φ the standard normal CDF (or its tanh approximation with "tanh"); gelu′(x) = Φ(x) + x·φ(x). */
+/**
+ * gelu(x) = x·Φ(x), Φ the standard normal CDF (or its tanh approximation with "tanh"); gelu′(x) = Φ(x) + x·φ(x).
+ *
+ * @example
+ * ```ts
+ * import { gelu, tensor } from "actigrad";
+ * const x = tensor([-1, 0, 2], { requiresGrad: true });
+ * const y = gelu(x); // exact; gelu(x, "tanh") for the approximation
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([-0.1587, 0, 1.9545], dtype=float64, gradFn=<gelu>) tensor([-0.0833, 0.5, 1.0852], dtype=float64)
+ * ```
+ */
 export const gelu = defineActivation<[approximate: string]>({
   name: "gelu",
   moduleName: "GELU",

@@ -67,6 +67,19 @@ declare module "../tensor/tensor.js" {
 /**
  * Indices for `indexSelect`: integers as an array, an Int32Array (or another typed array holding
  * integers), or a 1-d Tensor of integer values.
+ *
+ * @example
+ * ```ts
+ * import { indexSelect, tensor, type IndexList } from "actigrad";
+ * const x = tensor([10, 20, 30]);
+ * const lists: IndexList[] = [[2, 0], Int32Array.from([1]), tensor([0, 0])];
+ * for (const indices of lists) console.log(indexSelect(x, 0, indices).toString());
+ * ```
+ * ```
+ * tensor([30, 10], dtype=float64)
+ * tensor([20], dtype=float64)
+ * tensor([10, 10], dtype=float64)
+ * ```
  */
 export type IndexList =
   | readonly number[]
@@ -79,7 +92,19 @@ export type IndexList =
   | Float64Array
   | Float32Array
   | Tensor;
-/** A mask given as nested arrays of numbers (nonzero = fill) or booleans. */
+/**
+ * A mask given as nested arrays of numbers (nonzero = fill) or booleans.
+ *
+ * @example
+ * ```ts
+ * import { maskedFill, tensor, type NestedMask } from "actigrad";
+ * const mask: NestedMask = [[true, false], [false, true]];
+ * console.log(maskedFill(tensor([[1, 2], [3, 4]]), mask, 0).toString());
+ * ```
+ * ```
+ * tensor([[0, 2], [3, 0]], dtype=float64)
+ * ```
+ */
 export type NestedMask = number | boolean | readonly NestedMask[];
 
 // ---------------------------------------------------------------------------------------------
@@ -170,6 +195,16 @@ function position(i: number, shape: Shape): string {
  * `select(x, -1, -1)` its last column. `i` may be negative, counting from the end. A copy.
  *
  *   ∂select(x)/∂x: the upstream put back at index i of the axis, zeros elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { select, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(select(x, 0, 1).toString(), select(x, -1, -1).toString());
+ * ```
+ * ```
+ * tensor([4, 5, 6], dtype=float64) tensor([3, 6], dtype=float64)
+ * ```
  */
 export function select(x: Tensor, axis: number, i: number): Tensor {
   expectTensor(x, "select");
@@ -220,6 +255,20 @@ function sliceIndices(
  * rejects negative steps too). A copy.
  *
  *   ∂slice(x)/∂x: the upstream put back at start, start + step, …; zeros elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { slice, tensor } from "actigrad";
+ * const x = tensor([0, 1, 2, 3, 4, 5]);
+ * console.log(slice(x, 0, 1, 3).toString()); // x[1:3]
+ * console.log(slice(x, 0, -2).toString()); // x[-2:]
+ * console.log(slice(x, 0, null, null, 2).toString()); // x[::2]
+ * ```
+ * ```
+ * tensor([1, 2], dtype=float64)
+ * tensor([4, 5], dtype=float64)
+ * tensor([0, 2, 4], dtype=float64)
+ * ```
  */
 export function slice(x: Tensor, axis: number, start?: number | null, end?: number | null, step = 1): Tensor {
   expectTensor(x, "slice");
@@ -283,6 +332,16 @@ function readIndices(indices: unknown, n: number, axis: number, shape: Shape, op
  * indices.length. A copy.
  *
  *   ∂indexSelect(x)/∂x_j: Σ of the upstream over the positions k with indices[k] = j.
+ *
+ * @example
+ * ```ts
+ * import { indexSelect, tensor } from "actigrad";
+ * const x = tensor([[1, 2], [3, 4], [5, 6]]);
+ * console.log(indexSelect(x, 0, [2, 0, 2]).toString());
+ * ```
+ * ```
+ * tensor([[5, 6], [1, 2], [5, 6]], dtype=float64)
+ * ```
  */
 export function indexSelect(x: Tensor, axis: number, indices: IndexList): Tensor {
   expectTensor(x, "indexSelect");
@@ -318,6 +377,16 @@ export function indexSelect(x: Tensor, axis: number, indices: IndexList): Tensor
  * its values are 0 ≤ v < x.shape[axis]. A copy.
  *
  *   ∂gather(x)/∂x: the upstream scattered back to the positions index named, repeats added up.
+ *
+ * @example
+ * ```ts
+ * import { gather, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(gather(x, 1, [[2, 0], [1, 1]]).toString()); // out[i][j] = x[i][index[i][j]]
+ * ```
+ * ```
+ * tensor([[3, 1], [5, 5]], dtype=float64)
+ * ```
  */
 export function gather(x: Tensor, axis: number, index: Tensor | NestedArray): Tensor {
   expectTensor(x, "gather");
@@ -383,6 +452,16 @@ export function gather(x: Tensor, axis: number, index: Tensor | NestedArray): Te
  *
  *   ∂maskedFill(x)/∂x: the upstream where the mask is 0, zero where filled;
  *   ∂maskedFill/∂value: Σ of the upstream over the filled positions.
+ *
+ * @example
+ * ```ts
+ * import { maskedFill, tensor } from "actigrad";
+ * const x = tensor([-1, 2, -3, 4]);
+ * console.log(maskedFill(x, x.lt(0), 0).toString());
+ * ```
+ * ```
+ * tensor([0, 2, 0, 4], dtype=float64)
+ * ```
  */
 export function maskedFill(x: Tensor, mask: Tensor | NestedMask, value: number | Tensor): Tensor {
   expectTensor(x, "maskedFill");

@@ -54,6 +54,19 @@ const prod = (s: readonly number[]): number => sizeOf(s);
  * its dtype is the inputs' one, or float64 when they mix float32 and float64 (as the arithmetic
  * ops promote; each input's gradient comes back in its own dtype).
  * Gradient: g split along the axis into pieces of the inputs' sizes, ∂/∂x_k = the k-th piece.
+ *
+ * @example
+ * ```ts
+ * import { concat, tensor } from "actigrad";
+ * const a = tensor([[1, 2]]);
+ * const b = tensor([[3, 4], [5, 6]]);
+ * console.log(concat([a, b]).toString()); // shape [3, 2]
+ * console.log(concat([a, a], 1).toString()); // shape [1, 4]
+ * ```
+ * ```
+ * tensor([[1, 2], [3, 4], [5, 6]], dtype=float64)
+ * tensor([[1, 2, 1, 2]], dtype=float64)
+ * ```
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const xs = tensorList(tensors, "concat");
@@ -109,6 +122,19 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  * n tensors of shape S give S with n inserted there — concat of each unsqueezed at `axis`.
  * A copy; mixed dtypes give float64, as concat.
  * Gradient: ∂/∂x_k = g's k-th slice along the new axis, with that axis dropped (split + squeeze).
+ *
+ * @example
+ * ```ts
+ * import { stack, tensor } from "actigrad";
+ * const a = tensor([1, 2]);
+ * const b = tensor([3, 4]);
+ * console.log(stack([a, b]).toString()); // shape [2, 2]
+ * console.log(stack([a, b], 1).toString()); // a and b as columns
+ * ```
+ * ```
+ * tensor([[1, 2], [3, 4]], dtype=float64)
+ * tensor([[1, 3], [2, 4]], dtype=float64)
+ * ```
  */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const xs = tensorList(tensors, "stack");
@@ -165,6 +191,22 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  * sum to the axis's size. Each piece is a new tensor (a copy).
  * Gradient: ∂/∂x = the pieces' gradients joined along the axis, zeros where a piece has none
  * (each piece's rule pads its gradient with zeros to x's shape; the sweep adds them up).
+ *
+ * @example
+ * ```ts
+ * import { arange, split } from "actigrad";
+ * const x = arange(5);
+ * console.log(split(x, 2).map((p) => p.toString()));
+ * console.log(split(x, [1, 4]).map((p) => p.toString()));
+ * ```
+ * ```
+ * [
+ *   'tensor([0, 1], dtype=float64)',
+ *   'tensor([2, 3], dtype=float64)',
+ *   'tensor([4], dtype=float64)'
+ * ]
+ * [ 'tensor([0], dtype=float64)', 'tensor([1, 2, 3, 4], dtype=float64)' ]
+ * ```
  */
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], axis = 0): Tensor[] {
   expectTensor(x, "split");

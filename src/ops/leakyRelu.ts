@@ -14,7 +14,21 @@ import { where } from "./compare.js";
 import { defineActivation } from "./define.js";
 import { step } from "./unary.js";
 
-/** leakyRelu(x, a) = x for x > 0, a·x otherwise (a = 0.01 by default); its derivative is 1 or a. */
+/**
+ * leakyRelu(x, a) = x for x > 0, a·x otherwise (a = 0.01 by default); its derivative is 1 or a.
+ *
+ * @example
+ * ```ts
+ * import { leakyRelu, tensor } from "actigrad";
+ * const x = tensor([-1, 0, 2], { requiresGrad: true });
+ * const y = leakyRelu(x, 0.1); // slope 0.1 (default 0.01)
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([-0.1, 0, 2], dtype=float64, gradFn=<leakyRelu>) tensor([0.1, 0.1, 1], dtype=float64)
+ * ```
+ */
 export const leakyRelu = defineActivation({
   name: "leakyRelu",
   moduleName: "LeakyReLU",

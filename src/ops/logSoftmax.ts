@@ -17,7 +17,19 @@ import { exp } from "./unary.js";
 /** The largest finite float32, 2^128 − 2^104. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-/** logSoftmax(x)ᵢ = xᵢ − log Σⱼ e^xⱼ along an axis, computed stably; ∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ. */
+/**
+ * logSoftmax(x)ᵢ = xᵢ − log Σⱼ e^xⱼ along an axis, computed stably; ∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ.
+ *
+ * @example
+ * ```ts
+ * import { logSoftmax, tensor } from "actigrad";
+ * const y = logSoftmax(tensor([1, 2, 3]));
+ * console.log(y.toString(), y.exp().sum().toString()); // e^y sums to 1
+ * ```
+ * ```
+ * tensor([-2.4076, -1.4076, -0.4076], dtype=float64) tensor(1, dtype=float64)
+ * ```
+ */
 export const logSoftmax = defineActivation({
   name: "logSoftmax",
   kind: "vector",

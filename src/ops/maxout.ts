@@ -31,7 +31,21 @@ function groups(x: Tensor, pieces: number): Tensor {
   return reshape(x, [...x.shape.slice(0, -1), last / pieces, pieces]);
 }
 
-/** maxout(x, k): the maximum of each group of k values along the last axis, which shrinks k-fold; the gradient goes to the group's arg-max. */
+/**
+ * maxout(x, k): the maximum of each group of k values along the last axis, which shrinks k-fold; the gradient goes to the group's arg-max.
+ *
+ * @example
+ * ```ts
+ * import { maxout, tensor } from "actigrad";
+ * const x = tensor([[1, 5, -2, 3, 0, 4]], { requiresGrad: true });
+ * const y = maxout(x, 2); // groups [1, 5], [-2, 3], [0, 4]
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString());
+ * ```
+ * ```
+ * tensor([[5, 3, 4]], dtype=float64, gradFn=<maxout>) tensor([[0, 1, 0, 1, 0, 1]], dtype=float64)
+ * ```
+ */
 export const maxout = defineActivation<[pieces: number]>({
   name: "maxout",
   moduleName: "MaxoutActivation",

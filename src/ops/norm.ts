@@ -64,6 +64,18 @@ function checkEps(eps: unknown, who: string): number {
  *   dropout(x, 0.2, false)     // x
  *
  * Gradient: the upstream times the same mask, m / (1 − p) — the dropped elements get 0.
+ *
+ * @example
+ * ```ts
+ * import { dropout, manualSeed, ones } from "actigrad";
+ * manualSeed(0);
+ * console.log(dropout(ones([6]), 0.5).toString()); // kept values scaled by 1/(1 − p) = 2
+ * console.log(dropout(ones([3]), 0.5, false).toString()); // eval: x itself
+ * ```
+ * ```
+ * tensor([2, 0, 0, 2, 0, 2], dtype=float64)
+ * tensor([1, 1, 1], dtype=float64)
+ * ```
  */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   expectTensor(x, "dropout");
@@ -120,10 +132,23 @@ function checkAffine(t: unknown, what: string, shape: readonly number[], who: st
 /**
  * PyTorch's `layer_norm`: normalizes x over its trailing axes `shape` (a number for the last
  * axis, or an array: [3, 4] for the last two), with the mean and the biased variance of each
- * group, then scales by `weight` and shifts by `bias` (each of that shape; omitted: 1 and 0).
+ * group, then scales by `weight` and shifts by `bias` (each of that shape; omitted: 1 and 0):
+ * y = (x − μ)/√(σ² + ε) · weight + bias.
  *
  *   layerNorm(x, 8)                          // x of shape [..., 8]
  *   layerNorm(x, [2, 3], w, b, 1e-6)         // x of shape [..., 2, 3]
+ *
+ * @example
+ * ```ts
+ * import { layerNorm, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3], [10, 20, 30]]);
+ * console.log(layerNorm(x, 3).toString()); // each row: mean 0, variance 1
+ * console.log(layerNorm(x, 3, tensor([1, 1, 2]), tensor([0, 0, 1])).toString());
+ * ```
+ * ```
+ * tensor([[-1.2247, 0, 1.2247], [-1.2247, 0, 1.2247]], dtype=float64)
+ * tensor([[-1.2247, 0, 3.4495], [-1.2247, 0, 3.4495]], dtype=float64)
+ * ```
  */
 export function layerNorm(
   x: Tensor,
@@ -164,7 +189,20 @@ function layerNormUnchecked(x: Tensor, s: readonly number[], w: Tensor | null, b
 // ---------------------------------------------------------------------------------------------
 // batchNorm
 
-/** Options of `batchNorm` after the tensors, as PyTorch's `batch_norm(…, training, momentum, eps)`. */
+/**
+ * Options of `batchNorm` after the tensors, as PyTorch's `batch_norm(…, training, momentum, eps)`.
+ *
+ * @example
+ * ```ts
+ * import { batchNorm, tensor, type BatchNormOptions } from "actigrad";
+ * const opts: BatchNormOptions = { training: false, eps: 0 };
+ * const x = tensor([[1, 10], [3, 30]]);
+ * console.log(batchNorm(x, tensor([2, 20]), tensor([1, 100]), null, null, opts).toString());
+ * ```
+ * ```
+ * tensor([[-1, -1], [1, 1]], dtype=float64)
+ * ```
+ */
 export interface BatchNormOptions {
   /** Batch statistics (and a running-statistics update) when true; the running statistics when false (default). */
   training?: boolean;
@@ -182,6 +220,20 @@ export interface BatchNormOptions {
  * A batch with one value per channel cannot be normalized in training (an error, as in PyTorch).
  *
  *   batchNorm(x, rm, rv, w, b, { training: true })
+ *
+ * @example
+ * ```ts
+ * import { batchNorm, ones, tensor, zeros } from "actigrad";
+ * const x = tensor([[1, 10], [3, 30]]); // [N = 2, C = 2]
+ * const runningMean = zeros([2]);
+ * const runningVar = ones([2]);
+ * console.log(batchNorm(x, runningMean, runningVar, null, null, { training: true }).toString());
+ * console.log(runningMean.toString(), runningVar.toString()); // moved 0.1 of the way
+ * ```
+ * ```
+ * tensor([[-1, -1], [1, 1]], dtype=float64)
+ * tensor([0.2, 2], dtype=float64) tensor([1.1, 20.9], dtype=float64)
+ * ```
  */
 export function batchNorm(
   x: Tensor,
@@ -282,7 +334,20 @@ function batchNormUnchecked(
 // ---------------------------------------------------------------------------------------------
 // embedding
 
-/** Indices for `embedding`: integers as (nested) arrays, an Int32Array, or a Tensor of integer values, any shape. */
+/**
+ * Indices for `embedding`: integers as (nested) arrays, an Int32Array, or a Tensor of integer values, any shape.
+ *
+ * @example
+ * ```ts
+ * import { embedding, tensor, type EmbeddingIndices } from "actigrad";
+ * const w = tensor([[0, 0], [1, 1], [2, 2]]);
+ * const indices: EmbeddingIndices = [[0, 2], [2, 1]];
+ * console.log(embedding(indices, w).shape, embedding(Int32Array.from([1]), w).toString());
+ * ```
+ * ```
+ * [ 2, 2, 2 ] tensor([[1, 1]], dtype=float64)
+ * ```
+ */
 export type EmbeddingIndices = number | readonly EmbeddingIndexArray[] | Int32Array | Tensor;
 type EmbeddingIndexArray = number | readonly EmbeddingIndexArray[];
 
@@ -348,6 +413,18 @@ function readEmbeddingIndices(indices: unknown, num: number, who: string): { idx
  * position's upstream to its row, so a repeated index accumulates.
  *
  *   embedding([[0, 2], [2, 1]], w)   // shape [2, 2, dim]
+ *
+ * @example
+ * ```ts
+ * import { embedding, tensor } from "actigrad";
+ * const w = tensor([[0.5, 1], [2, 3], [4, 5]], { requiresGrad: true });
+ * const e = embedding([2, 0, 2], w);
+ * e.sum().backward();
+ * console.log(e.toString(), w.grad!.toString()); // row 2 was used twice
+ * ```
+ * ```
+ * tensor([[4, 5], [0.5, 1], [4, 5]], dtype=float64, gradFn=<indexSelect>) tensor([[1, 1], [0, 0], [2, 2]], dtype=float64)
+ * ```
  */
 export function embedding(indices: EmbeddingIndices, weight: Tensor): Tensor {
   expectTensor(weight, "embedding", "weight");

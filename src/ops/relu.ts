@@ -18,7 +18,21 @@ import { defineActivation } from "./define.js";
 import { where } from "./compare.js";
 import { step } from "./unary.js";
 
-/** The rectifier relu(x) = max(0, x); relu′(x) = [x > 0] (0 at the kink). */
+/**
+ * The rectifier relu(x) = max(0, x); relu′(x) = [x > 0] (0 at the kink).
+ *
+ * @example
+ * ```ts
+ * import { relu, tensor } from "actigrad";
+ * const x = tensor([-1, 0, 2], { requiresGrad: true });
+ * const y = relu(x); // relu′(0) = 0
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([0, 0, 2], dtype=float64, gradFn=<relu>) tensor([0, 0, 1], dtype=float64)
+ * ```
+ */
 export const relu = defineActivation({
   name: "relu",
   moduleName: "ReLU",

@@ -39,7 +39,19 @@ declare module "../tensor/tensor.js" {
   }
 }
 
-/** The same values in a new shape of the same size; one entry may be −1, inferred. */
+/**
+ * The same values in a new shape of the same size; one entry may be −1, inferred.
+ * Gradient: g reshaped back to x's shape.
+ *
+ * @example
+ * ```ts
+ * import { arange, reshape } from "actigrad";
+ * console.log(reshape(arange(6), [2, -1]).toString());
+ * ```
+ * ```
+ * tensor([[0, 1, 2], [3, 4, 5]], dtype=float64)
+ * ```
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   expectTensor(x, "reshape");
   if (!Array.isArray(shape)) throw new TypeError(`reshape: shape must be an array of integers, got ${String(shape)}`);
@@ -66,7 +78,21 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return record(out, "reshape", [x], (g) => [reshape(g, x.shape)]);
 }
 
-/** Swaps two axes (by default the last two, so a matrix is transposed). */
+/**
+ * Swaps two axes (by default the last two, so a matrix is transposed): y[…i…j…] = x[…j…i…].
+ * Gradient: g with the same two axes swapped back.
+ *
+ * @example
+ * ```ts
+ * import { tensor, transpose, zeros } from "actigrad";
+ * console.log(transpose(tensor([[1, 2, 3], [4, 5, 6]])).toString());
+ * console.log(transpose(zeros([2, 3, 4]), 0, 2).shape);
+ * ```
+ * ```
+ * tensor([[1, 4], [2, 5], [3, 6]], dtype=float64)
+ * [ 4, 3, 2 ]
+ * ```
+ */
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   expectTensor(x, "transpose");
   if (x.ndim < 2 && (axis0 === -2 || axis1 === -2)) {
@@ -94,6 +120,16 @@ function view(x: Tensor, shape: readonly number[], op: string, args: Record<stri
  * axes, those of them that have size 1 — a named axis of another size is left alone, as in
  * PyTorch. A view (shares x's storage); x itself when nothing is dropped.
  * Gradient: g reshaped back to x's shape.
+ *
+ * @example
+ * ```ts
+ * import { squeeze, zeros } from "actigrad";
+ * const x = zeros([1, 3, 1]);
+ * console.log(squeeze(x).shape, squeeze(x, 0).shape, squeeze(x, 1).shape);
+ * ```
+ * ```
+ * [ 3 ] [ 3, 1 ] [ 1, 3, 1 ]
+ * ```
  */
 export function squeeze(x: Tensor, axis?: Axis | null): Tensor {
   expectTensor(x, "squeeze");
@@ -106,6 +142,16 @@ export function squeeze(x: Tensor, axis?: Axis | null): Tensor {
 /**
  * Inserts an axis of size 1 at position `axis` of the result, in [−rank−1, rank] (−1 appends
  * one at the end). A view (shares x's storage). Gradient: g reshaped back (the axis dropped).
+ *
+ * @example
+ * ```ts
+ * import { tensor, unsqueeze } from "actigrad";
+ * const x = tensor([1, 2, 3]);
+ * console.log(unsqueeze(x, 0).shape, unsqueeze(x, -1).toString());
+ * ```
+ * ```
+ * [ 1, 3 ] tensor([[1], [2], [3]], dtype=float64)
+ * ```
  */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
   expectTensor(x, "unsqueeze");
@@ -143,6 +189,17 @@ function listArg(args: readonly unknown[], op: string, what: string): number[] {
  * `x.permute(2, 0, 1)`, `permute(x, [2, 0, 1])`. A copy, since storage has no strides — except
  * when no value moves (only size-1 axes change places): then a view, and x itself for the
  * identity. Gradient: permute(g, p⁻¹), the inverse permutation.
+ *
+ * @example
+ * ```ts
+ * import { permute, tensor, zeros } from "actigrad";
+ * console.log(permute(zeros([2, 3, 4]), 2, 0, 1).shape);
+ * console.log(permute(tensor([[1, 2, 3], [4, 5, 6]]), [1, 0]).toString());
+ * ```
+ * ```
+ * [ 4, 2, 3 ]
+ * tensor([[1, 4], [2, 5], [3, 6]], dtype=float64)
+ * ```
  */
 export function permute(x: Tensor, ...axes: number[] | [readonly number[]]): Tensor {
   expectTensor(x, "permute");
@@ -176,6 +233,16 @@ export function permute(x: Tensor, ...axes: number[] | [readonly number[]]): Ten
  * Merges axes startAxis..endAxis (inclusive, negative counting from the end) into one of their
  * product's size; a 0-d tensor becomes [1], as in PyTorch. A view (shares x's storage); x itself
  * when nothing merges. Gradient: g reshaped back to x's shape.
+ *
+ * @example
+ * ```ts
+ * import { flatten, zeros } from "actigrad";
+ * const x = zeros([2, 3, 4]);
+ * console.log(flatten(x).shape, flatten(x, 1).shape, flatten(x, 0, 1).shape);
+ * ```
+ * ```
+ * [ 24 ] [ 2, 12 ] [ 6, 4 ]
+ * ```
  */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   expectTensor(x, "flatten");
@@ -198,6 +265,17 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
  * axis); an axis of size ≠ 1 keeps its size. A copy — except when nothing is repeated (only
  * new leading 1s): then a view, and x itself when the shape is unchanged.
  * Gradient: sumToShape(g, x.shape), each repeated copy's gradient summed back.
+ *
+ * @example
+ * ```ts
+ * import { expand, tensor } from "actigrad";
+ * console.log(expand(tensor([[1], [2]]), [2, 3]).toString());
+ * console.log(expand(tensor([1, 2]), 3, -1).shape);
+ * ```
+ * ```
+ * tensor([[1, 1, 1], [2, 2, 2]], dtype=float64)
+ * [ 3, 2 ]
+ * ```
  */
 export function expand(x: Tensor, ...shape: number[] | [readonly number[]]): Tensor {
   expectTensor(x, "expand");

@@ -14,7 +14,21 @@
 import { mul, sub } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 
-/** The logistic sigmoid σ(x) = 1 / (1 + e^−x); σ′(x) = σ(x)(1 − σ(x)). */
+/**
+ * The logistic sigmoid σ(x) = 1 / (1 + e^−x); σ′(x) = σ(x)(1 − σ(x)).
+ *
+ * @example
+ * ```ts
+ * import { sigmoid, tensor } from "actigrad";
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * const y = sigmoid(x);
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([0.5, 0.8808], dtype=float64, gradFn=<sigmoid>) tensor([0.25, 0.105], dtype=float64)
+ * ```
+ */
 export const sigmoid = defineActivation({
   name: "sigmoid",
   formula: "σ(x) = 1 / (1 + e^−x)",

@@ -15,7 +15,21 @@ import { defineActivation } from "./define.js";
 import { sigmoid } from "./sigmoid.js";
 import { clamp } from "./unary.js";
 
-/** silu(x) = x·σ(x) (swish); silu′(x) = σ(x)(1 + x(1 − σ(x))). */
+/**
+ * silu(x) = x·σ(x) (swish); silu′(x) = σ(x)(1 + x(1 − σ(x))).
+ *
+ * @example
+ * ```ts
+ * import { silu, tensor } from "actigrad";
+ * const x = tensor([-1, 0, 2], { requiresGrad: true });
+ * const y = silu(x);
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([-0.2689, 0, 1.7616], dtype=float64, gradFn=<silu>) tensor([0.0723, 0.5, 1.0908], dtype=float64)
+ * ```
+ */
 export const silu = defineActivation({
   name: "silu",
   moduleName: "SiLU",

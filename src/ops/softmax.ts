@@ -13,7 +13,19 @@ import { mul, sub } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 import { sum } from "./reduce.js";
 
-/** softmax(x)ᵢ = e^xᵢ / Σⱼ e^xⱼ along an axis (the last by default); ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ). */
+/**
+ * softmax(x)ᵢ = e^xᵢ / Σⱼ e^xⱼ along an axis (the last by default); ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ).
+ *
+ * @example
+ * ```ts
+ * import { softmax, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3], [0, 0, 0]]);
+ * console.log(softmax(x).toString()); // each row sums to 1; softmax(x, 0) for columns
+ * ```
+ * ```
+ * tensor([[0.09, 0.2447, 0.6652], [0.3333, 0.3333, 0.3333]], dtype=float64)
+ * ```
+ */
 export const softmax = defineActivation({
   name: "softmax",
   kind: "vector",

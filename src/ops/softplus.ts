@@ -17,7 +17,21 @@ import { mul, neg } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 import { expm1 } from "./unary.js";
 
-/** softplus(x) = ln(1 + eˣ), a smooth max(x, 0); softplus′(x) = σ(x). */
+/**
+ * softplus(x) = ln(1 + eˣ), a smooth max(x, 0); softplus′(x) = σ(x).
+ *
+ * @example
+ * ```ts
+ * import { softplus, tensor } from "actigrad";
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * const y = softplus(x);
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([0.6931, 2.1269], dtype=float64, gradFn=<softplus>) tensor([0.5, 0.8808], dtype=float64)
+ * ```
+ */
 export const softplus = defineActivation({
   name: "softplus",
   formula: "softplus(x) = log(1 + e^x)",

@@ -12,7 +12,21 @@
 import { mul, sub } from "./arithmetic.js";
 import { defineActivation } from "./define.js";
 
-/** The hyperbolic tangent tanh(x) = (eˣ − e^−x) / (eˣ + e^−x); tanh′(x) = 1 − tanh²(x). */
+/**
+ * The hyperbolic tangent tanh(x) = (eˣ − e^−x) / (eˣ + e^−x); tanh′(x) = 1 − tanh²(x).
+ *
+ * @example
+ * ```ts
+ * import { tanh, tensor } from "actigrad";
+ * const x = tensor([0, 1], { requiresGrad: true });
+ * const y = tanh(x);
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
+ * ```
+ * ```
+ * tensor([0, 0.7616], dtype=float64, gradFn=<tanh>) tensor([1, 0.42], dtype=float64)
+ * ```
+ */
 export const tanh = defineActivation({
   name: "tanh",
   formula: "tanh(x) = (e^x − e^−x) / (e^x + e^−x)",

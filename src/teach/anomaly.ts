@@ -31,7 +31,23 @@ function firstBad(t: Tensor): number {
 const shapes = (ts: readonly Tensor[]) => ts.map((t) => `[${t.shape.join(",")}]`).join(", ");
 const kind = (v: number) => (Number.isNaN(v) ? "NaN" : num(v));
 
-/** Runs `fn`, throwing an Error that names the op at the first NaN/Infinity forward or backward. */
+/**
+ * Runs `fn`, throwing an Error that names the op at the first NaN/Infinity forward or backward.
+ *
+ * @example
+ * ```ts
+ * import { detectAnomaly, tensor } from "actigrad";
+ * const x = tensor([4, 0], { requiresGrad: true });
+ * try {
+ *   detectAnomaly(() => x.sqrt().sum().backward()); // (√x)′ = 1/(2√x) is Infinity at 0
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ * }
+ * ```
+ * ```
+ * detectAnomaly: Infinity in the backward of sqrt (input shapes [2]): ∂L/∂input 0 at index 1; first made by div (input shapes [2], [2]) inside the rule
+ * ```
+ */
 export function detectAnomaly<T>(fn: () => T): T {
   if (typeof fn !== "function") throw new TypeError(`detectAnomaly: expected a function to run, got ${typeof fn}`);
   let inRule: Node | null = null;

@@ -13,7 +13,32 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { summarize } from "./summary.js";
 
-/** Options of `toDot`: names for tensors and the gradients to show beside them. */
+/**
+ * Options of `toDot`: names for tensors and the gradients to show beside them.
+ *
+ * @example
+ * ```ts
+ * import { tensor, toDot, type DotOptions } from "actigrad";
+ * const w = tensor([2, -1], { requiresGrad: true });
+ * const loss = w.mul(w).sum();
+ * loss.backward();
+ * const opts: DotOptions = { names: { w, loss }, rankdir: "LR" };
+ * console.log(toDot(loss, opts));
+ * ```
+ * ```
+ * digraph actigrad {
+ *   rankdir=LR;
+ *   node [fontname="Helvetica", fontsize=10, margin="0.2,0.06"];
+ *   edge [color="#777777"];
+ *   n0 [label="w\n[2]\nvalue [2, -1]\ngrad [4, -2]", shape=ellipse, style=filled, fillcolor="#dbe9f6"];
+ *   n1 [label="mul\n[2]\nvalue [4, 1]", shape=box, style="rounded,filled", fillcolor="#fff7e0"];
+ *   n0 -> n1 [label="0", fontsize=8];
+ *   n0 -> n1 [label="1", fontsize=8];
+ *   n2 [label="loss = sum (axes=[0])\n[]\nvalue 5", shape=box, style="rounded,filled", fillcolor="#fff7e0", penwidth=2];
+ *   n1 -> n2;
+ * }
+ * ```
+ */
 export interface DotOptions {
   /** Names for tensors: `{ x, W1: model.layers[0].weight }`. */
   names?: Record<string, Tensor>;
@@ -25,7 +50,18 @@ export interface DotOptions {
   maxValues?: number;
 }
 
-/** A DOT string literal: backslashes and quotes escaped, newlines as \n, no control characters. */
+/**
+ * A DOT string literal: backslashes and quotes escaped, newlines as \n, no control characters.
+ *
+ * @example
+ * ```ts
+ * import { dotString } from "actigrad";
+ * console.log(dotString('say "hi"\nthen C:\\dir'));
+ * ```
+ * ```
+ * "say \"hi\"\nthen C:\\dir"
+ * ```
+ */
 export function dotString(s: string): string {
   const body = s
     .replace(/\\/g, "\\\\")
@@ -57,7 +93,30 @@ function reachable(root: Tensor): Tensor[] {
   return order;
 }
 
-/** The graph of `tensor` as DOT text (a `digraph`). */
+/**
+ * The graph of `tensor` as DOT text (a `digraph`).
+ *
+ * @example
+ * ```ts
+ * import { tensor, toDot } from "actigrad";
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const loss = x.sigmoid().sum();
+ * loss.backward();
+ * console.log(toDot(loss)); // render with `dot -Tsvg`
+ * ```
+ * ```
+ * digraph actigrad {
+ *   rankdir=TB;
+ *   node [fontname="Helvetica", fontsize=10, margin="0.2,0.06"];
+ *   edge [color="#777777"];
+ *   n0 [label="parameter\n[2]\nvalue [1, 2]\ngrad [0.197, 0.105]", shape=ellipse, style=filled, fillcolor="#dbe9f6"];
+ *   n1 [label="sigmoid\n[2]\nvalue [0.731, 0.881]", shape=box, style="rounded,filled", fillcolor="#fff7e0"];
+ *   n0 -> n1;
+ *   n2 [label="sum (axes=[0])\n[]\nvalue 1.61", shape=box, style="rounded,filled", fillcolor="#fff7e0", penwidth=2];
+ *   n1 -> n2;
+ * }
+ * ```
+ */
 export function toDot(tensor: Tensor, opts: DotOptions = {}): string {
   const names = new Map<Tensor, string>(Object.entries(opts.names ?? {}).map(([n, t]) => [t, n]));
   const show = (t: Tensor) => summarize(t, { maxValues: opts.maxValues ?? 6, digits: 3, shape: false });

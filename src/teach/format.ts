@@ -15,7 +15,30 @@ import { traceGradients } from "./trace.js";
 import { flags, MATMUL } from "./formulas.js";
 import { summarize } from "./summary.js";
 
-/** Options of the tensor formatter: how many values print in full and with how many digits. */
+/**
+ * Options of the tensor formatter: how many values print in full and with how many digits.
+ *
+ * @example
+ * ```ts
+ * import { formatTrace, tensor, traceBackward, type FormatOptions } from "actigrad";
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const opts: FormatOptions = { digits: 3, leaves: false };
+ * console.log(formatTrace(traceBackward(x.sigmoid().sum(), { names: { x } }), opts));
+ * ```
+ * ```
+ * step 1   t2 = sum(t1; axes [0])               [2] → []
+ *   formula   ∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element
+ *   upstream  ∂L/∂t2 = 1
+ *   local     ∂t2/∂t1 = [1, 1]
+ *   result    ∂L/∂t1 = spread(upstream) ⊙ local = [1, 1]
+ *
+ * step 2   t1 = sigmoid(x)                      [2] → [2]
+ *   formula   σ′(x) = σ(x)(1 − σ(x))
+ *   upstream  ∂L/∂t1 = [1, 1]
+ *   local     ∂t1/∂x = [0.197, 0.105]
+ *   result    ∂L/∂x = upstream ⊙ local = [0.197, 0.105]
+ * ```
+ */
 export interface FormatOptions {
   /** Tensors with more elements print as a summary (default 12). */
   maxValues?: number;
@@ -74,7 +97,33 @@ function localText(s: TraceStep, k: number, show: (t: Tensor) => string): string
   }
 }
 
-/** The steps as readable text, one block per node, ending with the leaves' gradients. */
+/**
+ * The steps as readable text, one block per node, ending with the leaves' gradients.
+ *
+ * @example
+ * ```ts
+ * import { formatTrace, tensor, traceBackward } from "actigrad";
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * const loss = x.tanh().sum();
+ * console.log(formatTrace(traceBackward(loss, { names: { x, loss } })));
+ * ```
+ * ```
+ * step 1   loss = sum(t1; axes [0])             [2] → []
+ *   formula   ∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element
+ *   upstream  ∂L/∂loss = 1
+ *   local     ∂loss/∂t1 = [1, 1]
+ *   result    ∂L/∂t1 = spread(upstream) ⊙ local = [1, 1]
+ *
+ * step 2   t1 = tanh(x)                         [2] → [2]
+ *   formula   tanh′(x) = 1 − tanh²(x)
+ *   upstream  ∂L/∂t1 = [1, 1]
+ *   local     ∂t1/∂x = [1, 0.07065]
+ *   result    ∂L/∂x = upstream ⊙ local = [1, 0.07065]
+ *
+ * so the leaves' gradients (what backward() adds to .grad) are:
+ *   ∂L/∂x = [1, 0.07065]
+ * ```
+ */
 export function formatTrace(steps: readonly TraceStep[], opts: FormatOptions = {}): string {
   const show = (t: Tensor) => summarize(t, { maxValues: opts.maxValues ?? 12, digits: opts.digits ?? 4 });
   const lines: string[] = [];

@@ -22,10 +22,41 @@ import { noGrad, type Node } from "../tensor/graph.js";
 import type { Shape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** The shape of a node's local derivative in a trace: elementwise, spread (broadcast/reduce), matmul, a full Jacobian, routing (max, indexing) or an activation's own rule. */
+/**
+ * The shape of a node's local derivative in a trace: elementwise, spread (broadcast/reduce), matmul, a full Jacobian, routing (max, indexing) or an activation's own rule.
+ *
+ * @example
+ * ```ts
+ * import { tensor, traceBackward, type LocalKind } from "actigrad";
+ * const x = tensor([[1, 2]], { requiresGrad: true });
+ * const w = tensor([[1], [-1]], { requiresGrad: true });
+ * const loss = x.softmax().matmul(w).relu().sum();
+ * const kinds: LocalKind[] = traceBackward(loss).map((s) => s.local.kind);
+ * console.log(kinds);
+ * ```
+ * ```
+ * [ 'spread', 'elementwise', 'matmul', 'jacobian' ]
+ * ```
+ */
 export type LocalKind = "elementwise" | "spread" | "matmul" | "jacobian" | "routing" | "rule";
 
-/** ∂out/∂input for one node, one factor per input (null where no gradient flows). */
+/**
+ * ∂out/∂input for one node, one factor per input (null where no gradient flows).
+ *
+ * @example
+ * ```ts
+ * import { tensor, traceBackward, type Local } from "actigrad";
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * for (const step of traceBackward(x.sigmoid().sum())) {
+ *   const local: Local = step.local;
+ *   console.log(step.op, local.kind, local.factors[0]?.toString());
+ * }
+ * ```
+ * ```
+ * sum spread tensor([1, 1], dtype=float64)
+ * sigmoid elementwise tensor([0.25, 0.105], dtype=float64)
+ * ```
+ */
 export interface Local {
   kind: LocalKind;
   /**
@@ -40,7 +71,22 @@ export interface Local {
 
 type Args = Readonly<Record<string, unknown>> | undefined;
 
-/** The textbook formula of an op's local derivative. */
+/**
+ * The textbook formula of an op's local derivative.
+ *
+ * @example
+ * ```ts
+ * import { formulaOf } from "actigrad";
+ * console.log(formulaOf("mul"));
+ * console.log(formulaOf("tanh"));
+ * console.log(formulaOf("pow", { p: 3 }));
+ * ```
+ * ```
+ * ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
+ * tanh′(x) = 1 − tanh²(x)
+ * (x^3)′ = 3·x^2
+ * ```
+ */
 export function formulaOf(op: string, args?: Args): string {
   if (Object.hasOwn(activations, op)) return activations[op].derivative;
   const p = args?.p as number;
@@ -238,6 +284,21 @@ function spreadBack(op: string, args: Args, u: Tensor, shape: Shape): Tensor {
 /**
  * The chain rule by hand: each input's gradient from the step's upstream and local, without
  * running the op's rule. Null where the local is null (no gradient, or a Jacobian too big).
+ *
+ * @example
+ * ```ts
+ * import { chain, tensor, traceBackward } from "actigrad";
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * for (const step of traceBackward(x.tanh().mul(3).sum())) {
+ *   // upstream ⊙ local, by hand, and the engine's own rule: the same
+ *   console.log(step.op, chain(step)[0]?.toString(), step.result[0]?.toString());
+ * }
+ * ```
+ * ```
+ * sum tensor([1, 1], dtype=float64) tensor([1, 1], dtype=float64)
+ * mul tensor([3, 3], dtype=float64) tensor([3, 3], dtype=float64)
+ * tanh tensor([3, 0.212], dtype=float64) tensor([3, 0.212], dtype=float64)
+ * ```
  */
 export function chain(step: {
   op: string;

@@ -11,7 +11,20 @@ import type { Activation, ArgValue } from "../ops/define.js";
 import { grad } from "../tensor/autograd.js";
 import { tensor } from "../tensor/create.js";
 
-/** One activation measured on a grid: its formulas as text and f, f′ and f″ at each x. */
+/**
+ * One activation measured on a grid: its formulas as text and f, f′ and f″ at each x.
+ *
+ * @example
+ * ```ts
+ * import { gallery, tanh, type GalleryRow } from "actigrad";
+ * const row: GalleryRow = gallery(tanh, [0, 1]);
+ * const r = (vs: number[]) => vs.map((v) => +v.toFixed(4));
+ * console.log(row.formula, r(row.f), r(row.d1), r(row.d2));
+ * ```
+ * ```
+ * tanh(x) = (e^x − e^−x) / (e^x + e^−x) [ 0, 0.7616 ] [ 1, 0.42 ] [ 0, -0.6397 ]
+ * ```
+ */
 export interface GalleryRow {
   /** The activation's name. */
   name: string;
@@ -31,7 +44,22 @@ export interface GalleryRow {
   d2: number[];
 }
 
-/** Measures an activation on the grid `xs`: f, f′ by one backward sweep and f″ by a second through the first. */
+/**
+ * Measures an activation on the grid `xs`: f, f′ by one backward sweep and f″ by a second through the first.
+ *
+ * @example
+ * ```ts
+ * import { activations, gallery } from "actigrad";
+ * const row = gallery(activations.softplus, [-1, 0, 1]);
+ * const r = (vs: number[]) => vs.map((v) => +v.toFixed(4));
+ * console.log(row.derivative, r(row.f), r(row.d1), r(row.d2));
+ * console.log(gallery(activations.leakyRelu, [-1, 1], 0.1).d1); // with slope 0.1
+ * ```
+ * ```
+ * softplus′(x) = σ(x) [ 0.3133, 0.6931, 1.3133 ] [ 0.2689, 0.5, 0.7311 ] [ 0.1966, 0.25, 0.1966 ]
+ * [ 0.1, 1 ]
+ * ```
+ */
 export function gallery(act: Activation, xs: readonly number[], ...args: ArgValue[]): GalleryRow {
   if (typeof act !== "function" || typeof act.curve !== "function") {
     throw new TypeError("gallery: expected an activation (from defineActivation or the activations table)");

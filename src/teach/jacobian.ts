@@ -18,13 +18,38 @@ import { grad } from "../tensor/autograd.js";
 import { zeros } from "../tensor/create.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** Options of `jacobian`. */
+/**
+ * Options of `jacobian`.
+ *
+ * @example
+ * ```ts
+ * import { jacobian, tensor, type JacobianOptions } from "actigrad";
+ * const opts: JacobianOptions = { createGraph: true }; // keep the gradient differentiable
+ * const hessian = jacobian((t) => jacobian((u) => u.pow(3).sum(), t, opts), tensor([1, 2]));
+ * console.log(hessian.toString()); // diag(6x)
+ * ```
+ * ```
+ * tensor([[6, 0], [0, 12]], dtype=float64)
+ * ```
+ */
 export interface JacobianOptions {
   /** Keep the Jacobian differentiable (for Hessians); each row then has its own graph. */
   createGraph?: boolean;
 }
 
-/** The Jacobian J[i, j] = ∂fn(x)ᵢ / ∂xⱼ, one backward sweep per output element (shape: out.shape then x.shape). */
+/**
+ * The Jacobian J[i, j] = ∂fn(x)ᵢ / ∂xⱼ, one backward sweep per output element (shape: out.shape then x.shape).
+ *
+ * @example
+ * ```ts
+ * import { jacobian, tensor } from "actigrad";
+ * const J = jacobian((x) => x.softmax(), tensor([0, 0]));
+ * console.log(J.toString()); // S_i(δ_ij − S_j)
+ * ```
+ * ```
+ * tensor([[0.25, -0.25], [-0.25, 0.25]], dtype=float64)
+ * ```
+ */
 export function jacobian(fn: (x: Tensor) => Tensor, x: Tensor, opts: JacobianOptions = {}): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`jacobian: x must be a Tensor, got ${x === null ? "null" : typeof x}`);
   const leaf = x.requiresGrad ? x : new Tensor(x.data.slice(), x.shape, true);

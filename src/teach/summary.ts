@@ -19,7 +19,19 @@ export function num(v: number, digits = 4): string {
   return String(+v.toPrecision(digits));
 }
 
-/** Summary numbers of a tensor's finite values. */
+/**
+ * Summary numbers of a tensor's finite values.
+ *
+ * @example
+ * ```ts
+ * import { stats, tensor, type Stats } from "actigrad";
+ * const s: Stats = stats(tensor([1, 2, 6, Number.NaN]));
+ * console.log(s);
+ * ```
+ * ```
+ * { mean: 3, min: 1, max: 6, nonFinite: 1 }
+ * ```
+ */
 export interface Stats {
   /** The mean of the finite values. */
   mean: number;
@@ -31,7 +43,19 @@ export interface Stats {
   nonFinite: number;
 }
 
-/** The mean, min and max of a tensor's finite values, and how many are not finite. */
+/**
+ * The mean, min and max of a tensor's finite values, and how many are not finite.
+ *
+ * @example
+ * ```ts
+ * import { stats, tensor } from "actigrad";
+ * const { mean, min, max, nonFinite } = stats(tensor([[-1, 3], [Number.POSITIVE_INFINITY, 4]]));
+ * console.log(mean, min, max, nonFinite);
+ * ```
+ * ```
+ * 2 -1 4 1
+ * ```
+ */
 export function stats(t: Tensor): Stats {
   let sum = 0,
     min = Infinity,
@@ -61,6 +85,17 @@ function values(t: Tensor, digits: number): string {
 /**
  * Values when `t` has at most `maxValues` elements, else "[shape] mean … min … max …"
  * (and "(3 NaN/Inf)" when some are not finite).
+ *
+ * @example
+ * ```ts
+ * import { arange, summarize, tensor } from "actigrad";
+ * console.log(summarize(tensor([0.5, 1 / 3])));
+ * console.log(summarize(arange(100).reshape([10, 10])));
+ * ```
+ * ```
+ * [0.5, 0.3333]
+ * [10,10] mean 49.5 min 0 max 99
+ * ```
  */
 export function summarize(t: Tensor, opts: { maxValues?: number; digits?: number; shape?: boolean } = {}): string {
   const { maxValues = 12, digits = 4, shape = true } = opts;

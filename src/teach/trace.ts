@@ -24,7 +24,21 @@ import { addAll, chain, formulaOf, localOf, type Local } from "./formulas.js";
 import { withHooks } from "./hooks.js";
 import { num } from "./summary.js";
 
-/** One node of a traced backward sweep: its op, inputs, the gradient arriving and the local derivative applied. */
+/**
+ * One node of a traced backward sweep: its op, inputs, the gradient arriving and the local derivative applied.
+ *
+ * @example
+ * ```ts
+ * import { tensor, traceBackward, type TraceStep } from "actigrad";
+ * const x = tensor([0.5, -1], { requiresGrad: true });
+ * const steps: TraceStep[] = traceBackward(x.relu().sum(), { names: { x } });
+ * for (const s of steps) console.log(s.index, s.name, s.op, s.inputNames, s.upstream.toString(), s.result[0]?.toString());
+ * ```
+ * ```
+ * 1 t2 sum [ 't1' ] tensor(1, dtype=float64) tensor([1, 1], dtype=float64)
+ * 2 t1 relu [ 'x' ] tensor([1, 1], dtype=float64) tensor([1, 0], dtype=float64)
+ * ```
+ */
 export interface TraceStep {
   /** 1 for the first node the sweep visits (the loss), then in the engine's order. */
   index: number;
@@ -47,7 +61,21 @@ export interface TraceStep {
   result: (Tensor | null)[];
 }
 
-/** Options of the backward trace: the seed gradient, names for tensors and the largest Jacobian to show. */
+/**
+ * Options of the backward trace: the seed gradient, names for tensors and the largest Jacobian to show.
+ *
+ * @example
+ * ```ts
+ * import { tensor, traceBackward, type TraceOptions } from "actigrad";
+ * const x = tensor([1, -1], { requiresGrad: true });
+ * const y = x.relu();
+ * const opts: TraceOptions = { grad: tensor([10, 10]), names: { x, y } }; // y is not a scalar: seed it
+ * for (const s of traceBackward(y, opts)) console.log(s.name, s.formula, s.result[0]?.toString());
+ * ```
+ * ```
+ * y relu′(x) = [x > 0] tensor([10, 0], dtype=float64)
+ * ```
+ */
 export interface TraceOptions {
   /** ∂L/∂loss to start from; 1 by default (the loss must then have one element). */
   grad?: Tensor;
@@ -82,7 +110,22 @@ function namer(loss: Tensor, given: Record<string, Tensor> = {}): (t: Tensor) =>
   return nameOf;
 }
 
-/** The backward sweep of `loss`, one step per node, in the order the engine runs them. */
+/**
+ * The backward sweep of `loss`, one step per node, in the order the engine runs them.
+ *
+ * @example
+ * ```ts
+ * import { tensor, traceBackward } from "actigrad";
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * for (const s of traceBackward(x.sigmoid().sum(), { names: { x } })) {
+ *   console.log(s.index, s.op, "|", s.formula, "|", s.upstream.toString(), "→", s.result[0]?.toString());
+ * }
+ * ```
+ * ```
+ * 1 sum | ∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element | tensor(1, dtype=float64) → tensor([1, 1], dtype=float64)
+ * 2 sigmoid | σ′(x) = σ(x)(1 − σ(x)) | tensor([1, 1], dtype=float64) → tensor([0.25, 0.105], dtype=float64)
+ * ```
+ */
 export function traceBackward(loss: Tensor, opts: TraceOptions = {}): TraceStep[] {
   if (!(loss instanceof Tensor) || !loss.requiresGrad) {
     throw new TypeError(
@@ -127,6 +170,18 @@ export function traceBackward(loss: Tensor, opts: TraceOptions = {}): TraceStep[
 /**
  * Every tensor's gradient as the trace saw it: op outputs get their upstream, leaves the sum
  * of the results sent to them — which is what `backward()` puts in their `.grad`.
+ *
+ * @example
+ * ```ts
+ * import { tensor, traceBackward, traceGradients } from "actigrad";
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const h = x.mul(x);
+ * const grads = traceGradients(traceBackward(h.sum()));
+ * console.log(grads.get(h)?.toString(), grads.get(x)?.toString()); // ∂L/∂h = 1, ∂L/∂x = 2x
+ * ```
+ * ```
+ * tensor([1, 1], dtype=float64) tensor([2, 4], dtype=float64)
+ * ```
  */
 export function traceGradients(steps: readonly TraceStep[]): Map<Tensor, Tensor> {
   const parts = new Map<Tensor, Tensor[]>();
