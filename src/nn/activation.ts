@@ -17,6 +17,24 @@ function isActivation(op: unknown): op is ActivationFn {
   );
 }
 
+/**
+ * A parameter-free module applying one activation f — a built-in or one made with
+ * `defineActivation` — with the arguments given after it: y = f(x, ...args).
+ *
+ * @example
+ * ```ts
+ * import { defineActivation, nn, tensor } from "actigrad";
+ * const swish = defineActivation({
+ *   name: "swish", formula: "swish(x) = x·σ(x)", derivative: "swish′(x) = σ(x)(1 + x(1 − σ(x)))",
+ *   forward: (x) => x.mul(x.sigmoid()),
+ * });
+ * const act = new nn.Activation(swish);
+ * console.log(String(act), act.forward(tensor([-1, 0, 2])).toString());
+ * ```
+ * ```
+ * Activation(swish) tensor([-0.2689, 0, 1.7616], dtype=float64)
+ * ```
+ */
 export class Activation extends Module {
   /** The activation this module applies. */
   readonly op: ActivationFn;
@@ -64,10 +82,39 @@ export class Activation extends Module {
   }
 }
 
-/** A module class for one activation: `new (activationModule(act))(...args)` is `new Activation(act, ...args)`. */
+/**
+ * A module class for one activation: `new (activationModule(act))(...args)` is `new Activation(act, ...args)`.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const Cls: nn.ActivationModuleClass = nn.ELU;
+ * const m = new Cls(0.5);
+ * console.log(String(m), m.forward(tensor([-1, 1])).toString());
+ * ```
+ * ```
+ * ELU(alpha=0.5) tensor([-0.3161, 1], dtype=float64)
+ * ```
+ */
 export type ActivationModuleClass = new (...args: ArgValue[]) => Activation;
 
-/** The module class of one activation, whose instances apply it with the arguments given to the constructor. */
+/**
+ * The module class of one activation, whose instances apply it with the arguments given to the constructor.
+ *
+ * @example
+ * ```ts
+ * import { defineActivation, nn, tensor } from "actigrad";
+ * const swish = defineActivation({
+ *   name: "swish", formula: "swish(x) = x·σ(x)", derivative: "swish′(x) = σ(x)(1 + x(1 − σ(x)))",
+ *   forward: (x) => x.mul(x.sigmoid()),
+ * });
+ * const Swish = nn.activationModule(swish);
+ * console.log(String(new Swish()), new Swish().forward(tensor([-1, 2])).toString());
+ * ```
+ * ```
+ * Swish() tensor([-0.2689, 1.7616], dtype=float64)
+ * ```
+ */
 export function activationModule(op: ActivationFn): ActivationModuleClass {
   const cls = class extends Activation {
     constructor(...args: ArgValue[]) {
@@ -78,7 +125,21 @@ export function activationModule(op: ActivationFn): ActivationModuleClass {
   return cls;
 }
 
-/** The built-ins' module classes by their PyTorch-style names: ReLU, Softmax, LeakyReLU, … */
+/**
+ * The built-ins' module classes by their PyTorch-style names: ReLU, Softmax, LeakyReLU, …
+ *
+ * @example
+ * ```ts
+ * import { nn } from "actigrad";
+ * const modules = nn.builtinModules();
+ * console.log(Object.keys(modules).join(" "));
+ * console.log(String(new modules.LeakyReLU(0.1)));
+ * ```
+ * ```
+ * Sigmoid Tanh ReLU Softplus Softmax LogSoftmax MaxoutActivation LeakyReLU ELU GELU SiLU
+ * LeakyReLU(slope=0.1)
+ * ```
+ */
 export function builtinModules(): Readonly<Record<string, ActivationModuleClass>> {
   return Object.fromEntries(Object.values(builtins).map((op) => [op.moduleName, activationModule(op)]));
 }

@@ -61,6 +61,18 @@ function replaceGrad(p: Tensor, f: (v: number) => number): void {
 /**
  * Scales the gradients of `params` together so that their total `normType`-norm is at most
  * `maxNorm` (PyTorch's clip_grad_norm_), and returns the total norm before clipping.
+ * total = ‖(‖g₁‖ₚ, ‖g₂‖ₚ, …)‖ₚ; each g ← g·min(1, maxNorm / (total + 1e-6)).
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * w.mul(tensor([3, 4])).sum().backward(); // w.grad = [3, 4], norm 5
+ * console.log(nn.clipGradNorm([w], 1), w.grad?.toString());
+ * ```
+ * ```
+ * 5 tensor([0.6, 0.8], dtype=float64)
+ * ```
  */
 export function clipGradNorm(params: Tensor | readonly Tensor[], maxNorm: number, normType = 2): number {
   const op = "clipGradNorm";
@@ -80,7 +92,22 @@ export function clipGradNorm(params: Tensor | readonly Tensor[], maxNorm: number
   return total;
 }
 
-/** Clamps every gradient entry of `params` into [−clipValue, clipValue] (PyTorch's clip_grad_value_). */
+/**
+ * Clamps every gradient entry of `params` into [−clipValue, clipValue] (PyTorch's clip_grad_value_):
+ * g ← min(max(g, −clipValue), clipValue).
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const w = tensor([1, 2, 3], { requiresGrad: true });
+ * w.mul(tensor([-5, 0.5, 2])).sum().backward(); // w.grad = [-5, 0.5, 2]
+ * nn.clipGradValue([w], 1);
+ * console.log(w.grad?.toString());
+ * ```
+ * ```
+ * tensor([-1, 0.5, 1], dtype=float64)
+ * ```
+ */
 export function clipGradValue(params: Tensor | readonly Tensor[], clipValue: number): void {
   const op = "clipGradValue";
   const withGrad = gradsOf(params, op);

@@ -37,7 +37,20 @@ const tuple = ([a, b]: readonly [number, number]) => `(${a}, ${b})`;
 /** A size as given (a number, or a pair as a tuple), as PyTorch's pooling reprs print them. */
 const asGiven = (v: Pair) => (typeof v === "number" ? String(v) : tuple(v));
 
-/** Options of `Conv2d`: stride, padding, bias and dtype. */
+/**
+ * Options of `Conv2d`: stride, padding, bias and dtype.
+ *
+ * @example
+ * ```ts
+ * import { nn, zeros } from "actigrad";
+ * const opts: nn.Conv2dOptions = { stride: 2, padding: 1, bias: false };
+ * const conv = new nn.Conv2d(3, 8, 3, opts);
+ * console.log(String(conv), conv.forward(zeros([1, 3, 8, 8])).shape);
+ * ```
+ * ```
+ * Conv2d(3, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=false) [ 1, 8, 4, 4 ]
+ * ```
+ */
 export interface Conv2dOptions {
   /** Step between windows, one number or [height, width] (default 1). */
   stride?: Pair;
@@ -55,6 +68,19 @@ export interface Conv2dOptions {
  * init does (kaiming_uniform with a = √5): both uniform in ±1/√fanIn, fanIn = inChannels·kH·kW.
  * Input of another dtype than the parameters is a TypeError (no silent promotion, as Linear).
  * Repr: `Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))` (padding shown when not 0).
+ * y[n, o, i, j] = bias[o] + Σ_{c, p, q} weight[o, c, p, q]·x[n, c, i·sH + p − padH, j·sW + q − padW] (x zero outside).
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, randn } from "actigrad";
+ * manualSeed(0);
+ * const conv = new nn.Conv2d(1, 4, 3, { padding: 1 });
+ * const y = conv.forward(randn([2, 1, 8, 8]));
+ * console.log(String(conv), y.shape);
+ * ```
+ * ```
+ * Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) [ 2, 4, 8, 8 ]
+ * ```
  */
 export class Conv2d extends Module {
   weight: Tensor;
@@ -152,6 +178,17 @@ abstract class Pool2d extends Module {
  * MaxPool2d(kernel, stride = kernel): the maximum of each window; no parameters. On ties the
  * gradient goes to the window's first maximum (row-major), as PyTorch's. No padding.
  * Repr: `MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=false)`.
+ * y[n, c, i, j] = max_{p < kH, q < kW} x[n, c, i·sH + p, j·sW + q].
+ *
+ * @example
+ * ```ts
+ * import { arange, nn } from "actigrad";
+ * const x = arange(16).reshape([1, 1, 4, 4]);
+ * console.log(new nn.MaxPool2d(2).forward(x).toString());
+ * ```
+ * ```
+ * tensor([[[[5, 7], [13, 15]]]], dtype=float64)
+ * ```
  */
 export class MaxPool2d extends Pool2d {
   constructor(kernel: Pair, stride?: Pair | null) {
@@ -171,6 +208,17 @@ export class MaxPool2d extends Pool2d {
 /**
  * AvgPool2d(kernel, stride = kernel): the mean of each window; no parameters, no padding.
  * Repr: `AvgPool2d(kernel_size=2, stride=2, padding=0)`.
+ * y[n, c, i, j] = (1 / (kH·kW)) Σ_{p < kH, q < kW} x[n, c, i·sH + p, j·sW + q].
+ *
+ * @example
+ * ```ts
+ * import { arange, nn } from "actigrad";
+ * const x = arange(16).reshape([1, 1, 4, 4]);
+ * console.log(new nn.AvgPool2d(2).forward(x).toString());
+ * ```
+ * ```
+ * tensor([[[[2.5, 4.5], [10.5, 12.5]]]], dtype=float64)
+ * ```
  */
 export class AvgPool2d extends Pool2d {
   constructor(kernel: Pair, stride?: Pair | null) {

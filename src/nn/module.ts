@@ -89,6 +89,25 @@ function slots(m: Module): [string, Module | Tensor][] {
   return out;
 }
 
+/**
+ * A piece of a network: subclasses set `forward` and keep their parameters and sub-modules in
+ * fields, which `parameters()`, the state dict and `String(module)` find in field order.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor, type Tensor } from "actigrad";
+ * class Scaled extends nn.Module {
+ *   inner = new nn.Linear(3, 1);
+ *   scale = tensor([2], { requiresGrad: true });
+ *   forward(x: Tensor) { return this.inner.forward(x).mul(this.scale); }
+ * }
+ * const m = new Scaled();
+ * console.log(Object.keys(m.stateDict()), m.parameters().length);
+ * ```
+ * ```
+ * [ 'scale', 'inner.weight', 'inner.bias' ] 3
+ * ```
+ */
 export abstract class Module {
   /** True after `train()` (the default), false after `eval()`. */
   training = true;
