@@ -48,7 +48,23 @@ function checkParams(params: readonly Tensor[], op: string): Tensor[] {
   return [...params];
 }
 
-/** A number as JSON keeps it: −0 becomes "-0" (JSON.stringify would write 0). */
+/**
+ * A number as JSON keeps it: −0 becomes "-0" (JSON.stringify would write 0).
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const w = tensor([-0, 1], { requiresGrad: true });
+ * const opt = new optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+ * w.square().sum().backward(); // ∇ = 2w = [−0, 2]
+ * opt.step();
+ * const buf: optim.JsonNumber[] | null = opt.stateDict().params[0].buffers.momentumBuffer;
+ * console.log(JSON.stringify(buf)); // −0 survives JSON as "-0"
+ * ```
+ * ```
+ * ["-0",2]
+ * ```
+ */
 export type JsonNumber = number | "-0";
 
 function encode(v: number): JsonNumber {
@@ -85,7 +101,21 @@ const betaPair: Parse<readonly [number, number]> = (v, op, key) => {
   return Object.freeze([unit(v[0], op, `${key}[0]`), unit(v[1], op, `${key}[1]`)] as const);
 };
 
-/** The hyperparameters every optimizer has. */
+/**
+ * The hyperparameters every optimizer has.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const lrOf = (h: optim.Hyperparameters): number => h.lr; // every optimizer has one
+ * const opt = new optim.Adam([tensor([1], { requiresGrad: true })], { lr: 0.01 });
+ * opt.lr = lrOf(opt) / 10; // what a schedule does between steps
+ * console.log(opt.stateDict().hyperparameters);
+ * ```
+ * ```
+ * { lr: 0.001, betas: [ 0.9, 0.999 ], eps: 1e-8, weightDecay: 0 }
+ * ```
+ */
 export interface Hyperparameters {
   lr: number;
 }
@@ -116,7 +146,23 @@ function decode(v: unknown): unknown {
   return Array.isArray(v) ? v.map((x) => (x === "-0" ? -0 : x)) : v;
 }
 
-/** One parameter's entry in a state dict. */
+/**
+ * One parameter's entry in a state dict.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new optim.Adam([w]);
+ * w.sum().backward();
+ * opt.step();
+ * const p: optim.ParamState = opt.stateDict().params[0];
+ * console.log(p.shape, p.dtype, p.step, Object.keys(p.buffers));
+ * ```
+ * ```
+ * [ 2 ] float64 1 [ 'expAvg', 'expAvgSq' ]
+ * ```
+ */
 export interface ParamState {
   shape: number[];
   dtype: DType;
@@ -126,7 +172,25 @@ export interface ParamState {
   buffers: Record<string, JsonNumber[] | null>;
 }
 
-/** What `stateDict()` returns: plain data, exact through JSON.stringify/parse. */
+/**
+ * What `stateDict()` returns: plain data, exact through JSON.stringify/parse.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+ * w.square().sum().backward();
+ * opt.step();
+ * const state: optim.OptimizerState = JSON.parse(JSON.stringify(opt.stateDict()));
+ * const resumed = new optim.SGD([w], { lr: 0.5 });
+ * resumed.loadStateDict(state); // hyperparameters, step counts and momentum buffers
+ * console.log(state.optimizer, resumed.lr, resumed.momentum, state.params[0].buffers.momentumBuffer);
+ * ```
+ * ```
+ * SGD 0.1 0.9 [ 2, -2 ]
+ * ```
+ */
 export interface OptimizerState {
   optimizer: string;
   hyperparameters: Record<string, JsonNumber | boolean | JsonNumber[]>;
@@ -135,7 +199,24 @@ export interface OptimizerState {
 
 type Buffers = Record<string, (FloatArray | null)[]>;
 
-/** The base of the optimizers: the parameters, their hyperparameters and buffers, `step()`, `zeroGrad()` and a state dict. */
+/**
+ * The base of the optimizers: the parameters, their hyperparameters and buffers, `step()`, `zeroGrad()` and a state dict.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor, type Tensor } from "actigrad";
+ * // Any optimizer fits the same loop.
+ * function fit(opt: optim.Optimizer, loss: () => Tensor, steps: number): void {
+ *   for (let i = 0; i < steps; i++) { opt.zeroGrad(); loss().backward(); opt.step(); }
+ * }
+ * const w = tensor([3], { requiresGrad: true });
+ * fit(new optim.SGD([w], { lr: 0.25 }), () => w.sub(1).square().sum(), 5);
+ * console.log(w.item()); // w − 1 halves each step: 1 + 2/2⁵
+ * ```
+ * ```
+ * 1.0625
+ * ```
+ */
 export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   readonly params: Tensor[];
   /** The class's name, in messages and state dicts ("SGD", "Adam", "AdamW", "RMSprop"). */
@@ -295,7 +376,20 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   }
 }
 
-/** Options of `SGD`: learning rate, momentum (Nesterov or not), dampening and weight decay. */
+/**
+ * Options of `SGD`: learning rate, momentum (Nesterov or not), dampening and weight decay.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opts: optim.SGDOptions = { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-4 };
+ * const opt = new optim.SGD([tensor([1], { requiresGrad: true })], opts);
+ * console.log(opt.lr, opt.momentum, opt.nesterov, opt.dampening);
+ * ```
+ * ```
+ * 0.1 0.9 true 0
+ * ```
+ */
 export interface SGDOptions {
   lr: number;
   momentum?: number;
@@ -319,7 +413,26 @@ const SGD_SPEC: Spec<SGDHyper> = {
   nesterov: flag,
 };
 
-/** Stochastic gradient descent, with optional momentum (PyTorch's form), Nesterov and weight decay. */
+/**
+ * Stochastic gradient descent, with optional momentum (PyTorch's form), Nesterov and weight decay.
+ * With g = ∇ + λ·p: b ← μ·b + (1 − dampening)·g (b = g at first), g ← g + μ·b (Nesterov) or b, p ← p − lr·g.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+ * for (let i = 0; i < 3; i++) {
+ *   w.square().sum().backward(); // ∇ = 2w
+ *   opt.step();
+ *   opt.zeroGrad();
+ * }
+ * console.log(w.toString());
+ * ```
+ * ```
+ * tensor([0.062, -0.124], dtype=float64, requiresGrad=true)
+ * ```
+ */
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: readonly Tensor[], opts: SGDOptions) {
     const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = opts ?? ({} as SGDOptions);
@@ -368,7 +481,20 @@ export class SGD extends Optimizer<SGDHyper> {
   }
 }
 
-/** Options of `Adam`: learning rate, betas (β₁, β₂), ε and weight decay. */
+/**
+ * Options of `Adam`: learning rate, betas (β₁, β₂), ε and weight decay.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opts: optim.AdamOptions = { lr: 3e-4, betas: [0.9, 0.98], eps: 1e-9 };
+ * const opt = new optim.Adam([tensor([1], { requiresGrad: true })], opts);
+ * console.log(opt.lr, opt.betas, opt.eps, opt.weightDecay);
+ * ```
+ * ```
+ * 0.0003 [ 0.9, 0.98 ] 1e-9 0
+ * ```
+ */
 export interface AdamOptions {
   lr?: number;
   betas?: readonly [number, number];
@@ -424,7 +550,26 @@ abstract class AdamFamily extends Optimizer<AdamHyper> {
   }
 }
 
-/** Adam (weight decay as an L2 term added to the gradient, as torch.optim.Adam). */
+/**
+ * Adam (weight decay as an L2 term added to the gradient, as torch.optim.Adam).
+ * With g = ∇ + λ·p at step t: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², p ← p − lr·m̂ / (√v̂ + ε), m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new optim.Adam([w], { lr: 0.1 });
+ * for (let i = 0; i < 3; i++) {
+ *   w.square().sum().backward(); // ∇ = 2w
+ *   opt.step();
+ *   opt.zeroGrad();
+ * }
+ * console.log(w.toString()); // each step moves each weight by about lr
+ * ```
+ * ```
+ * tensor([0.7016, -1.7006], dtype=float64, requiresGrad=true)
+ * ```
+ */
 export class Adam extends AdamFamily {
   constructor(params: readonly Tensor[], opts: AdamOptions = {}) {
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = opts ?? {};
@@ -436,10 +581,39 @@ export class Adam extends AdamFamily {
   }
 }
 
-/** Options of `AdamW`: as Adam's, the weight decay decoupled from the gradient. */
+/**
+ * Options of `AdamW`: as Adam's, the weight decay decoupled from the gradient.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opts: optim.AdamWOptions = { lr: 1e-3, weightDecay: 0.1 };
+ * const opt = new optim.AdamW([tensor([1], { requiresGrad: true })], opts);
+ * console.log(opt.lr, opt.weightDecay, opt.betas);
+ * ```
+ * ```
+ * 0.001 0.1 [ 0.9, 0.999 ]
+ * ```
+ */
 export type AdamWOptions = AdamOptions;
 
-/** AdamW: Adam with decoupled weight decay (default 0.01), exactly as torch.optim.AdamW. */
+/**
+ * AdamW: Adam with decoupled weight decay (default 0.01), exactly as torch.optim.AdamW.
+ * p ← p·(1 − lr·λ), then Adam's step with g = ∇ (the decay is not divided by √v).
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new optim.AdamW([w], { lr: 0.1, weightDecay: 0.5 });
+ * w.square().sum().backward();
+ * opt.step(); // w ← w·(1 − 0.1·0.5), then Adam's first step of −lr·sign(∇)
+ * console.log(w.toString());
+ * ```
+ * ```
+ * tensor([0.85, -1.8], dtype=float64, requiresGrad=true)
+ * ```
+ */
 export class AdamW extends AdamFamily {
   constructor(params: readonly Tensor[], opts: AdamWOptions = {}) {
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0.01 } = opts ?? {};
@@ -451,7 +625,20 @@ export class AdamW extends AdamFamily {
   }
 }
 
-/** Options of `RMSprop`: learning rate, α, ε, momentum, centered and weight decay. */
+/**
+ * Options of `RMSprop`: learning rate, α, ε, momentum, centered and weight decay.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opts: optim.RMSpropOptions = { lr: 1e-3, alpha: 0.9, momentum: 0.5, centered: true };
+ * const opt = new optim.RMSprop([tensor([1], { requiresGrad: true })], opts);
+ * console.log(opt.lr, opt.alpha, opt.momentum, opt.centered, opt.eps);
+ * ```
+ * ```
+ * 0.001 0.9 0.5 true 1e-8
+ * ```
+ */
 export interface RMSpropOptions {
   lr?: number;
   alpha?: number;
@@ -478,7 +665,23 @@ const RMSPROP_SPEC: Spec<RMSpropHyper> = {
   centered: flag,
 };
 
-/** RMSprop, exactly as torch.optim.RMSprop (ε added outside the square root; optional centering and momentum). */
+/**
+ * RMSprop, exactly as torch.optim.RMSprop (ε added outside the square root; optional centering and momentum).
+ * With g = ∇ + λ·p: s ← α·s + (1 − α)·g², p ← p − lr·g / (√s + ε) (centered: √(s − a²), a the mean of g; momentum: through b ← μ·b + g/d).
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new optim.RMSprop([w], { lr: 0.01 });
+ * w.square().sum().backward();
+ * opt.step(); // s = 0.01·g², so the first step is lr·g/√s = 0.1 per weight
+ * console.log(w.toString());
+ * ```
+ * ```
+ * tensor([0.9, -1.9], dtype=float64, requiresGrad=true)
+ * ```
+ */
 export class RMSprop extends Optimizer<RMSpropHyper> {
   constructor(params: readonly Tensor[], opts: RMSpropOptions = {}) {
     const { lr = 0.01, alpha = 0.99, eps = 1e-8, momentum = 0, weightDecay = 0, centered = false } = opts ?? {};

@@ -23,10 +23,46 @@
  */
 import type { Optimizer } from "./optim.js";
 
-/** The part of an optimizer that a schedule uses. */
+/**
+ * The part of an optimizer that a schedule uses.
+ *
+ * @example
+ * ```ts
+ * import { optim } from "actigrad";
+ * // A schedule only reads and writes `lr`: any object with one can be scheduled.
+ * const holder: optim.ScheduledOptimizer = { lr: 0.1 };
+ * const sched = new optim.StepLR(holder, { stepSize: 1, gamma: 0.5 });
+ * sched.step();
+ * console.log(holder.lr);
+ * ```
+ * ```
+ * 0.05
+ * ```
+ */
 export type ScheduledOptimizer = Pick<Optimizer, "lr">;
 
-/** A schedule's state as JSON: its kind, options, epoch count and rates, to resume from. */
+/**
+ * A schedule's state as JSON: its kind, options, epoch count and rates, to resume from.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new optim.ExponentialLR(opt, { gamma: 0.5 });
+ * sched.step();
+ * const state: optim.ScheduleState = sched.stateDict();
+ * console.log(state);
+ * ```
+ * ```
+ * {
+ *   schedule: 'ExponentialLR',
+ *   options: { gamma: 0.5 },
+ *   lastEpoch: 1,
+ *   baseLr: 0.1,
+ *   lr: 0.05
+ * }
+ * ```
+ */
 export interface ScheduleState {
   /** The schedule's class name. */
   schedule: string;
@@ -76,7 +112,25 @@ function record(op: string, where: string, v: unknown, keys: readonly string[]):
   return v as Record<string, unknown>;
 }
 
-/** The base of the learning-rate schedules: `step()` once per epoch sets the optimizer's lr from the epoch count. */
+/**
+ * The base of the learning-rate schedules: `step()` once per epoch sets the optimizer's lr from the epoch count.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 0.1 });
+ * const sched: optim.LRScheduler = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+ * sched.step();
+ * const saved = JSON.stringify(sched.stateDict());
+ * const resumed = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+ * resumed.loadStateDict(JSON.parse(saved)); // carries on from epoch 1
+ * resumed.step();
+ * console.log(resumed.lastEpoch, resumed.lr, opt.lr);
+ * ```
+ * ```
+ * 2 0.025 0.025
+ * ```
+ */
 export abstract class LRScheduler<O extends Record<string, number> = Record<string, number>> {
   readonly optimizer: ScheduledOptimizer;
   protected readonly kind: string;
@@ -155,13 +209,46 @@ export abstract class LRScheduler<O extends Record<string, number> = Record<stri
   }
 }
 
-/** Options of `StepLR`: lr = baseLr · gamma^⌊epoch / stepSize⌋. */
+/**
+ * Options of `StepLR`: lr = baseLr · gamma^⌊epoch / stepSize⌋.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 1 });
+ * const opts: optim.StepLROptions = { stepSize: 10 }; // gamma defaults to 0.1
+ * const sched = new optim.StepLR(opt, opts);
+ * console.log(sched.stepSize, sched.gamma);
+ * ```
+ * ```
+ * 10 0.1
+ * ```
+ */
 export interface StepLROptions {
   stepSize: number;
   gamma?: number;
 }
 
-/** Multiplies the rate by `gamma` every `stepSize` epochs (torch.optim.lr_scheduler.StepLR). */
+/**
+ * Multiplies the rate by `gamma` every `stepSize` epochs (torch.optim.lr_scheduler.StepLR): η = η₀·γ^⌊epoch / stepSize⌋.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new optim.StepLR(opt, { stepSize: 2, gamma: 0.5 });
+ * const rates: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   // … one epoch of training with opt …
+ *   sched.step();
+ *   rates.push(sched.lr);
+ * }
+ * console.log(rates);
+ * ```
+ * ```
+ * [ 0.1, 0.05, 0.05, 0.025, 0.025 ]
+ * ```
+ */
 export class StepLR extends LRScheduler<{ stepSize: number; gamma: number }> {
   constructor(optimizer: ScheduledOptimizer, opts: StepLROptions) {
     const { stepSize, gamma = 0.1 } = opts ?? ({} as StepLROptions);
@@ -180,12 +267,40 @@ export class StepLR extends LRScheduler<{ stepSize: number; gamma: number }> {
   }
 }
 
-/** Options of `ExponentialLR`: lr = baseLr · gamma^epoch. */
+/**
+ * Options of `ExponentialLR`: lr = baseLr · gamma^epoch.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 1 });
+ * const opts: optim.ExponentialLROptions = { gamma: 0.9 };
+ * console.log(new optim.ExponentialLR(opt, opts).gamma);
+ * ```
+ * ```
+ * 0.9
+ * ```
+ */
 export interface ExponentialLROptions {
   gamma: number;
 }
 
-/** Multiplies the rate by `gamma` every epoch (torch.optim.lr_scheduler.ExponentialLR). */
+/**
+ * Multiplies the rate by `gamma` every epoch (torch.optim.lr_scheduler.ExponentialLR): η = η₀·γ^epoch.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.Adam([tensor([0], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new optim.ExponentialLR(opt, { gamma: 0.5 });
+ * sched.step();
+ * sched.step();
+ * console.log(sched.lr, opt.lr); // 0.1 · 0.5², set on the optimizer too
+ * ```
+ * ```
+ * 0.025 0.025
+ * ```
+ */
 export class ExponentialLR extends LRScheduler<{ gamma: number }> {
   constructor(optimizer: ScheduledOptimizer, opts: ExponentialLROptions) {
     const { gamma } = opts ?? ({} as ExponentialLROptions);
@@ -201,13 +316,46 @@ export class ExponentialLR extends LRScheduler<{ gamma: number }> {
   }
 }
 
-/** Options of `CosineAnnealingLR`: lr = etaMin + (baseLr − etaMin)(1 + cos(π·epoch / tMax)) / 2. */
+/**
+ * Options of `CosineAnnealingLR`: lr = etaMin + (baseLr − etaMin)(1 + cos(π·epoch / tMax)) / 2.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 0.1 });
+ * const opts: optim.CosineAnnealingLROptions = { tMax: 100, etaMin: 1e-4 };
+ * const sched = new optim.CosineAnnealingLR(opt, opts);
+ * console.log(sched.tMax, sched.etaMin);
+ * ```
+ * ```
+ * 100 0.0001
+ * ```
+ */
 export interface CosineAnnealingLROptions {
   tMax: number;
   etaMin?: number;
 }
 
-/** Cosine annealing from the base rate down to `etaMin` over `tMax` epochs (torch.optim.lr_scheduler.CosineAnnealingLR). */
+/**
+ * Cosine annealing from the base rate down to `etaMin` over `tMax` epochs (torch.optim.lr_scheduler.CosineAnnealingLR):
+ * η = η_min + (η₀ − η_min)(1 + cos(π·epoch / tMax)) / 2.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "actigrad";
+ * const opt = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 1 });
+ * const sched = new optim.CosineAnnealingLR(opt, { tMax: 4 });
+ * const rates: number[] = [];
+ * for (let epoch = 0; epoch < 4; epoch++) {
+ *   sched.step();
+ *   rates.push(Number(sched.lr.toFixed(4)));
+ * }
+ * console.log(rates);
+ * ```
+ * ```
+ * [ 0.8536, 0.5, 0.1464, 0 ]
+ * ```
+ */
 export class CosineAnnealingLR extends LRScheduler<{ tMax: number; etaMin: number }> {
   constructor(optimizer: ScheduledOptimizer, opts: CosineAnnealingLROptions) {
     const { tMax, etaMin = 0 } = opts ?? ({} as CosineAnnealingLROptions);
