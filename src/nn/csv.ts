@@ -27,7 +27,20 @@
 import { alloc, checkDtype, type FloatDType, getDefaultDtype } from "../memory/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** Options of the CSV parser: the label column, header, dtype, delimiter, columns to drop and the class names. */
+/**
+ * Options of the CSV parser: the label column, header, dtype, delimiter, columns to drop and the class names.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const opts: data.CsvOptions = { label: -1, header: false, delimiter: ";", drop: [0], dtype: "float32" };
+ * const { x, y, features } = data.fromCsv("7;0.5;1.5;yes\n8;2.5;3.5;no\n", opts);
+ * console.log(x.toString(), Array.from(y), features);
+ * ```
+ * ```
+ * tensor([[0.5, 1.5], [2.5, 3.5]], dtype=float32) [ 1, 0 ] [ '1', '2' ]
+ * ```
+ */
 export interface CsvOptions {
   /** The label column: its name (a header field; "0", "1", … without a header) or its index (negative: from the end). */
   label: string | number;
@@ -43,7 +56,20 @@ export interface CsvOptions {
   classes?: readonly string[];
 }
 
-/** A parsed CSV: the feature tensor x, the labels y, the class names and the feature names. */
+/**
+ * A parsed CSV: the feature tensor x, the labels y, the class names and the feature names.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const parsed: data.CsvData = data.fromCsv("x,y\n1,b\n2,a\n", { label: "y" });
+ * for (let i = 0; i < parsed.y.length; i++) console.log(parsed.x.select(0, i).toArray(), parsed.classes[parsed.y[i]]);
+ * ```
+ * ```
+ * [ 1 ] b
+ * [ 2 ] a
+ * ```
+ */
 export interface CsvData {
   /** The features, [rows, features]. */
   x: Tensor;
@@ -214,6 +240,17 @@ function resolveColumn(what: string, col: unknown, names: readonly string[], hea
  *
  *   fromCsv("a,b,label\n1,2,cat\n3,4,dog\n", { label: "label" })
  *   // x [[1, 2], [3, 4]], y [0, 1], classes ["cat", "dog"], features ["a", "b"]
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const text = "a,b,label\n1,2,cat\n3,4,dog\n5,6,cat\n";
+ * const { x, y, classes, features } = data.fromCsv(text, { label: "label" });
+ * console.log(x.toString(), Array.from(y), classes, features);
+ * ```
+ * ```
+ * tensor([[1, 2], [3, 4], [5, 6]], dtype=float64) [ 0, 1, 0 ] [ 'cat', 'dog' ] [ 'a', 'b' ]
+ * ```
  */
 export function fromCsv(text: string, opts: CsvOptions): CsvData {
   if (typeof text !== "string") {

@@ -10,7 +10,20 @@ import { noGrad } from "../tensor/graph.js";
 import { globalRng, Rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** Features and labels: x of shape [samples, features], y an Int32Array of class indices. */
+/**
+ * Features and labels: x of shape [samples, features], y an Int32Array of class indices.
+ *
+ * @example
+ * ```ts
+ * import { data, tensor } from "actigrad";
+ * const ds: data.Dataset = { x: tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y: Int32Array.from([0, 1, 1, 0]) };
+ * const { train, test } = data.trainTestSplit(ds, { testFraction: 0.5, seed: 0 });
+ * console.log(train.x.shape, Array.from(train.y), test.x.shape, Array.from(test.y));
+ * ```
+ * ```
+ * [ 2, 2 ] [ 1, 0 ] [ 2, 2 ] [ 0, 1 ]
+ * ```
+ */
 export interface Dataset {
   x: Tensor;
   y: Int32Array;
@@ -32,6 +45,16 @@ function checkRows(x: Tensor, op: string): [number, number] {
 /**
  * The rows `idx` of a [samples, features] tensor, as a new tensor with no graph (same dtype):
  * `indexSelect(x, 0, idx)` with gradient recording off.
+ *
+ * @example
+ * ```ts
+ * import { data, tensor } from "actigrad";
+ * const x = tensor([[1, 2], [3, 4], [5, 6]]);
+ * console.log(data.takeRows(x, [2, 0]).toString());
+ * ```
+ * ```
+ * tensor([[5, 6], [1, 2]], dtype=float64)
+ * ```
  */
 export function takeRows(x: Tensor, idx: ArrayLike<number>): Tensor {
   const [n] = checkRows(x, "takeRows");
@@ -47,6 +70,20 @@ export function takeRows(x: Tensor, idx: ArrayLike<number>): Tensor {
 /**
  * Mini-batches of (x, y), reshuffled on each call from the global generator (or `seed`).
  *   for (const { x, y } of batches(train, 32)) { ... }
+ *
+ * @example
+ * ```ts
+ * import { data, tensor } from "actigrad";
+ * const ds = { x: tensor([[0], [1], [2], [3], [4]]), y: Int32Array.from([0, 1, 0, 1, 0]) };
+ * for (const { x, y } of data.batches(ds, 2, { seed: 0 })) {
+ *   console.log(x.flatten().toArray(), Array.from(y));
+ * }
+ * ```
+ * ```
+ * [ 1, 2 ] [ 1, 0 ]
+ * [ 3, 0 ] [ 1, 0 ]
+ * [ 4 ] [ 0 ]
+ * ```
  */
 export function* batches(data: Dataset, batchSize: number, opts: { shuffle?: boolean; seed?: number } = {}): Generator<Dataset> {
   const [n] = checkRows(data.x, "batches");
@@ -63,6 +100,18 @@ export function* batches(data: Dataset, batchSize: number, opts: { shuffle?: boo
 /**
  * Splits into train and test sets. Stratified by default: each class keeps its proportion
  * (rounded) in the test set. The same seed gives the same split.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const { train, test } = data.trainTestSplit(data.moons({ n: 100 }), { testFraction: 0.2, seed: 1 });
+ * console.log(train.x.shape, test.x.shape);
+ * console.log(test.y.filter((c) => c === 1).length); // stratified: half of the test set is class 1
+ * ```
+ * ```
+ * [ 80, 2 ] [ 20, 2 ]
+ * 10
+ * ```
  */
 export function trainTestSplit(
   data: Dataset,
@@ -94,7 +143,22 @@ export function trainTestSplit(
   return { train: pick(train), test: pick(test) };
 }
 
-/** Per-feature standardisation (x − mean) / std, fitted on training data only (population std). */
+/**
+ * Per-feature standardisation (x − mean) / std, fitted on training data only (population std).
+ *
+ * @example
+ * ```ts
+ * import { data, tensor } from "actigrad";
+ * const train = tensor([[1, 10], [3, 30]]);
+ * const s = new data.Standardizer().fit(train);
+ * console.log(Array.from(s.mean), Array.from(s.std));
+ * console.log(s.transform(tensor([[2, 50]])).toString()); // (x − mean) / std
+ * ```
+ * ```
+ * [ 2, 20 ] [ 1, 10 ]
+ * tensor([[0, 3]], dtype=float64)
+ * ```
+ */
 export class Standardizer {
   mean: Float64Array = new Float64Array(0);
   std: Float64Array = new Float64Array(0);
@@ -121,7 +185,19 @@ export class Standardizer {
   }
 }
 
-/** Labels as rows of a one-hot matrix [samples, classes]. */
+/**
+ * Labels as rows of a one-hot matrix [samples, classes].
+ * Row i is e_{labels[i]}: out[i][j] = 1 when j = labels[i], else 0.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * console.log(data.oneHot([2, 0, 1], 3).toArray());
+ * ```
+ * ```
+ * [ [ 0, 0, 1 ], [ 1, 0, 0 ], [ 0, 1, 0 ] ]
+ * ```
+ */
 export function oneHot(labels: ArrayLike<number>, classes: number, opts: { dtype?: DType } = {}): Tensor {
   if (!Number.isInteger(classes) || classes < 1)
     throw new RangeError(`oneHot: classes must be a positive integer, got ${classes}`);
@@ -135,7 +211,20 @@ export function oneHot(labels: ArrayLike<number>, classes: number, opts: { dtype
   return new Tensor(out, [labels.length, classes]);
 }
 
-/** Options of the 2-D toy sets: how many points, the noise, the seed and the dtype. */
+/**
+ * Options of the 2-D toy sets: how many points, the noise, the seed and the dtype.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const opts: data.ToyOptions = { n: 100, noise: 0.2, seed: 7, dtype: "float32" };
+ * const { x, y } = data.moons(opts);
+ * console.log(x.shape, x.dtype, y.length);
+ * ```
+ * ```
+ * [ 100, 2 ] float32 100
+ * ```
+ */
 export interface ToyOptions {
   /** Number of points (default 200). */
   n?: number;
@@ -170,20 +259,59 @@ function toy(
   return { x: new Tensor(x, [n, 2]), y };
 }
 
-/** Two interleaved half circles (as scikit-learn's make_moons). */
+/**
+ * Two interleaved half circles (as scikit-learn's make_moons).
+ * For t in [0, 1]: class 0 at (cos πt, sin πt), class 1 at (1 − cos πt, 0.5 − sin πt), plus noise.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const { x, y } = data.moons({ n: 200, noise: 0.1, seed: 0 });
+ * console.log(x.shape, y.length, x.slice(0, 0, 2).toString());
+ * ```
+ * ```
+ * [ 200, 2 ] 200 tensor([[1.0489, 0.0038], [0.2587, 0.54]], dtype=float64)
+ * ```
+ */
 export const moons = (opts: ToyOptions = {}): Dataset =>
   toy(opts, 2, 0.1, (c, t) =>
     c === 0 ? [Math.cos(Math.PI * t), Math.sin(Math.PI * t)] : [1 - Math.cos(Math.PI * t), 0.5 - Math.sin(Math.PI * t)],
   );
 
-/** A circle inside a larger one (radius ratio `factor`, default 0.5); class 1 is the inner one. */
+/**
+ * A circle inside a larger one (radius ratio `factor`, default 0.5); class 1 is the inner one.
+ * For t in [0, 1]: r·(cos 2πt, sin 2πt), r = 1 for class 0 and `factor` for class 1, plus noise.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const { x, y } = data.circles({ n: 4, noise: 0, factor: 0.5 });
+ * console.log(x.square().sum(1).sqrt().toString(), Array.from(y)); // each point's radius
+ * ```
+ * ```
+ * tensor([1, 0.5, 1, 0.5], dtype=float64) [ 0, 1, 0, 1 ]
+ * ```
+ */
 export const circles = (opts: ToyOptions & { factor?: number } = {}): Dataset =>
   toy(opts, 2, 0.05, (c, t) => {
     const r = c === 0 ? 1 : (opts.factor ?? 0.5);
     return [r * Math.cos(2 * Math.PI * t), r * Math.sin(2 * Math.PI * t)];
   });
 
-/** `classes` interleaved spiral arms (default 3). */
+/**
+ * `classes` interleaved spiral arms (default 3).
+ * For t in [0, 1], arm c of k: t·(cos θ, sin θ) with θ = 2πc/k + 7t, plus noise.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const { x, y } = data.spiral({ n: 300, classes: 3, seed: 0 });
+ * console.log(x.shape, Array.from(y.slice(0, 6)));
+ * ```
+ * ```
+ * [ 300, 2 ] [ 0, 1, 2, 0, 1, 2 ]
+ * ```
+ */
 export const spiral = (opts: ToyOptions & { classes?: number } = {}): Dataset => {
   const k = opts.classes ?? 3;
   return toy(opts, k, 0.05, (c, t) => {
@@ -192,7 +320,22 @@ export const spiral = (opts: ToyOptions & { classes?: number } = {}): Dataset =>
   });
 };
 
-/** Points in [−1, 1]²; class 1 where both coordinates have the same sign, class 0 where they differ. */
+/**
+ * Points in [−1, 1]²; class 1 where both coordinates have the same sign, class 0 where they differ.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const { x, y } = data.xor({ n: 4, seed: 0 });
+ * console.log(x.toString(), Array.from(y)); // class 1: both coordinates of one sign
+ * ```
+ * ```
+ * tensor([[-0.9875,  0.9675],
+ *         [-0.5705, -0.2805],
+ *         [-0.0840,  0.7067],
+ *         [-0.3953, -0.9091]], dtype=float64) [ 0, 1, 0, 1 ]
+ * ```
+ */
 export const xor = (opts: ToyOptions = {}): Dataset =>
   toy(opts, 2, 0, (c, _t, rng) => {
     const s = rng.random() < 0.5 ? 1 : -1;
@@ -201,7 +344,19 @@ export const xor = (opts: ToyOptions = {}): Dataset =>
     return c === 1 ? [s * u, s * v] : [s * u, -s * v];
   });
 
-/** Gaussian blobs around `centers` (default three corners of a triangle), std `noise` (default 0.5). */
+/**
+ * Gaussian blobs around `centers` (default three corners of a triangle), std `noise` (default 0.5).
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const { x, y } = data.blobs({ n: 300, centers: [[-3, 0], [3, 0]], seed: 0 });
+ * console.log(x.shape, x.mean(0).toString(), Array.from(y.slice(0, 4)));
+ * ```
+ * ```
+ * [ 300, 2 ] tensor([0.0124, -0.03], dtype=float64) [ 0, 1, 0, 1 ]
+ * ```
+ */
 export const blobs = (opts: ToyOptions & { centers?: readonly (readonly [number, number])[] } = {}): Dataset => {
   const centers = opts.centers ?? [
     [-2, -1.5],
