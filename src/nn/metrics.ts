@@ -14,9 +14,37 @@
 import { fmt } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** Predicted class indices, or [N, C] scores whose row-wise argmax is the prediction. */
+/**
+ * Predicted class indices, or [N, C] scores whose row-wise argmax is the prediction.
+ *
+ * @example
+ * ```ts
+ * import { metrics, tensor } from "actigrad";
+ * const logits = tensor([[2, 1], [0, 3], [1, 4]]);
+ * const fromScores: metrics.Predictions = logits; // the argmax of each row: [0, 1, 1]
+ * const fromIndices: metrics.Predictions = logits.argmax(1);
+ * console.log(metrics.accuracy(fromScores, [0, 1, 0]), metrics.accuracy(fromIndices, [0, 1, 0]));
+ * ```
+ * ```
+ * 0.6666666666666666 0.6666666666666666
+ * ```
+ */
 export type Predictions = readonly number[] | Int32Array | Tensor;
-/** Class indices: `number[]`, `Int32Array` or a 1-d tensor. */
+/**
+ * Class indices: `number[]`, `Int32Array` or a 1-d tensor.
+ *
+ * @example
+ * ```ts
+ * import { metrics, tensor } from "actigrad";
+ * const asArray: metrics.ClassLabels = [0, 1, 1];
+ * const asInt32: metrics.ClassLabels = Int32Array.from([0, 1, 1]);
+ * const asTensor: metrics.ClassLabels = tensor([0, 1, 1]);
+ * console.log([asArray, asInt32, asTensor].map((y) => metrics.accuracy([0, 1, 0], y)));
+ * ```
+ * ```
+ * [ 0.6666666666666666, 0.6666666666666666, 0.6666666666666666 ]
+ * ```
+ */
 export type ClassLabels = readonly number[] | Int32Array | Tensor;
 
 /** The class of each row of [N, C] scores: the first largest value (a NaN counts as the largest). */
@@ -91,6 +119,16 @@ function sameLength(op: string, p: ArrayLike<number>, y: ArrayLike<number>): voi
  * `pred`: [N, C] scores (argmax per row, first index on ties) or N predicted class indices.
  *
  *   accuracy(tensor([[2, 1], [0, 3], [5, 5]]), [0, 0, 0])   // 2/3 (the tie [5, 5] predicts class 0)
+ *
+ * @example
+ * ```ts
+ * import { metrics, tensor } from "actigrad";
+ * const logits = tensor([[2, 1], [0, 3], [5, 5]]);
+ * console.log(metrics.accuracy(logits, [0, 0, 0])); // the tie [5, 5] predicts class 0
+ * ```
+ * ```
+ * 0.6666666666666666
+ * ```
  */
 export function accuracy(pred: Predictions, labels: ClassLabels): number {
   const { p, scored } = predictions("accuracy", pred);
@@ -110,6 +148,16 @@ export function accuracy(pred: Predictions, labels: ClassLabels): number {
  * count, or for label predictions one more than the largest label seen.
  *
  *   confusionMatrix([0, 1, 1], [0, 0, 1], ["cat", "dog"])   // [[1, 1], [0, 1]]
+ *
+ * @example
+ * ```ts
+ * import { metrics } from "actigrad";
+ * const m = metrics.confusionMatrix([0, 1, 1, 2], [0, 0, 1, 2], 3); // (predicted, true, classes)
+ * console.log(m); // m[true][predicted]
+ * ```
+ * ```
+ * [ [ 1, 1, 0 ], [ 0, 1, 0 ], [ 0, 0, 1 ] ]
+ * ```
  */
 export function confusionMatrix(pred: Predictions, labels: ClassLabels, classes?: number | readonly unknown[]): number[][] {
   const op = "confusionMatrix";
@@ -141,6 +189,19 @@ export function confusionMatrix(pred: Predictions, labels: ClassLabels, classes?
  * A confusion matrix as a text table, the class names heading rows (true) and columns (predicted).
  *
  *   console.log(formatConfusionMatrix(m, classes))
+ *
+ * @example
+ * ```ts
+ * import { metrics } from "actigrad";
+ * const classes = ["cat", "dog"];
+ * const m = metrics.confusionMatrix([0, 1, 1, 1], [0, 0, 1, 1], classes);
+ * console.log(metrics.formatConfusionMatrix(m, classes));
+ * ```
+ * ```
+ *            cat    dog
+ * cat          1      1
+ * dog          0      2
+ * ```
  */
 export function formatConfusionMatrix(matrix: readonly (readonly number[])[], classes?: readonly unknown[]): string {
   const names = matrix.map((_, i) => String(classes?.[i] ?? i));

@@ -11,13 +11,45 @@ import { checkDtype, type DType } from "../memory/dtype.js";
 import { fmt, sameShape } from "../memory/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-/** One tensor in a JSON state dict: its shape, dtype and values (−0 written as "-0"). */
+/**
+ * One tensor in a JSON state dict: its shape, dtype and values (−0 written as "-0").
+ *
+ * @example
+ * ```ts
+ * import { nn } from "actigrad";
+ * const layer = new nn.Linear(2, 1);
+ * const weight: nn.TensorState = { shape: [1, 2], dtype: "float64", data: [0.5, "-0"] };
+ * layer.loadStateDict({ ...layer.stateDict(), weight });
+ * console.log(layer.weight.toString(), Object.is(layer.weight.data[1], -0));
+ * ```
+ * ```
+ * tensor([[0.5, -0]], dtype=float64, requiresGrad=true) true
+ * ```
+ */
 export interface TensorState {
   shape: number[];
   dtype: DType;
   data: (number | "-0")[];
 }
-/** A model's parameters and buffers by dotted name (`layers.0.weight`), as JSON-safe TensorStates. */
+/**
+ * A model's parameters and buffers by dotted name (`layers.0.weight`), as JSON-safe TensorStates.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const model = new nn.Sequential(new nn.Linear(2, 3), new nn.Tanh(), new nn.Linear(3, 1));
+ * const state: nn.StateDict = JSON.parse(JSON.stringify(model.stateDict()));
+ * console.log(Object.keys(state), state["0.weight"].shape);
+ * const copy = new nn.Sequential(new nn.Linear(2, 3), new nn.Tanh(), new nn.Linear(3, 1));
+ * copy.loadStateDict(state);
+ * const x = tensor([[0.3, -1.2]]);
+ * console.log(copy.call(x).item() === model.call(x).item()); // bit for bit
+ * ```
+ * ```
+ * [ '0.weight', '0.bias', '2.weight', '2.bias' ] [ 3, 2 ]
+ * true
+ * ```
+ */
 export type StateDict = Record<string, TensorState>;
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
