@@ -313,7 +313,7 @@ function syncControls(): void {
   const c = settings.csv;
   ui.csvRestored.hidden = c === null || uploadedData() !== null;
   ui.csvRestored.textContent = c
-    ? `This link trained on a CSV with x = ${c.x}, y = ${c.y}, label ${c.label}: upload or paste it again and those columns are chosen.`
+    ? `This link trained on a CSV with x = ${c.x}, y = ${c.y}, label ${c.label}: upload, drop or paste it again and those columns are chosen.`
     : "";
   if (!ui.csvRestored.hidden) ui.csvBox.open = true;
 }
@@ -577,6 +577,26 @@ function init(): void {
   ui.csvFile.addEventListener("change", async () => {
     const file = ui.csvFile.files?.[0];
     if (!file) return;
+    ui.csvText.value = await file.text();
+    useCsv();
+  });
+  // a file dropped anywhere on the page is read as the CSV (instead of the browser opening it)
+  const carriesFile = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
+  document.addEventListener("dragover", (e) => {
+    if (!carriesFile(e)) return;
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+    document.body.classList.add("dropping");
+  });
+  document.addEventListener("dragleave", (e) => {
+    if (e.relatedTarget === null) document.body.classList.remove("dropping");
+  });
+  document.addEventListener("drop", async (e) => {
+    document.body.classList.remove("dropping");
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    e.preventDefault();
+    ui.csvBox.open = true;
     ui.csvText.value = await file.text();
     useCsv();
   });

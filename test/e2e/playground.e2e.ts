@@ -36,8 +36,8 @@
  *  14. hover an edge: "no gradient yet" after a reset; after a Step its weight and gradient are the
  *      model's (read through window.__playground.weights()); focusable edges name their ends.
  *  15. URL state: a formula as the page's activation, a relu and another formula per layer, and the
- *      CSV's columns survive a reload (the CSV data does not, as the page's note says; uploading it
- *      again picks the columns from the link); the TypeScript snippet, both formulas in it, runs in
+ *      columns of a pasted CSV survive a reload (the CSV data does not, as the page's note says;
+ *      the file dropped on the page again gets the columns from the link); the TypeScript snippet, both formulas in it, runs in
  *      Node (tsx, against src/) on the downloaded model.json and gives the page's logits.
  *  16. accessible names: Chromium's accessibility tree has a name for every focusable element,
  *      and each control is found by role and the name that says what it does.
@@ -363,9 +363,14 @@ async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
   // 15 — URL state: formula activations (the page's and a layer's), a layer's relu and the CSV's columns survive a reload
   if (!(await page.locator("#csv-box").evaluate((d: HTMLDetailsElement) => d.open)))
     await page.locator("#csv-box summary").click();
-  const csvFile = { name: "rings.csv", mimeType: "text/csv", buffer: Buffer.from(csvRows.join("\n") + "\n") };
-  await page.getByLabel("Upload CSV").setInputFiles(csvFile);
-  await page.waitForFunction(() => document.querySelector("#boundary-caption")?.textContent?.startsWith("CSV:"));
+  // this time pasted: the columns come from the header as it is typed, the button trains on it
+  const csvText = csvRows.join("\n") + "\n";
+  await page.getByRole("textbox", { name: "Paste CSV" }).fill(csvText);
+  assert.equal(await page.getByLabel("Label column").inputValue(), "kind", "the columns are read from the pasted header");
+  await page.getByRole("button", { name: "Train on this CSV" }).click();
+  await page.waitForFunction(() =>
+    document.querySelector("#boundary-caption")?.textContent?.startsWith("CSV: x = id, y = feat_a, label kind"),
+  );
   await page.getByLabel("First feature column (x)").selectOption("feat_b");
   await page.waitForFunction(() =>
     document.querySelector("#boundary-caption")?.textContent?.includes("x = feat_b, y = feat_a, label kind"),
@@ -407,13 +412,21 @@ async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
   assert.match((await restored.textContent()) ?? "", /x = feat_b, y = feat_a, label kind/);
   assert.ok(!(await page.locator("#boundary-caption").textContent())?.startsWith("CSV:"), "no CSV data after a reload");
   await page.screenshot({ path: resolve(shots, "url-state.png"), fullPage: true });
-  await page.getByLabel("Upload CSV").setInputFiles(csvFile);
+  // this time dropped on the page, as a file from the desktop would be
+  await page.getByRole("textbox", { name: "Paste CSV" }).fill("");
+  const files = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], "rings.csv", { type: "text/csv" }));
+    return dt;
+  }, csvText);
+  await page.locator("body").dispatchEvent("dragover", { dataTransfer: files });
+  await page.locator("body").dispatchEvent("drop", { dataTransfer: files });
   await page.waitForFunction(() =>
     document.querySelector("#boundary-caption")?.textContent?.includes("x = feat_b, y = feat_a, label kind"),
   );
   assert.equal(await page.getByLabel("First feature column (x)").inputValue(), "feat_b", "the link's columns are chosen");
   assert.ok(await restored.isHidden(), "the note about the missing data goes once the CSV is back");
-  log(`URL state: ${url.slice(url.indexOf("#"))} restored after a reload; the CSV uploaded again trains on feat_b, feat_a`);
+  log(`URL state: ${url.slice(url.indexOf("#"))} restored after a reload; the CSV dropped on the page trains on feat_b, feat_a`);
 
   // the TypeScript snippet rebuilds this network — both formulas made again from their ops — in Node
   for (let k = 0; k < 20; k++) await page.getByTestId("step").click();
