@@ -114,22 +114,77 @@ export function binary(
   );
 }
 
-/** a + b elementwise, with broadcasting; ∂/∂a = g, ∂/∂b = g (summed back to each shape). */
+/**
+ * a + b elementwise, with broadcasting; ∂/∂a = g, ∂/∂b = g (summed back to each shape).
+ *
+ * @example
+ * ```ts
+ * import { add, tensor } from "actigrad";
+ * console.log(add(tensor([1, 2, 3]), 10).toString());
+ * console.log(add(tensor([[1], [2]]), tensor([10, 20, 30])).toString()); // [2, 1] with [3] → [2, 3]
+ * ```
+ * ```
+ * tensor([11, 12, 13], dtype=float64)
+ * tensor([[11, 21, 31], [12, 22, 32]], dtype=float64)
+ * ```
+ */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("add", BinaryOp.Add, a, b, (g, x, y) => [x.requiresGrad ? g : null, y.requiresGrad ? g : null]);
 }
 
-/** a − b elementwise, with broadcasting; ∂/∂a = g, ∂/∂b = −g. */
+/**
+ * a − b elementwise, with broadcasting; ∂/∂a = g, ∂/∂b = −g.
+ *
+ * @example
+ * ```ts
+ * import { sub, tensor } from "actigrad";
+ * const b = tensor([1, 2], { requiresGrad: true });
+ * const y = sub(tensor([5, 7]), b);
+ * y.sum().backward(); // ∂/∂b = −g
+ * console.log(y.toString(), b.grad?.toString());
+ * ```
+ * ```
+ * tensor([4, 5], dtype=float64, gradFn=<sub>) tensor([-1, -1], dtype=float64)
+ * ```
+ */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("sub", BinaryOp.Sub, a, b, (g, x, y) => [x.requiresGrad ? g : null, y.requiresGrad ? neg(g) : null]);
 }
 
-/** a · b elementwise, with broadcasting; ∂/∂a = g·b, ∂/∂b = g·a. */
+/**
+ * a · b elementwise, with broadcasting; ∂/∂a = g·b, ∂/∂b = g·a.
+ *
+ * @example
+ * ```ts
+ * import { mul, tensor } from "actigrad";
+ * const a = tensor([1, 2, 3], { requiresGrad: true });
+ * const y = mul(a, tensor([4, 5, 6]));
+ * y.sum().backward(); // ∂/∂a = g·b
+ * console.log(y.toString(), a.grad?.toString());
+ * ```
+ * ```
+ * tensor([4, 10, 18], dtype=float64, gradFn=<mul>) tensor([4, 5, 6], dtype=float64)
+ * ```
+ */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("mul", BinaryOp.Mul, a, b, (g, x, y) => [x.requiresGrad ? mul(g, y) : null, y.requiresGrad ? mul(g, x) : null]);
 }
 
-/** a / b elementwise, with broadcasting; ∂/∂a = g/b, ∂/∂b = −g·a/b². */
+/**
+ * a / b elementwise, with broadcasting; ∂/∂a = g/b, ∂/∂b = −g·a/b².
+ *
+ * @example
+ * ```ts
+ * import { div, tensor } from "actigrad";
+ * const b = tensor([2, 4], { requiresGrad: true });
+ * const y = div(1, b);
+ * y.sum().backward(); // ∂/∂b = −g·a/b² = −1/b²
+ * console.log(y.toString(), b.grad?.toString());
+ * ```
+ * ```
+ * tensor([0.5, 0.25], dtype=float64, gradFn=<div>) tensor([-0.25, -0.0625], dtype=float64)
+ * ```
+ */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("div", BinaryOp.Div, a, b, (g, x, y, out) => [
     x.requiresGrad ? div(g, y) : null,
@@ -139,7 +194,20 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
 
 /**
  * The larger of a and b, elementwise with broadcasting (NaN if either is NaN), PyTorch's
- * `maximum`. The gradient goes to the larger one; a tie splits it half and half, as PyTorch.
+ * `maximum`. The gradient goes to the larger one; a tie splits it half and half, as PyTorch:
+ * ∂/∂a = g·([a > b] + ½[a = b]), ∂/∂b = g·([b > a] + ½[a = b]).
+ *
+ * @example
+ * ```ts
+ * import { maximum, tensor } from "actigrad";
+ * const a = tensor([1, 5, 3], { requiresGrad: true });
+ * const y = maximum(a, 3);
+ * y.sum().backward(); // 1 where a is larger, ½ at the tie
+ * console.log(y.toString(), a.grad?.toString());
+ * ```
+ * ```
+ * tensor([3, 5, 3], dtype=float64, gradFn=<maximum>) tensor([0, 1, 0.5], dtype=float64)
+ * ```
  */
 export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("maximum", BinaryOp.Max, a, b, (g, x, y) => [
@@ -148,7 +216,21 @@ export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
   ]);
 }
 
-/** The smaller of a and b, elementwise with broadcasting (NaN if either is NaN); ties split the gradient, as `maximum`. */
+/**
+ * The smaller of a and b, elementwise with broadcasting (NaN if either is NaN); ties split the gradient, as `maximum`:
+ * ∂/∂a = g·([a < b] + ½[a = b]), ∂/∂b = g·([b < a] + ½[a = b]).
+ *
+ * @example
+ * ```ts
+ * import { minimum, tensor } from "actigrad";
+ * console.log(minimum(tensor([1, 5, -3]), tensor([2, 2, 2])).toString());
+ * console.log(minimum(tensor([[1], [4]]), tensor([2, 3])).toString()); // broadcast to [2, 2]
+ * ```
+ * ```
+ * tensor([1, 2, -3], dtype=float64)
+ * tensor([[1, 1], [2, 3]], dtype=float64)
+ * ```
+ */
 export function minimum(a: Tensor | number, b: Tensor | number): Tensor {
   return binary("minimum", BinaryOp.Min, a, b, (g, x, y) => [
     x.requiresGrad ? mul(g, tieWeight("minimum", x, y)) : null,
@@ -162,6 +244,18 @@ export function minimum(a: Tensor | number, b: Tensor | number): Tensor {
  * constant, so it is recorded with a and b as inputs of zero derivative (as `sign` is): a
  * gradient built from it differentiates again, to zeros. The local derivative for the
  * teaching tools: `tieWeight(op, a, b)` for a, `tieWeight(op, b, a)` for b.
+ *
+ * @example
+ * ```ts
+ * import { tensor, tieWeight } from "actigrad";
+ * const a = tensor([1, 2, 3]), b = tensor([2, 2, 2]);
+ * console.log(tieWeight("maximum", a, b).toString()); // ∂maximum(a, b)/∂a
+ * console.log(tieWeight("minimum", a, b).toString()); // ∂minimum(a, b)/∂a
+ * ```
+ * ```
+ * tensor([0, 0.5, 1], dtype=float64)
+ * tensor([1, 0.5, 0], dtype=float64)
+ * ```
  */
 export function tieWeight(op: "maximum" | "minimum", a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
@@ -170,7 +264,18 @@ export function tieWeight(op: "maximum" | "minimum", a: Tensor, b: Tensor): Tens
   return record(w, `${op}Weight`, [a, b], () => [null, null]);
 }
 
-/** −x; its rule is d(−x) = −g. */
+/**
+ * −x; its rule is d(−x) = −g.
+ *
+ * @example
+ * ```ts
+ * import { neg, tensor } from "actigrad";
+ * console.log(neg(tensor([1, -2.5])).toString());
+ * ```
+ * ```
+ * tensor([-1, 2.5], dtype=float64)
+ * ```
+ */
 export function neg(x: Tensor): Tensor {
   expectTensor(x, "neg");
   const out = new Tensor(allocValues(x.dtype, x.size), x.shape);
@@ -180,7 +285,22 @@ export function neg(x: Tensor): Tensor {
   return record(out, "neg", [x], (g) => [neg(g)]);
 }
 
-/** Repeats `x` along broadcast axes to `shape` (NumPy rules). Adjoint of `sumToShape`. */
+/**
+ * Repeats `x` along broadcast axes to `shape` (NumPy rules). Adjoint of `sumToShape`: its
+ * gradient is sumToShape(g, x.shape).
+ *
+ * @example
+ * ```ts
+ * import { broadcastTo, tensor } from "actigrad";
+ * const b = tensor([1, 2, 3], { requiresGrad: true });
+ * const y = broadcastTo(b, [2, 3]);
+ * y.sum().backward(); // the gradient is summed back: sumToShape(g, [3])
+ * console.log(y.toString(), b.grad?.toString());
+ * ```
+ * ```
+ * tensor([[1, 2, 3], [1, 2, 3]], dtype=float64, gradFn=<broadcastTo>) tensor([2, 2, 2], dtype=float64)
+ * ```
+ */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   expectTensor(x, "broadcastTo");
   const target = checkShape(shape as number[], "broadcastTo");
@@ -195,7 +315,20 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
 
 /**
  * Sums `x` down to `shape`, which `shape` broadcasts to `x.shape`: over the leading axes it
- * lacks and the axes where it has 1. This is how every gradient undoes broadcasting.
+ * lacks and the axes where it has 1. This is how every gradient undoes broadcasting. Adjoint of
+ * `broadcastTo`: its gradient is broadcastTo(g, x.shape).
+ *
+ * @example
+ * ```ts
+ * import { sumToShape, tensor } from "actigrad";
+ * const g = tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(sumToShape(g, [3]).toString()); // the leading axis summed away
+ * console.log(sumToShape(g, [2, 1]).toString()); // the size-1 axis summed, kept
+ * ```
+ * ```
+ * tensor([5, 7, 9], dtype=float64)
+ * tensor([[6], [15]], dtype=float64)
+ * ```
  */
 export function sumToShape(x: Tensor, shape: Shape): Tensor {
   if (sameShape(x.shape, shape)) return x;
@@ -214,6 +347,16 @@ export function sumToShape(x: Tensor, shape: Shape): Tensor {
  * RangeError naming the first such value, never silently truncated (PyTorch truncates toward
  * 0) — and the result has no gradient. From int32 every value is exact in float64 (and in
  * float32 up to 2^24).
+ *
+ * @example
+ * ```ts
+ * import { cast, tensor } from "actigrad";
+ * const i = cast(tensor([0, 2, 1]), "int32"); // indices; cast(tensor([0.5]), "int32") throws
+ * console.log(i.toString(), cast(i, "float32").toString());
+ * ```
+ * ```
+ * tensor([0, 2, 1], dtype=int32) tensor([0, 2, 1], dtype=float32)
+ * ```
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   expectTensor(x, "cast");

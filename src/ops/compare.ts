@@ -25,17 +25,83 @@ function comparison(op: string, kind: BinaryOp, a: Tensor | number, b: Tensor | 
   return out;
 }
 
-/** [a > b] */
+/**
+ * [a > b]: 1 where it holds, 0 elsewhere (no gradient).
+ *
+ * @example
+ * ```ts
+ * import { gt, tensor } from "actigrad";
+ * console.log(gt(tensor([-1, 0, 2]), 0).toString());
+ * ```
+ * ```
+ * tensor([0, 0, 1], dtype=float64)
+ * ```
+ */
 export const gt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("gt", BinaryOp.Gt, a, b);
-/** [a ≥ b] */
+/**
+ * [a ≥ b]: 1 where it holds, 0 elsewhere (no gradient).
+ *
+ * @example
+ * ```ts
+ * import { ge, tensor } from "actigrad";
+ * console.log(ge(tensor([-1, 0, 2]), 0).toString());
+ * ```
+ * ```
+ * tensor([0, 1, 1], dtype=float64)
+ * ```
+ */
 export const ge = (a: Tensor | number, b: Tensor | number): Tensor => comparison("ge", BinaryOp.Ge, a, b);
-/** [a < b] */
+/**
+ * [a < b]: 1 where it holds, 0 elsewhere (no gradient).
+ *
+ * @example
+ * ```ts
+ * import { lt, tensor } from "actigrad";
+ * console.log(lt(tensor([-1, 0, 2]), tensor([0, 0, 3])).toString());
+ * ```
+ * ```
+ * tensor([1, 0, 1], dtype=float64)
+ * ```
+ */
 export const lt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("lt", BinaryOp.Lt, a, b);
-/** [a ≤ b] */
+/**
+ * [a ≤ b]: 1 where it holds, 0 elsewhere (no gradient).
+ *
+ * @example
+ * ```ts
+ * import { le, tensor } from "actigrad";
+ * console.log(le(tensor([-1, 0, 2]), 0).toString());
+ * ```
+ * ```
+ * tensor([1, 1, 0], dtype=float64)
+ * ```
+ */
 export const le = (a: Tensor | number, b: Tensor | number): Tensor => comparison("le", BinaryOp.Le, a, b);
-/** [a = b] */
+/**
+ * [a = b]: 1 where it holds, 0 elsewhere (no gradient).
+ *
+ * @example
+ * ```ts
+ * import { eq, tensor } from "actigrad";
+ * console.log(eq(tensor([1, 2, NaN]), tensor([1, 3, NaN])).toString()); // NaN ≠ NaN
+ * ```
+ * ```
+ * tensor([1, 0, 0], dtype=float64)
+ * ```
+ */
 export const eq = (a: Tensor | number, b: Tensor | number): Tensor => comparison("eq", BinaryOp.Eq, a, b);
-/** [a ≠ b] */
+/**
+ * [a ≠ b]: 1 where it holds, 0 elsewhere (no gradient).
+ *
+ * @example
+ * ```ts
+ * import { ne, tensor } from "actigrad";
+ * console.log(ne(tensor([1, 2, NaN]), tensor([1, 3, NaN])).toString());
+ * ```
+ * ```
+ * tensor([0, 1, 1], dtype=float64)
+ * ```
+ */
 export const ne = (a: Tensor | number, b: Tensor | number): Tensor => comparison("ne", BinaryOp.Ne, a, b);
 
 /** `v` as a full array of `shape` (itself when it already has that shape). */
@@ -52,6 +118,18 @@ function spread(v: Tensor, shape: readonly number[]): FloatArray {
  * input with zero derivative, so a rule written with where(step(x), …) stays differentiable).
  *
  *   where(x.gt(0), x, 0)   // max(x, 0)
+ *
+ * @example
+ * ```ts
+ * import { gt, tensor, where } from "actigrad";
+ * const x = tensor([-1, 0.5, 2], { requiresGrad: true });
+ * const y = where(gt(x, 0), x, 0); // max(x, 0)
+ * y.sum().backward();
+ * console.log(y.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([0, 0.5, 2], dtype=float64, gradFn=<where>) tensor([0, 1, 1], dtype=float64)
+ * ```
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   expectTensor(cond, "where", "the condition");

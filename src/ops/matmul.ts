@@ -13,7 +13,21 @@ import { Tensor } from "../tensor/tensor.js";
 import { add, expectTensor, sumToShape } from "./arithmetic.js";
 import { reshape, transpose } from "./shape.js";
 
-/** The matrix product A·B (batched over leading axes, 1-d operands as vectors); ∂/∂A = G·Bᵀ, ∂/∂B = Aᵀ·G. */
+/**
+ * The matrix product A·B (batched over leading axes, 1-d operands as vectors); ∂/∂A = G·Bᵀ, ∂/∂B = Aᵀ·G.
+ *
+ * @example
+ * ```ts
+ * import { matmul, tensor } from "actigrad";
+ * const A = tensor([[1, 2], [3, 4]]);
+ * console.log(matmul(A, tensor([[5, 6], [7, 8]])).toString());
+ * console.log(matmul(A, tensor([1, -1])).toString()); // matrix · vector
+ * ```
+ * ```
+ * tensor([[19, 22], [43, 50]], dtype=float64)
+ * tensor([-1, -1], dtype=float64)
+ * ```
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   expectTensor(a, "matmul", "the first argument");
   expectTensor(b, "matmul", "the second argument");
@@ -69,7 +83,18 @@ function mm2(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
 
 /**
  * A fully connected layer, y = x·Wᵀ + b, with W of shape [out, in] (PyTorch's layout) read in
- * place, and x of shape [..., in].
+ * place, and x of shape [..., in]. With G = ∂L/∂y: ∂/∂x = G·W, ∂/∂W = Gᵀ·x, ∂/∂b = Σ G over the batch.
+ *
+ * @example
+ * ```ts
+ * import { linear, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3]]); // [batch, in]
+ * const W = tensor([[1, 0, -1], [0.5, 0.5, 0.5]]); // [out, in]
+ * console.log(linear(x, W, tensor([0.1, -0.1])).toString());
+ * ```
+ * ```
+ * tensor([[-1.9, 2.9]], dtype=float64)
+ * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   expectTensor(x, "linear");

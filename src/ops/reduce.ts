@@ -40,7 +40,22 @@ function reducedShapes(x: Tensor, axis: Axis | null | undefined, keepDims: boole
   return { axes, kept, outShape, count };
 }
 
-/** Σ over `axis` (all axes when omitted). `x.sum(-1, true)` keeps the last axis as size 1. */
+/**
+ * Σ over `axis` (all axes when omitted). `x.sum(-1, true)` keeps the last axis as size 1.
+ * ∂/∂x_i = 1: the upstream gradient spread back over the summed axes.
+ *
+ * @example
+ * ```ts
+ * import { sum, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(sum(x).item(), sum(x, 0).toString());
+ * console.log(x.sum(-1, true).toString()); // keepDims: shape [2, 1]
+ * ```
+ * ```
+ * 21 tensor([5, 7, 9], dtype=float64)
+ * tensor([[6], [15]], dtype=float64)
+ * ```
+ */
 export function sum(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   const { axes, kept, outShape } = reducedShapes(x, axis, keepDims, "sum");
   const out = new Tensor(allocValues(x.dtype, sizeOf(kept)), outShape);
@@ -48,7 +63,19 @@ export function sum(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   return record(out, "sum", [x], (g) => [broadcastTo(reshape(g, kept), x.shape)], { axes, keepDims });
 }
 
-/** The average over `axis` (all axes when omitted): sum / count. */
+/**
+ * The average over `axis` (all axes when omitted): sum / n; ∂/∂x_i = 1/n.
+ *
+ * @example
+ * ```ts
+ * import { mean, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(mean(x).item(), mean(x, 1).toString());
+ * ```
+ * ```
+ * 3.5 tensor([2, 5], dtype=float64)
+ * ```
+ */
 export function mean(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   const { count } = reducedShapes(x, axis, keepDims, "mean");
   return div(sum(x, axis, keepDims), count);
@@ -64,15 +91,40 @@ function extreme(op: "max" | "min", x: Tensor, axis: Axis | null | undefined, ke
   return takeFlat(x, idx, outShape, op, { axes, keepDims });
 }
 
-/** The largest value over `axis`; the gradient goes to the first arg-max of each group. */
+/**
+ * The largest value over `axis` (all axes when omitted); the gradient goes to the first arg-max
+ * of each group: ∂/∂x_i = [i = first arg-max].
+ *
+ * @example
+ * ```ts
+ * import { max, tensor } from "actigrad";
+ * const x = tensor([[1, 7, 7], [4, 5, 6]], { requiresGrad: true });
+ * const m = max(x, 1);
+ * m.sum().backward(); // to the first arg-max of each row
+ * console.log(m.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([7, 6], dtype=float64, gradFn=<max>) tensor([[0, 1, 0], [0, 0, 1]], dtype=float64)
+ * ```
+ */
 export function max(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   return extreme("max", x, axis, keepDims);
 }
 
 /**
  * The smallest value over `axis` (all axes when omitted); a NaN in a group makes its min NaN.
- * The gradient goes to the first arg-min of each group (PyTorch splits it evenly among ties
- * when reducing the whole tensor).
+ * The gradient goes to the first arg-min of each group, ∂/∂x_i = [i = first arg-min] (PyTorch
+ * splits it evenly among ties when reducing the whole tensor).
+ *
+ * @example
+ * ```ts
+ * import { min, tensor } from "actigrad";
+ * const x = tensor([[1, 5, 3], [4, 2, 6]]);
+ * console.log(min(x).item(), min(x, 0).toString());
+ * ```
+ * ```
+ * 1 tensor([1, 2, 3], dtype=float64)
+ * ```
  */
 export function min(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   return extreme("min", x, axis, keepDims);
@@ -82,6 +134,17 @@ export function min(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
  * log Σ e^x over `axis` (all axes when omitted), stable: the max is subtracted first, so
  * logsumexp([1000, 1001]) = 1001.3133 exactly; all −∞ gives −∞, an empty axis −∞. The
  * gradient is e^x / Σ e^x along the axis, e^(x − lse), read from the saved output.
+ *
+ * @example
+ * ```ts
+ * import { logsumexp, tensor } from "actigrad";
+ * console.log(logsumexp(tensor([1000, 1001])).item()); // no overflow
+ * console.log(logsumexp(tensor([[0, 0], [1, 2]]), 1).toString());
+ * ```
+ * ```
+ * 1001.3132616875182
+ * tensor([0.6931, 2.3133], dtype=float64)
+ * ```
  */
 export function logsumexp(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
   const { axes, kept, outShape } = reducedShapes(x, axis, keepDims, "logsumexp");
@@ -93,7 +156,19 @@ export function logsumexp(x: Tensor, axis?: Axis | null, keepDims = false): Tens
   });
 }
 
-/** Options of `var` and `std`. */
+/**
+ * Options of `var` and `std`.
+ *
+ * @example
+ * ```ts
+ * import { std, tensor, type VarOptions } from "actigrad";
+ * const opts: VarOptions = { correction: 0, keepDims: true }; // population std, axis kept
+ * console.log(std(tensor([[1, 2, 3], [2, 4, 6]]), 1, opts).toString());
+ * ```
+ * ```
+ * tensor([[0.8165], [1.633]], dtype=float64)
+ * ```
+ */
 export interface VarOptions {
   /** Subtracted from the count n in the divisor: 1 (default) is Bessel's correction, 0 the population variance. */
   correction?: number;
@@ -121,6 +196,19 @@ function varArgs(op: string, x: Tensor, axis: Axis | null | undefined, opts: Var
  * The variance over `axis` (all axes when omitted): Σ (x − x̄)² / (n − correction), PyTorch's
  * `var(dim, correction=)`. correction = 1 (default) is the unbiased sample variance, 0 the
  * population variance. A divisor n − correction ≤ 0 divides by 0 (∞, or NaN for 0/0), as PyTorch.
+ * ∂/∂x_i = 2(x_i − x̄)/(n − correction).
+ *
+ * @example
+ * ```ts
+ * import { tensor, variance } from "actigrad";
+ * const x = tensor([1, 2, 3, 4]);
+ * console.log(variance(x).item()); // Σ(x − 2.5)² / 3
+ * console.log(variance(x, 0, { correction: 0 }).item()); // Σ(x − 2.5)² / 4
+ * ```
+ * ```
+ * 1.6666666666666667
+ * 1.25
+ * ```
  */
 export function variance(x: Tensor, axis?: Axis | null, opts?: VarOptions): Tensor {
   const { axes, kept, outShape, count, correction, keepDims } = varArgs("var", x, axis, opts);
@@ -138,6 +226,16 @@ export { variance as var };
 /**
  * The standard deviation √var over `axis`, with `var`'s options. Its gradient is
  * (x − x̄)/((n − correction)·std), and 0 where std = 0 (a constant group), as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { std, tensor } from "actigrad";
+ * const x = tensor([[1, 2, 3, 4], [5, 5, 5, 5]]);
+ * console.log(std(x, 1).toString(), x.std().item());
+ * ```
+ * ```
+ * tensor([1.291, 0], dtype=float64) 1.5811388300841898
+ * ```
  */
 export function std(x: Tensor, axis?: Axis | null, opts?: VarOptions): Tensor {
   const { axes, kept, outShape, count, correction, keepDims } = varArgs("std", x, axis, opts);
@@ -175,6 +273,18 @@ function centered(x: Tensor, axes: number[]): Tensor {
  *
  *   logits.argmax(1)            // predicted class of each row
  *   tensor([3, 9, 9]).argmax()  // 1
+ *
+ * @example
+ * ```ts
+ * import { argmax, tensor } from "actigrad";
+ * console.log(argmax(tensor([3, 9, 9]))); // the whole tensor: a number, the first maximum
+ * const logits = tensor([[0.1, 2, -1], [3, 0, 1]]);
+ * console.log(argmax(logits, 1).toString()); // predicted class of each row
+ * ```
+ * ```
+ * 1
+ * tensor([1, 0], dtype=int32)
+ * ```
  */
 export function argmax(x: Tensor): number;
 export function argmax(x: Tensor, axis: null | undefined, keepDims?: false): number;
@@ -185,7 +295,19 @@ export function argmax(x: Tensor, axis?: number | null, keepDims = false): Tenso
   return argIndex("argmax", x, axis, keepDims);
 }
 
-/** The position of the first smallest value along `axis` (a NaN counts as the smallest); as `argmax`. */
+/**
+ * The position of the first smallest value along `axis` (a NaN counts as the smallest); as `argmax`.
+ *
+ * @example
+ * ```ts
+ * import { argmin, tensor } from "actigrad";
+ * const x = tensor([[1, 5], [7, 2]]);
+ * console.log(argmin(x), argmin(x, 0).toString());
+ * ```
+ * ```
+ * 0 tensor([0, 1], dtype=int32)
+ * ```
+ */
 export function argmin(x: Tensor): number;
 export function argmin(x: Tensor, axis: null | undefined, keepDims?: false): number;
 export function argmin(x: Tensor, axis: null | undefined, keepDims: true): Tensor;

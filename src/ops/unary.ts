@@ -28,7 +28,18 @@ export function mapKernel(x: Tensor, op: string, kernel: (x: FloatArray, out: Fl
   return out;
 }
 
-/** eˣ elementwise; its derivative is eˣ itself, read from the saved output. */
+/**
+ * eˣ elementwise; its derivative is eˣ itself, read from the saved output.
+ *
+ * @example
+ * ```ts
+ * import { exp, tensor } from "actigrad";
+ * console.log(exp(tensor([0, 1, -1])).toString());
+ * ```
+ * ```
+ * tensor([1, 2.7183, 0.3679], dtype=float64)
+ * ```
+ */
 export function exp(x: Tensor): Tensor {
   const y = mapKernel(x, "exp", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.exp(a[i]);
@@ -36,7 +47,21 @@ export function exp(x: Tensor): Tensor {
   return record(y, "exp", [x], (g) => [mul(g, y)]);
 }
 
-/** The natural logarithm ln x elementwise; its derivative is 1/x. */
+/**
+ * The natural logarithm ln x elementwise; its derivative is 1/x.
+ *
+ * @example
+ * ```ts
+ * import { log, tensor } from "actigrad";
+ * const x = tensor([1, Math.E, 10], { requiresGrad: true });
+ * const y = log(x);
+ * y.sum().backward(); // 1/x
+ * console.log(y.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([0, 1, 2.3026], dtype=float64, gradFn=<log>) tensor([1, 0.3679, 0.1], dtype=float64)
+ * ```
+ */
 export function log(x: Tensor): Tensor {
   const y = mapKernel(x, "log", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.log(a[i]);
@@ -44,7 +69,20 @@ export function log(x: Tensor): Tensor {
   return record(y, "log", [x], (g) => [div(g, x)]);
 }
 
-/** x^p for a number p; (x^p)′ = p·x^(p−1), and 0 when p = 0. */
+/**
+ * x^p for a number p; (x^p)′ = p·x^(p−1), and 0 when p = 0.
+ *
+ * @example
+ * ```ts
+ * import { grad, pow, tensor } from "actigrad";
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * const y = pow(x, 3);
+ * console.log(y.toString(), grad(y.sum(), [x])[0].toString()); // 3x²
+ * ```
+ * ```
+ * tensor([1, 8, 27], dtype=float64, gradFn=<pow>) tensor([3, 12, 27], dtype=float64)
+ * ```
+ */
 export function pow(x: Tensor, p: number): Tensor {
   if (typeof p !== "number" || Number.isNaN(p)) {
     throw new TypeError(`pow: the exponent must be a number, got ${String(p)}`);
@@ -60,6 +98,15 @@ export function pow(x: Tensor, p: number): Tensor {
  * sign(x) ∈ {−1, 0, 1} (0 for NaN). Piecewise constant, so its derivative is 0: it is recorded
  * with its input, as PyTorch does, so a gradient built from it (|x|′ = sign(x)) stays
  * differentiable and its own derivative comes out as zeros rather than "no graph".
+ *
+ * @example
+ * ```ts
+ * import { sign, tensor } from "actigrad";
+ * console.log(sign(tensor([-3, 0, 2.5])).toString());
+ * ```
+ * ```
+ * tensor([-1, 0, 1], dtype=float64)
+ * ```
  */
 export function sign(x: Tensor): Tensor {
   const y = mapKernel(x, "sign", (a, o) => {
@@ -68,7 +115,18 @@ export function sign(x: Tensor): Tensor {
   return record(y, "sign", [x], () => [null]);
 }
 
-/** The Heaviside step H(x) = [x > 0] (0 at 0 and for NaN): the derivative of max(x, 0). Its own derivative is 0, recorded as sign's. */
+/**
+ * The Heaviside step H(x) = [x > 0] (0 at 0 and for NaN): the derivative of max(x, 0). Its own derivative is 0, recorded as sign's.
+ *
+ * @example
+ * ```ts
+ * import { step, tensor } from "actigrad";
+ * console.log(step(tensor([-1, 0, 2])).toString()); // [x > 0]: 0 at 0
+ * ```
+ * ```
+ * tensor([0, 0, 1], dtype=float64)
+ * ```
+ */
 export function step(x: Tensor): Tensor {
   const y = mapKernel(x, "step", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = a[i] > 0 ? 1 : 0;
@@ -76,7 +134,21 @@ export function step(x: Tensor): Tensor {
   return record(y, "step", [x], () => [null]);
 }
 
-/** |x|; its derivative is sign(x), taken as 0 at x = 0 (as PyTorch does). */
+/**
+ * |x|; its derivative is sign(x), taken as 0 at x = 0 (as PyTorch does).
+ *
+ * @example
+ * ```ts
+ * import { abs, tensor } from "actigrad";
+ * const x = tensor([-2, 0, 3], { requiresGrad: true });
+ * const y = abs(x);
+ * y.sum().backward(); // sign(x), 0 at 0
+ * console.log(y.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([2, 0, 3], dtype=float64, gradFn=<abs>) tensor([-1, 0, 1], dtype=float64)
+ * ```
+ */
 export function abs(x: Tensor): Tensor {
   const y = mapKernel(x, "abs", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.abs(a[i]);
@@ -84,7 +156,21 @@ export function abs(x: Tensor): Tensor {
   return record(y, "abs", [x], (g) => [mul(g, sign(x))]);
 }
 
-/** √x elementwise; its derivative is 1 / (2√x). */
+/**
+ * √x elementwise; its derivative is 1 / (2√x).
+ *
+ * @example
+ * ```ts
+ * import { sqrt, tensor } from "actigrad";
+ * const x = tensor([4, 9], { requiresGrad: true });
+ * const y = sqrt(x);
+ * y.sum().backward(); // 1/(2√x)
+ * console.log(y.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([2, 3], dtype=float64, gradFn=<sqrt>) tensor([0.25, 0.1667], dtype=float64)
+ * ```
+ */
 export function sqrt(x: Tensor): Tensor {
   const y = mapKernel(x, "sqrt", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.sqrt(a[i]);
@@ -92,7 +178,19 @@ export function sqrt(x: Tensor): Tensor {
   return record(y, "sqrt", [x], (g) => [div(g, mul(y, 2))]);
 }
 
-/** The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt (the normal CDF is ½(1 + erf(x/√2))). */
+/**
+ * The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt (the normal CDF is ½(1 + erf(x/√2)));
+ * erf′(x) = 2/√π · e^(−x²).
+ *
+ * @example
+ * ```ts
+ * import { erf, tensor } from "actigrad";
+ * console.log(erf(tensor([0, 0.5, 1, -1])).toString());
+ * ```
+ * ```
+ * tensor([0, 0.5205, 0.8427, -0.8427], dtype=float64)
+ * ```
+ */
 export function erf(x: Tensor): Tensor {
   const y = mapKernel(x, "erf", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = erfScalar(a[i]);
@@ -102,7 +200,21 @@ export function erf(x: Tensor): Tensor {
 
 /**
  * x limited to [min, max] (either bound may be omitted). The gradient passes where
- * min ≤ x ≤ max, as PyTorch's clamp does, and is 0 outside.
+ * min ≤ x ≤ max, as PyTorch's clamp does, and is 0 outside: ∂/∂x = [min ≤ x ≤ max].
+ *
+ * @example
+ * ```ts
+ * import { clamp, tensor } from "actigrad";
+ * const x = tensor([-2, 0.5, 3], { requiresGrad: true });
+ * const y = clamp(x, -1, 1);
+ * y.sum().backward(); // 1 inside [−1, 1], 0 outside
+ * console.log(y.toString(), x.grad?.toString());
+ * console.log(clamp(x, 0).toString()); // only a lower bound: max(x, 0)
+ * ```
+ * ```
+ * tensor([-1, 0.5, 1], dtype=float64, gradFn=<clamp>) tensor([0, 1, 0], dtype=float64)
+ * tensor([0, 0.5, 3], dtype=float64, gradFn=<clamp>)
+ * ```
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   expectTensor(x, "clamp");
@@ -124,6 +236,15 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 /**
  * e^x − 1, exact for tiny x (Math.expm1). Its derivative is e^x, computed from x: y + 1 would
  * cancel for negative x (in float32, expm1(−7.5) + 1 keeps only 3 digits).
+ *
+ * @example
+ * ```ts
+ * import { expm1, tensor } from "actigrad";
+ * console.log(expm1(tensor([1e-10, 1])).toString()); // exp(1e-10) − 1 would lose digits
+ * ```
+ * ```
+ * tensor([1e-10, 1.7183e+00], dtype=float64)
+ * ```
  */
 export function expm1(x: Tensor): Tensor {
   const y = mapKernel(x, "expm1", (a, o) => {
@@ -132,7 +253,21 @@ export function expm1(x: Tensor): Tensor {
   return record(y, "expm1", [x], (g) => [mul(g, exp(x))]);
 }
 
-/** x²; its derivative is 2x. */
+/**
+ * x²; its derivative is 2x.
+ *
+ * @example
+ * ```ts
+ * import { square, tensor } from "actigrad";
+ * const x = tensor([-3, 0.5], { requiresGrad: true });
+ * const y = square(x);
+ * y.sum().backward(); // 2x
+ * console.log(y.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([9, 0.25], dtype=float64, gradFn=<square>) tensor([-6, 1], dtype=float64)
+ * ```
+ */
 export function square(x: Tensor): Tensor {
   const y = mapKernel(x, "square", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = a[i] * a[i];
@@ -140,7 +275,18 @@ export function square(x: Tensor): Tensor {
   return record(y, "square", [x], (g) => [mul(g, mul(x, 2))]);
 }
 
-/** log(1 + x), exact for tiny x (Math.log1p); its derivative is 1/(1 + x). */
+/**
+ * log(1 + x), exact for tiny x (Math.log1p); its derivative is 1/(1 + x).
+ *
+ * @example
+ * ```ts
+ * import { log1p, tensor } from "actigrad";
+ * console.log(log1p(tensor([1e-10, 1])).toString()); // log(1 + 1e-10) would lose digits
+ * ```
+ * ```
+ * tensor([1e-10, 6.9315e-01], dtype=float64)
+ * ```
+ */
 export function log1p(x: Tensor): Tensor {
   const y = mapKernel(x, "log1p", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.log1p(a[i]);
@@ -148,7 +294,21 @@ export function log1p(x: Tensor): Tensor {
   return record(y, "log1p", [x], (g) => [div(g, add(x, 1))]);
 }
 
-/** sin(x); its derivative is cos(x). */
+/**
+ * sin(x); its derivative is cos(x).
+ *
+ * @example
+ * ```ts
+ * import { sin, tensor } from "actigrad";
+ * const x = tensor([0, 1], { requiresGrad: true });
+ * const y = sin(x);
+ * y.sum().backward(); // cos(x)
+ * console.log(y.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([0, 0.8415], dtype=float64, gradFn=<sin>) tensor([1, 0.5403], dtype=float64)
+ * ```
+ */
 export function sin(x: Tensor): Tensor {
   const y = mapKernel(x, "sin", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.sin(a[i]);
@@ -156,7 +316,21 @@ export function sin(x: Tensor): Tensor {
   return record(y, "sin", [x], (g) => [mul(g, cos(x))]);
 }
 
-/** cos(x); its derivative is −sin(x). */
+/**
+ * cos(x); its derivative is −sin(x).
+ *
+ * @example
+ * ```ts
+ * import { cos, tensor } from "actigrad";
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const y = cos(x);
+ * y.sum().backward(); // −sin(x)
+ * console.log(y.toString(), x.grad?.toString());
+ * ```
+ * ```
+ * tensor([0.5403, -0.4161], dtype=float64, gradFn=<cos>) tensor([-0.8415, -0.9093], dtype=float64)
+ * ```
+ */
 export function cos(x: Tensor): Tensor {
   const y = mapKernel(x, "cos", (a, o) => {
     for (let i = 0; i < a.length; i++) o[i] = Math.cos(a[i]);

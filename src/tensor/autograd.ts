@@ -48,7 +48,21 @@ export function runBackward(out: Tensor, g: Tensor | undefined, createGraph: boo
   }
 }
 
-/** Options of `grad()`: a second-order graph and the seed gradients of the outputs. */
+/**
+ * Options of `grad()`: a second-order graph and the seed gradients of the outputs.
+ *
+ * @example
+ * ```ts
+ * import { grad, tensor, type GradOptions } from "actigrad";
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * const y = x.square(); // three elements: say what ∂L/∂y is
+ * const opts: GradOptions = { gradOutputs: [tensor([1, 0, -1])] };
+ * console.log(grad(y, [x], opts)[0].toString()); // 2x · [1, 0, −1]
+ * ```
+ * ```
+ * tensor([2, 0, -6], dtype=float64)
+ * ```
+ */
 export interface GradOptions {
   /** Record the gradient computation so the result can be differentiated again. */
   createGraph?: boolean;
@@ -62,6 +76,18 @@ export interface GradOptions {
  *
  *   const [dx] = grad(y.sum(), [x], { createGraph: true });
  *   const [d2x] = grad(dx.sum(), [x]);
+ *
+ * @example
+ * ```ts
+ * import { grad, tensor } from "actigrad";
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const [dx] = grad(x.pow(3).sum(), [x], { createGraph: true }); // 3x², itself differentiable
+ * const [d2x] = grad(dx.sum(), [x]); // 6x
+ * console.log(dx.toArray(), d2x.toArray(), x.grad); // .grad untouched
+ * ```
+ * ```
+ * [ 3, 12 ] [ 6, 12 ] null
+ * ```
  */
 export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradOptions = {}): Tensor[] {
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];

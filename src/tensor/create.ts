@@ -10,7 +10,19 @@ import type { Shape } from "../memory/shape.js";
 import { checkShape, fmt, sizeOf } from "../memory/shape.js";
 import { Tensor } from "./tensor.js";
 
-/** Options of the creation functions: the dtype (default `getDefaultDtype()`) and whether the new leaf records a gradient. */
+/**
+ * Options of the creation functions: the dtype (default `getDefaultDtype()`) and whether the new leaf records a gradient.
+ *
+ * @example
+ * ```ts
+ * import { zeros, type TensorOptions } from "actigrad";
+ * const opts: TensorOptions = { dtype: "float32", requiresGrad: true };
+ * console.log(zeros([2, 2], opts).toString());
+ * ```
+ * ```
+ * tensor([[0, 0], [0, 0]], dtype=float32, requiresGrad=true)
+ * ```
+ */
 export interface TensorOptions {
   /** The dtype of the values (default: `getDefaultDtype()`). */
   dtype?: DType;
@@ -81,6 +93,18 @@ function flatten(value: Nested, out: FloatArray): void {
  *
  *   tensor([[1, -2], [3, 4]], { requiresGrad: true })
  *   tensor(new Float32Array(6), { shape: [2, 3] })
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "actigrad";
+ * const x = tensor([[1, -2], [3, 4]], { requiresGrad: true });
+ * console.log(x.toString(), x.shape);
+ * console.log(tensor(new Float32Array([1, 2, 3, 4, 5, 6]), { shape: [2, 3] }).toString());
+ * ```
+ * ```
+ * tensor([[1, -2], [3, 4]], dtype=float64, requiresGrad=true) [ 2, 2 ]
+ * tensor([[1, 2, 3], [4, 5, 6]], dtype=float32)
+ * ```
  */
 export function tensor(value: Nested | ArrayLike<number> | Tensor, opts: TensorOptions & { shape?: Shape } = {}): Tensor {
   if (value instanceof Tensor) {
@@ -119,7 +143,18 @@ export function tensor(value: Nested | ArrayLike<number> | Tensor, opts: TensorO
   return new Tensor(data, shape, opts.requiresGrad);
 }
 
-/** A tensor of `shape` with every element `value`. */
+/**
+ * A tensor of `shape` with every element `value`.
+ *
+ * @example
+ * ```ts
+ * import { full } from "actigrad";
+ * console.log(full([2, 3], 0.5).toString());
+ * ```
+ * ```
+ * tensor([[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]], dtype=float64)
+ * ```
+ */
 export function full(shape: number | Shape, value: number, opts: TensorOptions = {}): Tensor {
   const s = shapeArg(shape, "full");
   if (typeof value !== "number") throw new TypeError(`full: value must be a number, got ${describe(value)}`);
@@ -128,28 +163,88 @@ export function full(shape: number | Shape, value: number, opts: TensorOptions =
   return new Tensor(data, s, opts.requiresGrad);
 }
 
-/** A tensor of the given shape filled with 0: `zeros([2, 3])`. */
+/**
+ * A tensor of the given shape filled with 0: `zeros([2, 3])`.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from "actigrad";
+ * console.log(zeros([2, 3]).toString());
+ * ```
+ * ```
+ * tensor([[0, 0, 0], [0, 0, 0]], dtype=float64)
+ * ```
+ */
 export function zeros(shape: number | Shape, opts: TensorOptions = {}): Tensor {
   const s = shapeArg(shape, "zeros");
   return new Tensor(allocValues(dtypeFrom(opts, "zeros"), sizeOf(s)), s, opts.requiresGrad);
 }
 
-/** A tensor of the given shape filled with 1: `ones([2, 3])`. */
+/**
+ * A tensor of the given shape filled with 1: `ones([2, 3])`.
+ *
+ * @example
+ * ```ts
+ * import { ones } from "actigrad";
+ * console.log(ones(3, { dtype: "float32" }).toString());
+ * ```
+ * ```
+ * tensor([1, 1, 1], dtype=float32)
+ * ```
+ */
 export function ones(shape: number | Shape, opts: TensorOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
 
-/** Zeros with the shape and dtype of `t` (options override the dtype or ask for a gradient). */
+/**
+ * Zeros with the shape and dtype of `t` (options override the dtype or ask for a gradient).
+ *
+ * @example
+ * ```ts
+ * import { tensor, zerosLike } from "actigrad";
+ * const x = tensor([[1, 2], [3, 4]], { dtype: "float32" });
+ * console.log(zerosLike(x).toString());
+ * ```
+ * ```
+ * tensor([[0, 0], [0, 0]], dtype=float32)
+ * ```
+ */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return zeros(t.shape, { dtype: t.dtype, ...opts });
 }
 
-/** Ones with the shape and dtype of `t` (options override the dtype or ask for a gradient). */
+/**
+ * Ones with the shape and dtype of `t` (options override the dtype or ask for a gradient).
+ *
+ * @example
+ * ```ts
+ * import { onesLike, tensor } from "actigrad";
+ * const x = tensor([[1, 2], [3, 4]]);
+ * console.log(onesLike(x, { dtype: "float32" }).toString());
+ * ```
+ * ```
+ * tensor([[1, 1], [1, 1]], dtype=float32)
+ * ```
+ */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
 }
 
-/** Standard normal samples (times `std`, plus `mean`) from the seeded generator. */
+/**
+ * Standard normal samples (times `std`, plus `mean`) from the seeded generator.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, randn } from "actigrad";
+ * manualSeed(0);
+ * console.log(randn([2, 3]).toString());
+ * console.log(randn(2, { mean: 10, std: 0.1 }).toString()); // N(10, 0.1²)
+ * ```
+ * ```
+ * tensor([[0.4885, 0.0384, 2.5868], [0.3999, 0.9513, -0.2759]], dtype=float64)
+ * tensor([9.9752, 9.8724], dtype=float64)
+ * ```
+ */
 export function randn(shape: number | Shape, opts: TensorOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = shapeArg(shape, "randn");
   const { mean = 0, std = 1 } = opts;
@@ -158,7 +253,21 @@ export function randn(shape: number | Shape, opts: TensorOptions & { mean?: numb
   return new Tensor(data, s, opts.requiresGrad);
 }
 
-/** Uniform samples in [low, high), default [0, 1), from the seeded generator. */
+/**
+ * Uniform samples in [low, high), default [0, 1), from the seeded generator.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, rand } from "actigrad";
+ * manualSeed(0);
+ * console.log(rand([2, 2]).toString());
+ * console.log(rand(3, { low: -1, high: 1 }).toString()); // uniform in [−1, 1)
+ * ```
+ * ```
+ * tensor([[0.8869, 0.0125], [0.0325, 0.0244]], dtype=float64)
+ * tensor([0.2246, 0.9102, -0.141], dtype=float64)
+ * ```
+ */
 export function rand(shape: number | Shape, opts: TensorOptions & { low?: number; high?: number } = {}): Tensor {
   const s = shapeArg(shape, "rand");
   const { low = 0, high = 1 } = opts;
@@ -168,7 +277,20 @@ export function rand(shape: number | Shape, opts: TensorOptions & { low?: number
   return new Tensor(data, s, opts.requiresGrad);
 }
 
-/** `arange(stop)` or `arange(start, stop, step = 1)`: start, start + step, … up to but excluding stop. */
+/**
+ * `arange(stop)` or `arange(start, stop, step = 1)`: start, start + step, … up to but excluding stop.
+ *
+ * @example
+ * ```ts
+ * import { arange } from "actigrad";
+ * console.log(arange(5).toString());
+ * console.log(arange(1, 2, 0.25).toString()); // 2 excluded
+ * ```
+ * ```
+ * tensor([0, 1, 2, 3, 4], dtype=float64)
+ * tensor([1, 1.25, 1.5, 1.75], dtype=float64)
+ * ```
+ */
 export function arange(start: number, stop?: number, step = 1, opts: TensorOptions = {}): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   for (const [k, v] of [

@@ -14,7 +14,20 @@ import { tensor } from "./create.js";
 import { noGrad } from "./graph.js";
 import { Tensor } from "./tensor.js";
 
-/** Options of `gradcheck`: the finite-difference step, the tolerances (passes when |analytic − numeric| ≤ atol + rtol·|numeric|) and the seed. */
+/**
+ * Options of `gradcheck`: the finite-difference step, the tolerances (passes when |analytic − numeric| ≤ atol + rtol·|numeric|) and the seed.
+ *
+ * @example
+ * ```ts
+ * import { gradcheck, tensor, type GradcheckOptions } from "actigrad";
+ * const opts: GradcheckOptions = { eps: 1e-6, atol: 1e-8, rtol: 1e-6, seed: 1 }; // tighter than the defaults
+ * const r = gradcheck((x) => x.sin(), [tensor([0.5, 2])], opts);
+ * console.log(r.passed, r.maxAbsError < 1e-8);
+ * ```
+ * ```
+ * true true
+ * ```
+ */
 export interface GradcheckOptions {
   /** Step of the central difference (default 1e-6). */
   eps?: number;
@@ -26,7 +39,20 @@ export interface GradcheckOptions {
   seed?: number;
 }
 
-/** The element where the analytic and numeric gradients disagree most, relative to the tolerance. */
+/**
+ * The element where the analytic and numeric gradients disagree most, relative to the tolerance.
+ *
+ * @example
+ * ```ts
+ * import { gradcheck, relu, tensor, type GradcheckWorst } from "actigrad";
+ * const r = gradcheck((x) => relu(x), [tensor([0, 1])]); // relu has a kink at 0
+ * const w: GradcheckWorst | null = r.worst;
+ * if (w) console.log(r.passed, w.position, w.analytic, w.numeric.toFixed(4));
+ * ```
+ * ```
+ * false [ 0 ] 0 0.6926
+ * ```
+ */
 export interface GradcheckWorst {
   /** Which input (position in `inputs`). */
   input: number;
@@ -40,7 +66,19 @@ export interface GradcheckWorst {
   numeric: number;
 }
 
-/** What `gradcheck` found: whether every element passed, and the largest errors. */
+/**
+ * What `gradcheck` found: whether every element passed, and the largest errors.
+ *
+ * @example
+ * ```ts
+ * import { gradcheck, tensor, type GradcheckResult } from "actigrad";
+ * const r: GradcheckResult = gradcheck((a, b) => a.mul(b).tanh(), [tensor([0.5, -1]), tensor([2, 0.3])]);
+ * console.log(r.passed, r.maxAbsError < 1e-8, r.worst?.input);
+ * ```
+ * ```
+ * true true 0
+ * ```
+ */
 export interface GradcheckResult {
   /** Whether every element of every input is within atol + rtol·|numeric|. */
   passed: boolean;
@@ -82,7 +120,21 @@ function defaultInput(seed: number): Tensor {
   return new Tensor(v, [3, 4]);
 }
 
-/** Checks backward() against central differences, (f(x + ε) − f(x − ε)) / 2ε, on a random 3×4 input for `fn`. */
+/**
+ * Checks backward() against central differences, (f(x + ε) − f(x − ε)) / 2ε, on a random 3×4 input for `fn`.
+ *
+ * @example
+ * ```ts
+ * import { gradcheck, tensor } from "actigrad";
+ * const r = gradcheck((x) => x.exp(), [tensor([0.3, -1.2])]);
+ * console.log(r.passed, r.maxAbsError < 1e-8);
+ * console.log(gradcheck((x) => x.tanh()).passed); // a default 3×4 input
+ * ```
+ * ```
+ * true true
+ * true
+ * ```
+ */
 export function gradcheck(fn: (x: Tensor) => Tensor): GradcheckResult;
 /** Checks the gradients of `fn` at `inputs` against central differences, (f(x + ε) − f(x − ε)) / 2ε, of a random weighted sum of its output. */
 export function gradcheck(

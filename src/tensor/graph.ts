@@ -11,7 +11,23 @@
 import { fmt, sameShape } from "../memory/shape.js";
 import type { Tensor } from "./tensor.js";
 
-/** How a tensor was made: the op, its inputs, and the rule mapping ∂L/∂out to ∂L/∂inputs. */
+/**
+ * How a tensor was made: the op, its inputs, and the rule mapping ∂L/∂out to ∂L/∂inputs.
+ *
+ * @example
+ * ```ts
+ * import { tensor, type Node } from "actigrad";
+ * const x = tensor([2], { requiresGrad: true });
+ * const y = x.mul(x).exp();
+ * const node: Node | null = y.node; // x.node is null: x is a leaf
+ * console.log(node?.op, node?.inputs[0].node?.op);
+ * console.log(node?.backward(tensor([1]))[0]?.item()); // g · e^(x²) = e⁴
+ * ```
+ * ```
+ * exp mul
+ * 54.598150033144236
+ * ```
+ */
 export interface Node {
   readonly op: string;
   readonly inputs: readonly Tensor[];
@@ -23,7 +39,18 @@ export interface Node {
 
 let gradEnabled = true;
 
-/** Whether ops record the graph for backward: false inside `noGrad(...)`, true otherwise. */
+/**
+ * Whether ops record the graph for backward: false inside `noGrad(...)`, true otherwise.
+ *
+ * @example
+ * ```ts
+ * import { isGradEnabled, noGrad } from "actigrad";
+ * console.log(isGradEnabled(), noGrad(() => isGradEnabled()));
+ * ```
+ * ```
+ * true false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -39,7 +66,20 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
-/** Runs `fn` without recording a graph and returns its value: `noGrad(() => model.forward(x))`. */
+/**
+ * Runs `fn` without recording a graph and returns its value: `noGrad(() => model.forward(x))`.
+ *
+ * @example
+ * ```ts
+ * import { noGrad, tensor } from "actigrad";
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const y = noGrad(() => w.mul(3)); // evaluation only: no graph recorded
+ * console.log(y.toString(), y.requiresGrad);
+ * ```
+ * ```
+ * tensor([3, 6], dtype=float64) false
+ * ```
+ */
 export function noGrad<T>(fn: () => T): T {
   return withGradMode(false, fn);
 }

@@ -29,7 +29,21 @@ function checkSeed(seed: unknown, op: string): number {
   return seed;
 }
 
-/** A seeded pseudo-random generator (xoshiro128**, seeded by splitmix32), independent of the `manualSeed` stream. */
+/**
+ * A seeded pseudo-random generator (xoshiro128**, seeded by splitmix32), independent of the `manualSeed` stream.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "actigrad";
+ * const rng = new Rng(42); // its own stream: manualSeed does not move it
+ * console.log(rng.int(10), [...rng.permutation(5)]);
+ * console.log(new Rng(42).int(10)); // the same seed, the same draws
+ * ```
+ * ```
+ * 6 [ 2, 1, 3, 4, 0 ]
+ * 6
+ * ```
+ */
 export class Rng {
   private readonly s = new Uint32Array(4);
   private spare: number | null = null;
@@ -105,7 +119,21 @@ export class Rng {
 /** The library's generator: `randn`, `rand`, parameter init and shuffling draw from it. */
 export const globalRng = new Rng(Date.now() % 4294967296);
 
-/** Makes every random draw that follows reproducible: `manualSeed(0)`. */
+/**
+ * Makes every random draw that follows reproducible: `manualSeed(0)`.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, randn } from "actigrad";
+ * manualSeed(0);
+ * const a = randn(3);
+ * manualSeed(0);
+ * console.log(a.toString(), randn(3).toString()); // the same draws
+ * ```
+ * ```
+ * tensor([0.4885, 0.0384, 2.5868], dtype=float64) tensor([0.4885, 0.0384, 2.5868], dtype=float64)
+ * ```
+ */
 export function manualSeed(seed: number): void {
   globalRng.seed(checkSeed(seed, "manualSeed"));
 }

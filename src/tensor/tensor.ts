@@ -18,7 +18,20 @@ import { runBackward } from "./autograd.js";
 import type { Node } from "./graph.js";
 import { formatReleased, formatTensor } from "./print.js";
 
-/** One axis or several, as reductions take them: `1`, `[0, 2]`; negative axes count from the end. */
+/**
+ * One axis or several, as reductions take them: `1`, `[0, 2]`; negative axes count from the end.
+ *
+ * @example
+ * ```ts
+ * import { tensor, type Axis } from "actigrad";
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const last: Axis = -1, both: Axis = [0, 1];
+ * console.log(x.sum(last).toString(), x.sum(both).item());
+ * ```
+ * ```
+ * tensor([3, 7], dtype=float64) 10
+ * ```
+ */
 export type Axis = number | readonly number[];
 
 /**
@@ -26,6 +39,20 @@ export type Axis = number | readonly number[];
  * computed: every op on a tensor that requires a gradient records a node, and `backward()`
  * walks those nodes back, leaving ∂out/∂t in each leaf's `.grad`. Make tensors with `tensor`,
  * `zeros`, `randn` and the other creators, not with `new`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "actigrad";
+ * const x = tensor([[1, -2], [3, 4]], { requiresGrad: true });
+ * const loss = x.mul(x).sum(); // Σ x²
+ * loss.backward();
+ * console.log(x.shape, x.dtype, loss.item());
+ * console.log(x.grad?.toString()); // 2x
+ * ```
+ * ```
+ * [ 2, 2 ] float64 30
+ * tensor([[2, -4], [6, 8]], dtype=float64)
+ * ```
  */
 export class Tensor {
   readonly shape: Shape;
@@ -191,5 +218,17 @@ export class Tensor {
   }
 }
 
-/** A number or nested arrays of numbers, as `tolist()` returns them: `[[1, 2], [3, 4]]` for a 2×2 tensor. */
+/**
+ * A number or nested arrays of numbers, as `tolist()` returns them: `[[1, 2], [3, 4]]` for a 2×2 tensor.
+ *
+ * @example
+ * ```ts
+ * import { tensor, type NestedArray } from "actigrad";
+ * const rows: NestedArray = tensor([[1, 2], [3, 4]]).toArray();
+ * console.log(JSON.stringify(rows));
+ * ```
+ * ```
+ * [[1,2],[3,4]]
+ * ```
+ */
 export type NestedArray = number | NestedArray[];
