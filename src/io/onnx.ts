@@ -78,7 +78,20 @@ import { noGrad } from "../tensor/graph.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ProtoWriter } from "./protobuf.js";
 
-/** Options of the ONNX export: the input's shape (with a free batch axis), the opset and the dtype. */
+/**
+ * Options of the ONNX export: the input's shape (with a free batch axis), the opset and the dtype.
+ *
+ * @example
+ * ```ts
+ * import { exportOnnx, type ExportOnnxOptions } from "actigrad";
+ * const opts: ExportOnnxOptions = { inputShape: [null, 3], opset: 13, dtype: "float32" };
+ * const bytes = exportOnnx((x) => x.softmax(-1), opts); // a float32 input of [batch, 3]
+ * console.log(bytes.length);
+ * ```
+ * ```
+ * 141
+ * ```
+ */
 export interface ExportOnnxOptions {
   /** The input's shape; `null` marks the free batch axis (at most one), written as dim_param "batch". */
   inputShape: readonly (number | null)[];
@@ -88,7 +101,20 @@ export interface ExportOnnxOptions {
   dtype?: FloatDType;
 }
 
-/** Something with a forward: a Module, or a plain function of one tensor. */
+/**
+ * Something with a forward: a Module, or a plain function of one tensor.
+ *
+ * @example
+ * ```ts
+ * import { exportOnnx, tensor, type Exportable } from "actigrad";
+ * const w = tensor([[2], [-1]]);
+ * const f: Exportable = (x) => x.matmul(w).sigmoid(); // w becomes an initializer
+ * console.log(exportOnnx(f, { inputShape: [null, 2] }).length);
+ * ```
+ * ```
+ * 209
+ * ```
+ */
 export type Exportable = Module | ((x: Tensor) => Tensor);
 
 // ---------------------------------------------------------------------------------------------
@@ -1087,7 +1113,20 @@ const ACTIVATIONS: Record<string, Emitter> = {
   },
 };
 
-/** The recorded ops `exportOnnx` writes (activations besides these are written as their own ops). */
+/**
+ * The recorded ops `exportOnnx` writes (activations besides these are written as their own ops).
+ *
+ * @example
+ * ```ts
+ * import { onnxOps } from "actigrad";
+ * console.log(onnxOps.length, onnxOps.includes("matmul"), onnxOps.includes("gather"));
+ * console.log(onnxOps.slice(0, 6));
+ * ```
+ * ```
+ * 59 true false
+ * [ 'abs', 'add', 'avgPool2d', 'broadcastTo', 'cast', 'clamp' ]
+ * ```
+ */
 export const onnxOps: readonly string[] = Object.freeze([...Object.keys(OPS), ...Object.keys(ACTIVATIONS)].sort());
 
 // ---------------------------------------------------------------------------------------------
@@ -1131,6 +1170,19 @@ function checkOptions(opts: unknown): { inputShape: (number | null)[]; opset: nu
  * ONNX nodes, parameters as initializers named by their state-dict keys. `inputShape` gives the
  * input's shape with `null` for the free batch axis. See the table at the top of this file for
  * what each op becomes; an op with none is a TypeError naming it and its layer.
+ *
+ * @example
+ * ```ts
+ * import { exportOnnx, manualSeed, nn } from "actigrad";
+ * manualSeed(0);
+ * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.Tanh(), new nn.Linear(8, 3));
+ * const bytes = exportOnnx(model, { inputShape: [null, 4] }); // opset 17, the batch axis free
+ * console.log(bytes.constructor.name, bytes.length);
+ * // writeFileSync("model.onnx", bytes): onnxruntime (Python, Node, web) runs it as it is
+ * ```
+ * ```
+ * Uint8Array 879
+ * ```
  */
 export function exportOnnx(model: Exportable, options: ExportOnnxOptions): Uint8Array {
   const isModule = model instanceof Module;

@@ -47,16 +47,59 @@
  */
 import type { StateDict, TensorState } from "../nn/state.js";
 
-/** The free-form `__metadata__` of a file: strings to strings. */
+/**
+ * The free-form `__metadata__` of a file: strings to strings.
+ *
+ * @example
+ * ```ts
+ * import { nn, safetensors } from "actigrad";
+ * const metadata: safetensors.Metadata = { format: "pt", epochs: "30" }; // strings only
+ * const bytes = safetensors.save(new nn.Linear(2, 1).stateDict(), metadata);
+ * console.log(safetensors.read(bytes).metadata);
+ * ```
+ * ```
+ * { format: 'pt', epochs: '30' }
+ * ```
+ */
 export type Metadata = Record<string, string>;
 
-/** What `read` returns: the tensors as a state dict, and the file's `__metadata__` (`{}` if none). */
+/**
+ * What `read` returns: the tensors as a state dict, and the file's `__metadata__` (`{}` if none).
+ *
+ * @example
+ * ```ts
+ * import { safetensors } from "actigrad";
+ * const bytes = safetensors.save({ w: { shape: [2], dtype: "float32", data: [1.5, -2] } }, { author: "me" });
+ * const file: safetensors.SafetensorsFile = safetensors.read(bytes);
+ * console.log(file.metadata, file.state.w);
+ * ```
+ * ```
+ * { author: 'me' } { shape: [ 2 ], dtype: 'float32', data: [ 1.5, -2 ] }
+ * ```
+ */
 export interface SafetensorsFile {
   state: StateDict;
   metadata: Metadata;
 }
 
-/** The largest header `load` reads, in bytes: the reference implementation's limit. */
+/**
+ * The largest header `load` reads, in bytes: the reference implementation's limit.
+ *
+ * @example
+ * ```ts
+ * import { safetensors } from "actigrad";
+ * const bytes = new Uint8Array(16);
+ * new DataView(bytes.buffer).setBigUint64(0, BigInt(safetensors.MAX_HEADER_BYTES + 1), true);
+ * try {
+ *   safetensors.load(bytes);
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ * }
+ * ```
+ * ```
+ * safetensors.load: header length 100000001 exceeds the limit of 100000000 bytes
+ * ```
+ */
 export const MAX_HEADER_BYTES = 100_000_000;
 
 const META = "__metadata__";
@@ -79,6 +122,17 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> => x !== null &
  * The state dict (as `model.stateDict()` makes it) in the safetensors format, with an optional
  * `__metadata__` of strings. Throws a TypeError/RangeError starting `safetensors.save:` on a
  * malformed state dict or metadata.
+ *
+ * @example
+ * ```ts
+ * import { safetensors } from "actigrad";
+ * const bytes = safetensors.save({ w: { shape: [1, 2], dtype: "float32", data: [1, 2] } });
+ * const n = Number(new DataView(bytes.buffer).getBigUint64(0, true)); // the header's length
+ * console.log(bytes.length, new TextDecoder().decode(bytes.subarray(8, 8 + n)).trimEnd());
+ * ```
+ * ```
+ * 72 {"w":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]}}
+ * ```
  */
 export function save(state: StateDict, metadata?: Metadata): Uint8Array {
   const op = "safetensors.save";
@@ -185,12 +239,41 @@ export function save(state: StateDict, metadata?: Metadata): Uint8Array {
  * The tensors of a safetensors file as a state dict for `model.loadStateDict` (F32 → float32,
  * F64/I64/I32 → float64, in the header's order). The file is checked completely first; a bad
  * one is a TypeError/RangeError starting `safetensors.load:`.
+ *
+ * @example
+ * ```ts
+ * import { safetensors } from "actigrad";
+ * const bytes = safetensors.save({ "0.bias": { shape: [2], dtype: "float64", data: [0.25, "-0"] } });
+ * console.log(safetensors.load(bytes)["0.bias"]);
+ * try {
+ *   safetensors.load(bytes.subarray(0, 20)); // truncated: checked before anything is made
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ * }
+ * ```
+ * ```
+ * { shape: [ 2 ], dtype: 'float64', data: [ 0.25, '-0' ] }
+ * safetensors.load: header length 64 runs past the end of the file (20 bytes, so at most 12)
+ * ```
  */
 export function load(bytes: Uint8Array | ArrayBuffer): StateDict {
   return parse(bytes, "safetensors.load").state;
 }
 
-/** `load`'s state dict together with the file's `__metadata__` (`{}` when it has none). */
+/**
+ * `load`'s state dict together with the file's `__metadata__` (`{}` when it has none).
+ *
+ * @example
+ * ```ts
+ * import { nn, safetensors } from "actigrad";
+ * const bytes = safetensors.save(new nn.Linear(3, 2).stateDict(), { format: "pt" });
+ * const { state, metadata } = safetensors.read(bytes);
+ * console.log(Object.keys(state), state.weight.shape, metadata);
+ * ```
+ * ```
+ * [ 'weight', 'bias' ] [ 2, 3 ] { format: 'pt' }
+ * ```
+ */
 export function read(bytes: Uint8Array | ArrayBuffer): SafetensorsFile {
   return parse(bytes, "safetensors.read");
 }
