@@ -26,7 +26,7 @@ function comparison(op: string, kind: BinaryOp, a: Tensor | number, b: Tensor | 
 }
 
 /**
- * [a > b]: 1 where it holds, 0 elsewhere (no gradient).
+ * 1 where a > b, 0 elsewhere: the mask [a > b], with no gradient.
  *
  * @example
  * ```ts
@@ -39,7 +39,7 @@ function comparison(op: string, kind: BinaryOp, a: Tensor | number, b: Tensor | 
  */
 export const gt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("gt", BinaryOp.Gt, a, b);
 /**
- * [a ≥ b]: 1 where it holds, 0 elsewhere (no gradient).
+ * 1 where a ≥ b, 0 elsewhere: the mask [a ≥ b], with no gradient.
  *
  * @example
  * ```ts
@@ -52,7 +52,7 @@ export const gt = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  */
 export const ge = (a: Tensor | number, b: Tensor | number): Tensor => comparison("ge", BinaryOp.Ge, a, b);
 /**
- * [a < b]: 1 where it holds, 0 elsewhere (no gradient).
+ * 1 where a < b, 0 elsewhere: the mask [a < b], with no gradient.
  *
  * @example
  * ```ts
@@ -65,7 +65,7 @@ export const ge = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  */
 export const lt = (a: Tensor | number, b: Tensor | number): Tensor => comparison("lt", BinaryOp.Lt, a, b);
 /**
- * [a ≤ b]: 1 where it holds, 0 elsewhere (no gradient).
+ * 1 where a ≤ b, 0 elsewhere: the mask [a ≤ b], with no gradient.
  *
  * @example
  * ```ts
@@ -78,7 +78,7 @@ export const lt = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  */
 export const le = (a: Tensor | number, b: Tensor | number): Tensor => comparison("le", BinaryOp.Le, a, b);
 /**
- * [a = b]: 1 where it holds, 0 elsewhere (no gradient).
+ * 1 where a = b, 0 elsewhere: the mask [a = b], with no gradient.
  *
  * @example
  * ```ts
@@ -91,7 +91,7 @@ export const le = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  */
 export const eq = (a: Tensor | number, b: Tensor | number): Tensor => comparison("eq", BinaryOp.Eq, a, b);
 /**
- * [a ≠ b]: 1 where it holds, 0 elsewhere (no gradient).
+ * 1 where a ≠ b, 0 elsewhere: the mask [a ≠ b], with no gradient.
  *
  * @example
  * ```ts
