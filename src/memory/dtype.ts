@@ -20,21 +20,108 @@
  * tensor's `data` is its `Int32Array` at run time, which reads exactly like a float array.
  * Only int32-aware code writes into one. `t.indices` is the same array typed `Int32Array`.
  */
+
+/**
+ * A float dtype, "float32" | "float64": what `{ dtype }` and `setDefaultDtype` take for new
+ * tensors and parameters (exported as `DType` and `FloatDType`).
+ *
+ * @example
+ * ```ts
+ * import { tensor, zeros, type DType } from "actigrad";
+ * const dtype: DType = "float32";
+ * const x = zeros([2], { dtype });
+ * console.log(x.dtype, x.data.constructor.name, tensor([1, 2]).dtype);
+ * ```
+ * ```
+ * float32 Float32Array float64
+ * ```
+ */
 export type FloatDType = "float32" | "float64";
+/**
+ * Any dtype a tensor may have: a float dtype, or "int32" for index tensors (argmax, argmin,
+ * `cast(t, "int32")`); what `t.dtype` may be (exported as `TensorDType`).
+ *
+ * @example
+ * ```ts
+ * import { tensor, type TensorDType } from "actigrad";
+ * const x = tensor([[1, 5], [7, 2]]);
+ * const dtypes: TensorDType[] = [x.dtype, x.argmax(1).dtype];
+ * console.log(dtypes, x.argmax(1).toArray());
+ * ```
+ * ```
+ * [ 'float64', 'int32' ] [ 1, 0 ]
+ * ```
+ */
 export type DType = FloatDType | "int32";
+/**
+ * The typed array of a float tensor's values: `Float32Array` or `Float64Array` (`t.data`'s type).
+ *
+ * @example
+ * ```ts
+ * import { tensor, type FloatArray } from "actigrad";
+ * const values: FloatArray = new Float32Array([0.5, 1.5]);
+ * const x = tensor(values, { shape: [2] }); // keeps the array's type: float32
+ * const out: FloatArray = x.mul(2).data;
+ * console.log(x.dtype, out);
+ * ```
+ * ```
+ * float32 Float32Array(2) [ 1, 3 ]
+ * ```
+ */
 export type FloatArray = Float32Array | Float64Array;
-/** What a tensor's storage holds: floats, or int32 indices. */
+/**
+ * What a tensor's storage holds: floats, or int32 indices.
+ *
+ * @example
+ * ```ts
+ * import { tensor, type Values } from "actigrad";
+ * const x = tensor([[1, 5], [7, 2]]);
+ * const all: Values[] = [x.data, x.argmax(1).data];
+ * console.log(all.map((v) => v.constructor.name), Array.from(all[1]));
+ * ```
+ * ```
+ * [ 'Float64Array', 'Int32Array' ] [ 1, 0 ]
+ * ```
+ */
 export type Values = FloatArray | Int32Array;
 
 let defaultDtype: FloatDType = "float64";
 
-/** Sets the dtype of new tensors and parameters (a float dtype). `setDefaultDtype("float32")`. */
+/**
+ * Sets the dtype of new tensors and parameters (a float dtype). `setDefaultDtype("float32")`.
+ *
+ * @example
+ * ```ts
+ * import { nn, setDefaultDtype, tensor } from "actigrad";
+ * setDefaultDtype("float32"); // new tensors and parameters are float32 from here on
+ * const layer = new nn.Linear(2, 1);
+ * console.log(tensor([0.1]).toString(), layer.weight.dtype);
+ * setDefaultDtype("float64"); // back to the default
+ * ```
+ * ```
+ * tensor([0.1], dtype=float32) float32
+ * ```
+ */
 export function setDefaultDtype(dtype: DType): void {
   checkDtype(dtype, "setDefaultDtype");
   defaultDtype = dtype;
 }
 
-/** The dtype new tensors and parameters get when none is given ("float64" until `setDefaultDtype` changes it). */
+/**
+ * The dtype new tensors and parameters get when none is given ("float64" until `setDefaultDtype` changes it).
+ *
+ * @example
+ * ```ts
+ * import { getDefaultDtype, setDefaultDtype, tensor } from "actigrad";
+ * console.log(getDefaultDtype());
+ * setDefaultDtype("float32");
+ * console.log(getDefaultDtype(), tensor([1]).dtype);
+ * ```
+ * ```
+ * float64
+ * float32 float32
+ * ```
+ */
 export function getDefaultDtype(): FloatDType {
   return defaultDtype;
 }

@@ -65,6 +65,21 @@ const MIN_ELEMENTS = 64;
 /**
  * Runs `fn` with a fresh arena; returns what it returns, copied out of the arena. Tensors made
  * inside and not returned (nor left as a `.grad` by `backward()`) are released. See above.
+ *
+ * @example
+ * ```ts
+ * import { scope, tensor } from "actigrad";
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const loss = scope(() => {
+ *   const l = w.mul(3).square().sum(); // w·3 and its square are released when the scope ends
+ *   l.backward(); // w.grad survives
+ *   return l; // and so does what is returned
+ * });
+ * console.log(loss.item(), w.grad!.toArray());
+ * ```
+ * ```
+ * 45 [ 18, 36 ]
+ * ```
  */
 export function scope<T>(fn: () => T): T {
   if (typeof fn !== "function") throw new TypeError(`scope: expected a function, got ${typeof fn}`);

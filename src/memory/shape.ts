@@ -2,6 +2,21 @@
  * Shapes: sizes, strides, axis normalisation and NumPy broadcasting rules.
  * Pure functions on `readonly number[]`; every error names the op that asked.
  */
+
+/**
+ * A tensor's shape: its size along each axis, outermost first (`readonly number[]`; `[]` for a 0-d tensor).
+ *
+ * @example
+ * ```ts
+ * import { tensor, type Shape } from "actigrad";
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * const shape: Shape = x.shape;
+ * console.log(shape, shape.length, x.reshape([...shape].reverse()).shape);
+ * ```
+ * ```
+ * [ 2, 3 ] 2 [ 3, 2 ]
+ * ```
+ */
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {
@@ -70,7 +85,25 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
   return out.sort((x, y) => x - y);
 }
 
-/** NumPy broadcasting: align from the right; each pair of sizes must be equal or contain a 1. */
+/**
+ * NumPy broadcasting: align from the right; each pair of sizes must be equal or contain a 1.
+ * Right-aligned, out[i] = max(a[i], b[i]) where a[i] = b[i] or min(a[i], b[i]) = 1 (a missing axis counts as 1).
+ *
+ * @example
+ * ```ts
+ * import { broadcastShapes } from "actigrad";
+ * console.log(broadcastShapes([4, 1, 3], [2, 1], "add"));
+ * try {
+ *   broadcastShapes([2, 3], [4], "add"); // the op's name goes into the message
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ * }
+ * ```
+ * ```
+ * [ 4, 2, 3 ]
+ * add: shapes [2,3] and [4] cannot be broadcast together (axis -1: 3 vs 4)
+ * ```
+ */
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);

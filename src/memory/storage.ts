@@ -7,7 +7,24 @@
 import type { FloatArray } from "./dtype.js";
 import { track } from "./scope.js";
 
-/** The typed array one tensor's values live in, shared by the views of it (reshape, detach); a `scope()` releases storages. */
+/**
+ * The typed array one tensor's values live in, shared by the views of it (reshape, detach); a `scope()` releases storages.
+ *
+ * @example
+ * ```ts
+ * import { scope, tensor, type Storage } from "actigrad";
+ * const x = tensor([1, 2, 3, 4]);
+ * const s: Storage = x.storage;
+ * console.log(x.reshape([2, 2]).storage === s, x.detach().storage === s, x.mul(1).storage === s);
+ * const inside: Storage[] = [];
+ * const kept = scope(() => { const y = x.add(1); inside.push(y.storage); return y.mul(2); });
+ * console.log(inside[0].released, kept.storage.released, kept.toArray());
+ * ```
+ * ```
+ * true true false
+ * true false [ 4, 6, 8, 10 ]
+ * ```
+ */
 export class Storage {
   private _values: FloatArray | null;
   /** Never released by a scope: the values of parameters (leaves that require a gradient). */

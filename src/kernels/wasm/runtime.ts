@@ -55,7 +55,18 @@ function loadSync(): boolean {
   }
 }
 
-/** Resolves to whether the SIMD kernels are in use (false where WebAssembly SIMD is missing). */
+/**
+ * Resolves to whether the SIMD kernels are in use (false where WebAssembly SIMD is missing).
+ *
+ * @example
+ * ```ts
+ * import { wasmReady } from "actigrad";
+ * console.log(await wasmReady); // true in Node: the SIMD kernels serve float32 ops at once
+ * ```
+ * ```
+ * true
+ * ```
+ */
 export const wasmReady: Promise<boolean> = loadSync()
   ? Promise.resolve(true)
   : typeof WebAssembly === "object"
@@ -65,7 +76,23 @@ export const wasmReady: Promise<boolean> = loadSync()
       )
     : Promise.resolve(false);
 
-/** Switches the WebAssembly kernels on or off (to compare with, or fall back to, the TypeScript ones). */
+/**
+ * Switches the WebAssembly kernels on or off (to compare with, or fall back to, the TypeScript ones).
+ *
+ * @example
+ * ```ts
+ * import { rand, sigmoid, useWasm } from "actigrad";
+ * const x = rand([1000], { dtype: "float32" });
+ * const fast = sigmoid(x);
+ * useWasm(false); // the TypeScript loops from here on
+ * const plain = sigmoid(x);
+ * useWasm(true);
+ * console.log(fast.sub(plain).abs().max().item() < 1e-6);
+ * ```
+ * ```
+ * true
+ * ```
+ */
 export function useWasm(on: boolean): void {
   enabled = Boolean(on);
   heapEnabled(enabled);
