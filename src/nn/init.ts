@@ -13,7 +13,20 @@ import { globalRng } from "../tensor/random.js";
 import { activations } from "../ops/builtins.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-/** The name of a weight initialiser, as `Linear`'s `init` option and an activation's `init` take it. */
+/**
+ * The name of a weight initialiser, as `Linear`'s `init` option and an activation's `init` take it.
+ *
+ * @example
+ * ```ts
+ * import { nn } from "actigrad";
+ * const init: nn.InitName = nn.initFor("relu");
+ * const layer = new nn.Linear(3, 2, { init });
+ * console.log(init, layer.explicitInit, layer.weight.shape);
+ * ```
+ * ```
+ * he true [ 2, 3 ]
+ * ```
+ */
 export type InitName = "xavier" | "xavierNormal" | "he" | "heUniform" | "zeros";
 
 function fans(w: Tensor): [number, number] {
@@ -22,7 +35,21 @@ function fans(w: Tensor): [number, number] {
   return [w.shape[1] * receptive, w.shape[0] * receptive];
 }
 
-/** Fills `w` in place (it must not be part of a graph yet) and returns it. */
+/**
+ * Xavier/Glorot uniform: fills `w` in place (it must not be part of a graph yet) from U(−a, a),
+ * a = gain·√(6 / (fanIn + fanOut)) (Glorot & Bengio, 2010), and returns it.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, zeros } from "actigrad";
+ * manualSeed(0);
+ * const w = nn.xavierUniform(zeros([2, 3])); // a = √(6 / (3 + 2)) ≈ 1.0954
+ * console.log(w.toString());
+ * ```
+ * ```
+ * tensor([[0.8476, -1.0681, -1.0242], [-1.042, 0.2461, 0.997]], dtype=float64)
+ * ```
+ */
 export function xavierUniform(w: Tensor, gain = 1): Tensor {
   const [fanIn, fanOut] = fans(w);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
@@ -30,7 +57,20 @@ export function xavierUniform(w: Tensor, gain = 1): Tensor {
   return w;
 }
 
-/** Fills `w` in place from N(0, σ²), σ = gain·√(2 / (fanIn + fanOut)) (Glorot & Bengio, 2010), and returns it. */
+/**
+ * Fills `w` in place from N(0, σ²), σ = gain·√(2 / (fanIn + fanOut)) (Glorot & Bengio, 2010), and returns it.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, zeros } from "actigrad";
+ * manualSeed(0);
+ * const w = nn.xavierNormal(zeros([256, 512]));
+ * console.log(w.std().item().toFixed(4), Math.sqrt(2 / (512 + 256)).toFixed(4));
+ * ```
+ * ```
+ * 0.0510 0.0510
+ * ```
+ */
 export function xavierNormal(w: Tensor, gain = 1): Tensor {
   const [fanIn, fanOut] = fans(w);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
@@ -38,14 +78,41 @@ export function xavierNormal(w: Tensor, gain = 1): Tensor {
   return w;
 }
 
-/** He/Kaiming normal, fan-in mode, gain √2 (for max(x, 0)). */
+/**
+ * He/Kaiming normal, fan-in mode, gain √2 (for max(x, 0)): fills `w` in place from N(0, σ²),
+ * σ = √(2 / fanIn), and returns it.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, zeros } from "actigrad";
+ * manualSeed(0);
+ * const w = nn.heNormal(zeros([256, 512]));
+ * console.log(w.std().item().toFixed(4), Math.sqrt(2 / 512).toFixed(4));
+ * ```
+ * ```
+ * 0.0624 0.0625
+ * ```
+ */
 export function heNormal(w: Tensor): Tensor {
   const std = Math.SQRT2 / Math.sqrt(fans(w)[0]);
   for (let i = 0; i < w.size; i++) w.data[i] = std * globalRng.normal();
   return w;
 }
 
-/** He/Kaiming uniform: U(−a, a) with a = √(6 / fan_in), the same variance as `heNormal`. */
+/**
+ * He/Kaiming uniform: U(−a, a) with a = √(6 / fan_in), the same variance as `heNormal`.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, zeros } from "actigrad";
+ * manualSeed(0);
+ * const w = nn.heUniform(zeros([2, 3])); // a = √(6 / 3) ≈ 1.4142
+ * console.log(w.toString());
+ * ```
+ * ```
+ * tensor([[1.0942, -1.3789, -1.3222], [-1.3452, 0.3177, 1.2872]], dtype=float64)
+ * ```
+ */
 export function heUniform(w: Tensor): Tensor {
   const a = Math.sqrt(6 / fans(w)[0]);
   for (let i = 0; i < w.size; i++) w.data[i] = (2 * globalRng.random() - 1) * a;
@@ -57,7 +124,21 @@ export function zerosInit(w: Tensor): Tensor {
   return w;
 }
 
-/** The initialisers by `InitName`, each filling a weight in place. */
+/**
+ * The initialisers by `InitName`, each filling a weight in place.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, zeros } from "actigrad";
+ * manualSeed(0);
+ * console.log(Object.keys(nn.initializers).join(" "));
+ * console.log(nn.initializers.he(zeros([2, 2])).toString());
+ * ```
+ * ```
+ * xavier xavierNormal he heUniform zeros
+ * tensor([[0.4885, 0.0384], [2.5868, 0.3999]], dtype=float64)
+ * ```
+ */
 export const initializers: Record<InitName, (w: Tensor) => Tensor> = {
   xavier: (w) => xavierUniform(w),
   xavierNormal: (w) => xavierNormal(w),
@@ -66,7 +147,18 @@ export const initializers: Record<InitName, (w: Tensor) => Tensor> = {
   zeros: zerosInit,
 };
 
-/** The init that suits an activation, as its definition says (`init`), by name; Xavier for none. */
+/**
+ * The init that suits an activation, as its definition says (`init`), by name; Xavier for none.
+ *
+ * @example
+ * ```ts
+ * import { nn } from "actigrad";
+ * console.log(nn.initFor("relu"), nn.initFor("tanh"), nn.initFor(undefined));
+ * ```
+ * ```
+ * he xavier xavier
+ * ```
+ */
 export function initFor(activation: string | undefined): InitName {
   return activation !== undefined && Object.hasOwn(activations, activation) ? activations[activation].init : "xavier";
 }

@@ -15,7 +15,20 @@ import { Activation } from "./activation.js";
 import { checkInputDtype } from "./checks.js";
 import { Module } from "./module.js";
 
-/** Options of `Linear`: bias, weight init, the activation it feeds, and the dtype. */
+/**
+ * Options of `Linear`: bias, weight init, the activation it feeds, and the dtype.
+ *
+ * @example
+ * ```ts
+ * import { nn } from "actigrad";
+ * const opts: nn.LinearOptions = { bias: false, init: "he", dtype: "float32" };
+ * const layer = new nn.Linear(3, 2, opts);
+ * console.log(String(layer), layer.weight.dtype, layer.parameters().length);
+ * ```
+ * ```
+ * Linear(in_features=3, out_features=2, bias=false) float32 1
+ * ```
+ */
 export interface LinearOptions {
   /** Add a bias (default true). */
   bias?: boolean;
@@ -29,6 +42,18 @@ export interface LinearOptions {
 /**
  * y = x·Wᵀ + b, with W of shape [out, in] (PyTorch's layout) and b of shape [out].
  * The bias starts at zero; the weight as `init` says.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, ones } from "actigrad";
+ * manualSeed(0);
+ * const layer = new nn.Linear(3, 2);
+ * const y = layer.forward(ones([4, 3])); // [batch, in] → [batch, out]
+ * console.log(String(layer), y.shape);
+ * ```
+ * ```
+ * Linear(in_features=3, out_features=2, bias=true) [ 4, 2 ]
+ * ```
  */
 export class Linear extends Module {
   weight: Tensor;
@@ -83,7 +108,21 @@ export class Linear extends Module {
   }
 }
 
-/** Maxout(in, out, pieces): a Linear to out·pieces units, then the max of each group of `pieces`. */
+/**
+ * Maxout(in, out, pieces): a Linear to out·pieces units, then the max of each group of `pieces`:
+ * y_j = max_{k < pieces} (x·Wᵀ + b)_{j·pieces + k}.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, randn } from "actigrad";
+ * manualSeed(0);
+ * const layer = new nn.Maxout(4, 3, 2); // Linear(4, 6), then the max of each pair
+ * console.log(String(layer), layer.forward(randn([5, 4])).shape);
+ * ```
+ * ```
+ * Maxout(in_features=4, out_features=3, pieces=2) [ 5, 3 ]
+ * ```
+ */
 export class Maxout extends Module {
   linear: Linear;
 
@@ -119,6 +158,18 @@ export class Maxout extends Module {
 /**
  * Runs its modules in order. A Linear without an explicit init gets the one that suits the activation after it.
  * The layers are numbered directly, as in PyTorch: state-dict keys `0.weight`, `2.linear.bias`.
+ * y = fₙ(… f₂(f₁(x))).
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, randn } from "actigrad";
+ * manualSeed(0);
+ * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3));
+ * console.log(model.forward(randn([2, 4])).shape, Object.keys(model.stateDict()));
+ * ```
+ * ```
+ * [ 2, 3 ] [ '0.weight', '0.bias', '2.weight', '2.bias' ]
+ * ```
  */
 export class Sequential extends Module {
   readonly layers: Module[];
