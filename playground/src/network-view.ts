@@ -1,7 +1,8 @@
 /**
  * The network drawing: an SVG of the input (x, y), each hidden layer's neurons, the output
  * neurons, and an edge for every weight between consecutive layers — blue for a positive
- * weight, orange for a negative one, thicker and darker the larger |w| — redrawn as training
+ * weight, orange for a negative one, thicker and darker the larger |w| (by √(|w| / the largest
+ * |w|)) — redrawn as training
  * runs. Under each hidden layer, its activation (a formula's own text for a formula).
  *
  * Every neuron and edge is focusable (tabindex 0) and named ("Layer 1 neuron 3", "Weight from
@@ -321,9 +322,10 @@ export class NetworkView {
     const negative = `rgb(${NEGATIVE.join(",")})`;
     this.edges.forEach((e, n) => {
       const v = strongest[n];
-      const t = Math.min(1, Math.abs(v) / m);
+      // the square root keeps small weights in view beside a few large ones
+      const t = Math.sqrt(Math.min(1, Math.abs(v) / m));
       const stroke = v >= 0 ? positive : negative;
-      const width = (0.4 + 5 * t).toFixed(1);
+      const width = (0.3 + 4.2 * t).toFixed(1);
       const opacity = (Math.round((0.25 + 0.75 * t) * 20) / 20).toFixed(2);
       const key = stroke + width + opacity;
       if (key === e.drawn) return;
