@@ -16,9 +16,37 @@ import { takeFlat } from "../ops/flat.js";
 import { logSoftmax } from "../ops/logSoftmax.js";
 import { softplus } from "../ops/softplus.js";
 
-/** How a loss combines the per-sample losses: their mean (default), their sum, or none (one per sample). */
+/**
+ * How a loss combines the per-sample losses: their mean (default), their sum, or none (one per sample).
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const reductions: nn.Reduction[] = ["mean", "sum", "none"];
+ * for (const reduction of reductions) {
+ *   console.log(reduction, nn.mseLoss(tensor([1, 2, 3]), tensor([1, 0, 5]), { reduction }).toString());
+ * }
+ * ```
+ * ```
+ * mean tensor(2.6667, dtype=float64)
+ * sum tensor(8, dtype=float64)
+ * none tensor([0, 4, 4], dtype=float64)
+ * ```
+ */
 export type Reduction = "mean" | "sum" | "none";
-/** Class labels: an array of class indices, an Int32Array, or a tensor of indices. */
+/**
+ * Class labels: an array of class indices, an Int32Array, or a tensor of indices.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const labels: nn.Labels = new Int32Array([2, 0]);
+ * console.log(nn.crossEntropy(tensor([[0, 0, 1], [3, 0, 0]]), labels).item());
+ * ```
+ * ```
+ * 0.3231838351765059
+ * ```
+ */
 export type Labels = readonly number[] | Int32Array | Tensor;
 
 function reduce(losses: Tensor, reduction: Reduction, op: string): Tensor {
@@ -53,13 +81,41 @@ function labelIndices(op: string, scores: Tensor, labels: Labels): Int32Array {
   return idx;
 }
 
-/** Mean negative log-likelihood of the labels, from log-probabilities of shape [batch, classes]. */
+/**
+ * Mean negative log-likelihood of the labels, from log-probabilities of shape [batch, classes]:
+ * nllLoss(l, y) = −(1/N) Σₙ lₙ[yₙ]; ∂/∂lₙ[yₙ] = −1/N, 0 elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const logProbs = tensor([[2, 0, -1], [0.5, 1.5, 0]]).logSoftmax(1);
+ * console.log(nn.nllLoss(logProbs, [0, 1]).item()); // the same as crossEntropy on the logits
+ * ```
+ * ```
+ * 0.3171074018321153
+ * ```
+ */
 export function nllLoss(logProbs: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
   const idx = labelIndices("nllLoss", logProbs, labels);
   return reduce(takeFlat(logProbs, idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "nllLoss");
 }
 
-/** Softmax cross-entropy from raw scores (logits) of shape [batch, classes], fused through log-softmax. */
+/**
+ * Softmax cross-entropy from raw scores (logits) of shape [batch, classes], fused through log-softmax:
+ * crossEntropy(z, y) = −(1/N) Σₙ logSoftmax(zₙ)[yₙ]; ∂/∂z = (softmax(z) − onehot(y)) / N.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const logits = tensor([[2, 0, -1], [0.5, 1.5, 0]], { requiresGrad: true });
+ * const loss = nn.crossEntropy(logits, [0, 1]);
+ * loss.backward(); // ∂loss/∂logits = (softmax(logits) − onehot(labels)) / 2
+ * console.log(loss.item(), logits.grad?.toString());
+ * ```
+ * ```
+ * 0.3171074018321153 tensor([[-0.0781, 0.0571, 0.021], [0.1156, -0.1857, 0.0701]], dtype=float64)
+ * ```
+ */
 export function crossEntropy(logits: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
   const idx = labelIndices("crossEntropy", logits, labels);
   return reduce(takeFlat(logSoftmax(logits, -1), idx, [idx.length], "pick").neg(), opts.reduction ?? "mean", "crossEntropy");
@@ -73,14 +129,41 @@ function sameShapes(op: string, a: Tensor, b: Tensor, what: string): void {
   }
 }
 
-/** Mean squared error. */
+/**
+ * Mean squared error: mseLoss(p, t) = mean((p − t)²); ∂/∂p = 2(p − t) / n, n the number of elements.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const pred = tensor([1, 2, 3], { requiresGrad: true });
+ * const loss = nn.mseLoss(pred, tensor([1, 0, 3])); // (0² + 2² + 0²) / 3
+ * loss.backward();
+ * console.log(loss.item(), pred.grad?.toString());
+ * ```
+ * ```
+ * 1.3333333333333333 tensor([0, 1.3333, 0], dtype=float64)
+ * ```
+ */
 export function mseLoss(pred: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   sameShapes("mseLoss", pred, target, "target");
   const d = sub(pred, target);
   return reduce(mul(d, d), opts.reduction ?? "mean", "mseLoss");
 }
 
-/** Binary cross-entropy from logits, stable for any logit: softplus(z) − z·t. Targets in [0, 1]. */
+/**
+ * Binary cross-entropy from logits, stable for any logit: softplus(z) − z·t. Targets in [0, 1].
+ * That is −t log σ(z) − (1 − t) log(1 − σ(z)); ∂/∂z = (σ(z) − t) / n with the mean.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const logits = tensor([0, 2, -30]);
+ * console.log(nn.bceWithLogits(logits, tensor([1, 0, 0]), { reduction: "none" }).toString());
+ * ```
+ * ```
+ * tensor([6.9315e-01, 2.1269e+00, 9.3576e-14], dtype=float64)
+ * ```
+ */
 export function bceWithLogits(logits: Tensor, targets: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   sameShapes("bceWithLogits", logits, targets, "targets");
   const t = targets.data;
