@@ -77,15 +77,101 @@ export {
 } from "./ops/builtins.js";
 export type { BuiltinName, BuiltinName as ActivationName } from "./ops/builtins.js";
 
-/** Neural-network building blocks: `Module`, layers (Linear, Conv2d, norms, Dropout, …), activation modules, losses and initialisers. */
+/**
+ * Neural-network building blocks: `Module`, layers (Linear, Conv2d, norms, Dropout, …), activation modules, losses and initialisers.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, tensor } from "actigrad";
+ * manualSeed(0);
+ * const model = new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Linear(8, 3));
+ * const logits = model.call(tensor([[0.5, -1], [2, 0]]));
+ * const loss = nn.crossEntropy(logits, [2, 0]);
+ * loss.backward(); // every parameter's .grad is filled
+ * console.log(logits.shape, loss.item().toFixed(4), model.parameters().length);
+ * ```
+ * ```
+ * [ 2, 3 ] 1.2131 4
+ * ```
+ */
 export * as nn from "./nn/index.js";
-/** Optimizers (SGD, Adam, AdamW, RMSprop) and learning-rate schedules, with state dicts to save and resume. */
+/**
+ * Optimizers (SGD, Adam, AdamW, RMSprop) and learning-rate schedules, with state dicts to save and resume.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, optim, tensor } from "actigrad";
+ * manualSeed(0);
+ * const model = new nn.Linear(1, 1);
+ * const opt = new optim.Adam(model.parameters(), { lr: 0.1 });
+ * const sched = new optim.StepLR(opt, { stepSize: 50, gamma: 0.5 });
+ * const x = tensor([[0], [1], [2]]), y = tensor([[1], [3], [5]]); // y = 2x + 1
+ * for (let epoch = 0; epoch < 200; epoch++) {
+ *   opt.zeroGrad(); nn.mseLoss(model.call(x), y).backward(); opt.step(); sched.step();
+ * }
+ * console.log(model.weight.item().toFixed(3), model.bias!.item().toFixed(3), sched.lr);
+ * ```
+ * ```
+ * 2.000 1.000 0.00625
+ * ```
+ */
 export * as optim from "./nn/optim.js";
-/** Data helpers: seeded mini-batches, train/test splits, standardisation, one-hot labels, CSV parsing and 2-D toy sets. */
+/**
+ * Data helpers: seeded mini-batches, train/test splits, standardisation, one-hot labels, CSV parsing and 2-D toy sets.
+ *
+ * @example
+ * ```ts
+ * import { data } from "actigrad";
+ * const { train, test } = data.trainTestSplit(data.moons({ n: 200, seed: 0 }), { seed: 0 });
+ * const scaler = new data.Standardizer().fit(train.x); // statistics from the training set only
+ * const trainSet = { x: scaler.transform(train.x), y: train.y };
+ * let count = 0;
+ * for (const batch of data.batches(trainSet, 32, { seed: 0 })) count += batch.y.length;
+ * console.log(train.x.shape, test.x.shape, count);
+ * ```
+ * ```
+ * [ 150, 2 ] [ 50, 2 ] 150
+ * ```
+ */
 export * as data from "./nn/data.js";
-/** Classification metrics: accuracy, the confusion matrix and its printout, from predicted and true class indices. */
+/**
+ * Classification metrics: accuracy, the confusion matrix and its printout, from predicted and true class indices.
+ *
+ * @example
+ * ```ts
+ * import { metrics, tensor } from "actigrad";
+ * const logits = tensor([[2, 1, 0], [0, 3, 1], [1, 0, 4], [3, 1, 2]]);
+ * const y = [0, 1, 2, 2];
+ * console.log(metrics.accuracy(logits, y));
+ * console.log(metrics.formatConfusionMatrix(metrics.confusionMatrix(logits, y), ["a", "b", "c"]));
+ * ```
+ * ```
+ * 0.75
+ *              a      b      c
+ * a            1      0      0
+ * b            0      1      0
+ * c            1      0      1
+ * ```
+ */
 export * as metrics from "./nn/metrics.js";
-/** The safetensors format: save a model's tensors to bytes and load or read them back, checked. */
+/**
+ * The safetensors format: save a model's tensors to bytes and load or read them back, checked.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, safetensors, tensor } from "actigrad";
+ * manualSeed(0);
+ * const model = new nn.Sequential(new nn.Linear(2, 4), new nn.ReLU(), new nn.Linear(4, 1));
+ * const bytes = safetensors.save(model.stateDict(), { format: "pt" }); // writeFileSync("model.safetensors", bytes)
+ * const copy = new nn.Sequential(new nn.Linear(2, 4), new nn.ReLU(), new nn.Linear(4, 1));
+ * copy.loadStateDict(safetensors.load(bytes));
+ * const x = tensor([[1, -1]]);
+ * console.log(bytes.length, copy.call(x).item() === model.call(x).item());
+ * ```
+ * ```
+ * 432 true
+ * ```
+ */
 export * as safetensors from "./io/safetensors.js";
 export * from "./io/onnx.js";
 export { Rng } from "./tensor/random.js";
