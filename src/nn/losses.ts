@@ -41,10 +41,10 @@ export type Reduction = "mean" | "sum" | "none";
  * ```ts
  * import { nn, tensor } from "actigrad";
  * const labels: nn.Labels = new Int32Array([2, 0]);
- * console.log(nn.crossEntropy(tensor([[0, 0, 1], [3, 0, 0]]), labels).item());
+ * console.log(nn.crossEntropy(tensor([[0, 0, 1], [3, 0, 0]]), labels).toString());
  * ```
  * ```
- * 0.3231838351765059
+ * tensor(0.3232, dtype=float64)
  * ```
  */
 export type Labels = readonly number[] | Int32Array | Tensor;
@@ -89,10 +89,10 @@ function labelIndices(op: string, scores: Tensor, labels: Labels): Int32Array {
  * ```ts
  * import { nn, tensor } from "actigrad";
  * const logProbs = tensor([[2, 0, -1], [0.5, 1.5, 0]]).logSoftmax(1);
- * console.log(nn.nllLoss(logProbs, [0, 1]).item()); // the same as crossEntropy on the logits
+ * console.log(nn.nllLoss(logProbs, [0, 1]).toString()); // the same as crossEntropy on the logits
  * ```
  * ```
- * 0.3171074018321153
+ * tensor(0.3171, dtype=float64)
  * ```
  */
 export function nllLoss(logProbs: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
@@ -110,10 +110,10 @@ export function nllLoss(logProbs: Tensor, labels: Labels, opts: { reduction?: Re
  * const logits = tensor([[2, 0, -1], [0.5, 1.5, 0]], { requiresGrad: true });
  * const loss = nn.crossEntropy(logits, [0, 1]);
  * loss.backward(); // ∂loss/∂logits = (softmax(logits) − onehot(labels)) / 2
- * console.log(loss.item(), logits.grad?.toString());
+ * console.log(loss.item().toFixed(4), logits.grad?.toString());
  * ```
  * ```
- * 0.3171074018321153 tensor([[-0.0781, 0.0571, 0.021], [0.1156, -0.1857, 0.0701]], dtype=float64)
+ * 0.3171 tensor([[-0.0781, 0.0571, 0.021], [0.1156, -0.1857, 0.0701]], dtype=float64)
  * ```
  */
 export function crossEntropy(logits: Tensor, labels: Labels, opts: { reduction?: Reduction } = {}): Tensor {
@@ -138,10 +138,10 @@ function sameShapes(op: string, a: Tensor, b: Tensor, what: string): void {
  * const pred = tensor([1, 2, 3], { requiresGrad: true });
  * const loss = nn.mseLoss(pred, tensor([1, 0, 3])); // (0² + 2² + 0²) / 3
  * loss.backward();
- * console.log(loss.item(), pred.grad?.toString());
+ * console.log(loss.item().toFixed(4), pred.grad?.toString());
  * ```
  * ```
- * 1.3333333333333333 tensor([0, 1.3333, 0], dtype=float64)
+ * 1.3333 tensor([0, 1.3333, 0], dtype=float64)
  * ```
  */
 export function mseLoss(pred: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
