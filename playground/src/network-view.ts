@@ -91,7 +91,10 @@ export class NetworkView {
   private neurons: NeuronEl[][] = [];
   private edges: EdgeEl[] = [];
   private readonly byElement = new WeakMap<Element, NeuronEl | EdgeEl>();
-  private readonly svgEl: SVGSVGElement;
+  /** The drawing: the neurons' SVG first (so Tab reaches every neuron before the many edges), drawn over the edges' SVG. */
+  private readonly drawing: HTMLDivElement;
+  private readonly nodesSvg: SVGSVGElement;
+  private readonly edgesSvg: SVGSVGElement;
   private readonly neuronTip: HTMLDivElement;
   private readonly neuronTitle: HTMLParagraphElement;
   private readonly neuronCanvas: HTMLCanvasElement;
@@ -108,8 +111,14 @@ export class NetworkView {
 
   /** Draws into `host` (a positioned element: the tooltips are placed inside it). */
   constructor(private readonly host: HTMLElement) {
-    this.svgEl = svg("svg", { role: "group", "aria-label": "Network drawing", class: "net" });
-    this.svgEl.dataset.testid = "network";
+    this.drawing = document.createElement("div");
+    this.drawing.className = "net";
+    this.drawing.setAttribute("role", "group");
+    this.drawing.setAttribute("aria-label", "Network drawing");
+    this.drawing.dataset.testid = "network";
+    this.nodesSvg = svg("svg", { class: "net-nodes" });
+    this.edgesSvg = svg("svg", { class: "net-edges" });
+    this.drawing.append(this.nodesSvg, this.edgesSvg);
     this.neuronTip = document.createElement("div");
     Object.assign(this.neuronTip, { id: "neuron-tip", className: "net-tip neuron-tip", hidden: true });
     this.neuronTip.setAttribute("role", "tooltip");
@@ -125,7 +134,7 @@ export class NetworkView {
     Object.assign(this.edgeTip, { id: "edge-tip", className: "net-tip edge-tip", hidden: true });
     this.edgeTip.setAttribute("role", "tooltip");
     this.edgeTip.dataset.testid = "edge-info";
-    host.append(this.svgEl, this.neuronTip, this.edgeTip);
+    host.append(this.drawing, this.neuronTip, this.edgeTip);
 
     const target = (e: Event) => {
       const el = (e.target as Element | null)?.closest(".neuron, .edge");
@@ -141,11 +150,11 @@ export class NetworkView {
       if (next && this.byElement.get(next) === t) return; // still within the same neuron or edge
       if (t && (t === this.shownNeuron || t === this.shownEdge)) this.hideTips();
     };
-    this.svgEl.addEventListener("pointerover", show);
-    this.svgEl.addEventListener("focusin", show);
-    this.svgEl.addEventListener("pointerout", hide);
-    this.svgEl.addEventListener("focusout", hide);
-    this.svgEl.addEventListener("keydown", (e) => {
+    this.drawing.addEventListener("pointerover", show);
+    this.drawing.addEventListener("focusin", show);
+    this.drawing.addEventListener("pointerout", hide);
+    this.drawing.addEventListener("focusout", hide);
+    this.drawing.addEventListener("keydown", (e) => {
       if (e.key === "Escape") this.hideTips();
     });
   }
@@ -183,15 +192,18 @@ export class NetworkView {
       right = 90;
     const X = (c: number) => left + (cols === 1 ? 0 : (c * (W - left - right)) / (cols - 1));
     const Y = (c: number, k: number) => top + ((tallest - widths[c]) * gap) / 2 + (k + 0.5) * gap;
-    this.svgEl.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    this.svgEl.replaceChildren();
+    for (const el of [this.nodesSvg, this.edgesSvg]) {
+      el.setAttribute("viewBox", `0 0 ${W} ${H}`);
+      el.replaceChildren();
+    }
     this.neurons = [];
     this.edges = [];
 
     const edgeLayer = svg("g", { class: "edges" });
     const nodeLayer = svg("g", { class: "neurons" });
     const textLayer = svg("g", { class: "layer-labels", "aria-hidden": "true" });
-    this.svgEl.append(edgeLayer, nodeLayer, textLayer);
+    this.edgesSvg.append(edgeLayer);
+    this.nodesSvg.append(nodeLayer, textLayer);
 
     for (let c = 0; c + 1 < cols; c++) {
       for (let j = 0; j < widths[c + 1]; j++) {
@@ -267,7 +279,7 @@ export class NetworkView {
         c === 0 ? "2 inputs" : c === cols - 1 ? `${n} outputs` : `layer ${c}: ${n} neurons, ${this.labels.activations[c - 1]}`,
       )
       .join("; ");
-    this.svgEl.prepend(desc);
+    this.nodesSvg.prepend(desc);
   }
 
   /** The weights (and their gradients) into edge `e`'s neuron: one per piece of a maxout neuron. */

@@ -311,6 +311,15 @@ async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
   assert.match((await neuronTip.textContent()) ?? "", /^Layer 2 neuron 2: .*after x \* sigmoid\(x\)/);
   await page.keyboard.press("Escape");
   await neuronTip.waitFor({ state: "hidden" });
+  // every neuron comes before the edges in the Tab order: after the last output, the first weight
+  await img("Output neuron 2 (class 1)").focus();
+  await page.waitForFunction(() => window.__playground.neuronMap()?.name === "Output neuron 2 (class 1)");
+  await page.keyboard.press("Tab");
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="edge-info"]')?.textContent?.startsWith("Input → layer 1, x → neuron 1:"),
+  );
+  assert.ok(await neuronTip.isHidden(), "one tooltip at a time");
+  await page.keyboard.press("Escape");
   log(
     `neuron maps: ${map1.size}×${map1.size}, ${colours.size} colours, layer 1 in [${map1.min.toFixed(3)}, ${map1.max.toFixed(3)}]; ` +
       `equal to the written-out forward pass within ${worstMap.toExponential(1)}; changed by up to ${change.toExponential(2)} after 5 steps`,
