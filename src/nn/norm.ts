@@ -50,7 +50,20 @@ function owned(dtype: DType, shape: number[], fill: number, parameter: boolean):
 // ---------------------------------------------------------------------------------------------
 // LayerNorm
 
-/** Options of `LayerNorm`: ε and whether it learns a weight and bias. */
+/**
+ * Options of `LayerNorm`: ε and whether it learns a weight and bias.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const opts: nn.LayerNormOptions = { eps: 1e-3, elementwiseAffine: false };
+ * const norm = new nn.LayerNorm([2, 2], opts);
+ * console.log(String(norm), norm.parameters().length, norm.forward(tensor([[[0, 1], [1, 2]]])).toString());
+ * ```
+ * ```
+ * LayerNorm((2, 2), eps=0.001, elementwise_affine=false) 0 tensor([[[-1.4128, 0], [0, 1.4128]]], dtype=float64)
+ * ```
+ */
 export interface LayerNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -64,6 +77,18 @@ export interface LayerNormOptions {
  * last axis, or an array of the trailing sizes) with the mean and the biased variance, then
  * y = x̂ ⊙ weight + bias. The same in train() and eval(). Parameters `weight` (ones) and
  * `bias` (zeros), of the normalized shape. Repr: `LayerNorm((8,), eps=1e-05, elementwise_affine=true)`.
+ * x̂ = (x − mean) / √(var + ε), mean and var over the normalized axes of each sample.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const norm = new nn.LayerNorm(3);
+ * console.log(norm.forward(tensor([[1, 2, 3], [2, 4, 9]])).toString());
+ * ```
+ * ```
+ * tensor([[-1.2247,  0.0000,  1.2247],
+ *         [-1.0190, -0.3397,  1.3587]], dtype=float64, gradFn=<add>)
+ * ```
  */
 export class LayerNorm extends Module {
   weight: Tensor | null;
@@ -125,7 +150,22 @@ export class LayerNorm extends Module {
 // ---------------------------------------------------------------------------------------------
 // BatchNorm1d
 
-/** Options of `BatchNorm1d`: ε, the running statistics' momentum, whether it learns a weight and bias (affine) and keeps running statistics, and the dtype. */
+/**
+ * Options of `BatchNorm1d`: ε, the running statistics' momentum, whether it learns a weight and bias (affine) and keeps running statistics, and the dtype.
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const opts: nn.BatchNorm1dOptions = { momentum: null, affine: false };
+ * const bn = new nn.BatchNorm1d(2, opts);
+ * bn.forward(tensor([[1, 10], [3, 30]]));
+ * bn.forward(tensor([[5, 50], [7, 70]]));
+ * console.log(String(bn), bn.running_mean?.toString()); // the cumulative average
+ * ```
+ * ```
+ * BatchNorm1d(2, eps=1e-05, momentum=null, affine=false, track_running_stats=true) tensor([4, 40], dtype=float64)
+ * ```
+ */
 export interface BatchNorm1dOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -150,6 +190,21 @@ export interface BatchNorm1dOptions {
  * be normalized in train() (an error that changes nothing). State dict keys: weight, bias,
  * running_mean, running_var, num_batches_tracked.
  * Repr: `BatchNorm1d(16, eps=1e-05, momentum=0.1, affine=true, track_running_stats=true)`.
+ * y = (x − μ) / √(σ² + ε) · weight + bias, with μ and σ² per channel (the batch's, or the running ones).
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "actigrad";
+ * const bn = new nn.BatchNorm1d(2);
+ * const y = bn.forward(tensor([[1, 10], [3, 30]])); // train(): the batch's statistics
+ * console.log(y.toString(), bn.running_mean?.toString());
+ * bn.eval(); // eval(): the running statistics
+ * console.log(bn.forward(tensor([[1, 10]])).toString());
+ * ```
+ * ```
+ * tensor([[-1, -1], [1, 1]], dtype=float64, gradFn=<add>) tensor([0.2, 2], dtype=float64)
+ * tensor([[0.7628, 1.7499]], dtype=float64, gradFn=<add>)
+ * ```
  */
 export class BatchNorm1d extends Module {
   weight: Tensor | null;

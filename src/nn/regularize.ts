@@ -23,6 +23,21 @@ import { Module } from "./module.js";
  * rest by 1/(1 − p) (inverted dropout, PyTorch's); in `eval()` mode the identity. The masks come
  * from the global generator, so after `manualSeed(n)` a newly made model draws the same masks.
  * No parameters. Repr: `Dropout(p=0.5)`.
+ * y = x ⊙ m / (1 − p), m ~ Bernoulli(1 − p) per element, in training; y = x in eval.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn, ones } from "actigrad";
+ * manualSeed(0);
+ * const drop = new nn.Dropout(0.5);
+ * console.log(drop.forward(ones([6])).toString()); // kept values scaled by 1 / (1 − p) = 2
+ * drop.eval();
+ * console.log(drop.forward(ones([6])).toString());
+ * ```
+ * ```
+ * tensor([2, 0, 0, 2, 0, 2], dtype=float64)
+ * tensor([1, 1, 1, 1, 1, 1], dtype=float64)
+ * ```
  */
 export class Dropout extends Module {
   readonly p: number;
@@ -55,6 +70,16 @@ export class Dropout extends Module {
  * Flatten(startDim = 1, endDim = -1): merges the axes startDim … endDim into one (PyTorch's
  * nn.Flatten, which keeps the batch axis; the tensor method `flatten()` starts at 0). A view;
  * the gradient is reshaped back. Repr: `Flatten(start_dim=1, end_dim=-1)`.
+ *
+ * @example
+ * ```ts
+ * import { nn, zeros } from "actigrad";
+ * const flat = new nn.Flatten();
+ * console.log(String(flat), flat.forward(zeros([2, 3, 4, 4])).shape);
+ * ```
+ * ```
+ * Flatten(start_dim=1, end_dim=-1) [ 2, 48 ]
+ * ```
  */
 export class Flatten extends Module {
   constructor(
@@ -98,7 +123,20 @@ export class Flatten extends Module {
 // ---------------------------------------------------------------------------------------------
 // Embedding
 
-/** Options of `Embedding`: the dtype of the table. */
+/**
+ * Options of `Embedding`: the dtype of the table.
+ *
+ * @example
+ * ```ts
+ * import { nn } from "actigrad";
+ * const opts: nn.EmbeddingOptions = { dtype: "float32" };
+ * const emb = new nn.Embedding(100, 8, opts);
+ * console.log(emb.weight.dtype, emb.weight.shape);
+ * ```
+ * ```
+ * float32 [ 100, 8 ]
+ * ```
+ */
 export interface EmbeddingOptions {
   /** The dtype of the table (default: `getDefaultDtype()`). */
   dtype?: DType;
@@ -110,7 +148,20 @@ export interface EmbeddingOptions {
  * arrays, an Int32Array or a Tensor of integer values, of any shape — gives
  * [...indices' shape, dim]; an index outside [0, num) is a RangeError. The gradient adds each
  * position's upstream into its row of weight, so a repeated index accumulates.
- * Repr: `Embedding(10, 4)`.
+ * Repr: `Embedding(10, 4)`. y[i…] = weight[indices[i…]].
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, nn } from "actigrad";
+ * manualSeed(0);
+ * const emb = new nn.Embedding(10, 3);
+ * const y = emb.forward([[4, 2], [7, 7]]);
+ * console.log(String(emb), y.shape, y.select(0, 1).toString());
+ * ```
+ * ```
+ * Embedding(10, 3) [ 2, 2, 3 ] tensor([[-1.4338,  0.0718,  0.1215],
+ *         [-1.4338,  0.0718,  0.1215]], dtype=float64, gradFn=<select>)
+ * ```
  */
 export class Embedding extends Module {
   weight: Tensor;
