@@ -666,6 +666,12 @@ describe("what cannot be exported is an error naming it", () => {
     expectThrow(bad({ inputShape: [null, 4], opset: 12 }), RangeError, /opset must be an integer from 13 to 21/);
     expectThrow(bad({ inputShape: [null, 4], opset: 17.5 }), RangeError, /opset/);
     expectThrow(bad({ inputShape: [null, 4], dtype: "int32" }), TypeError, /dtype must be "float32" or "float64"/);
+    expectThrow(
+      bad({ inputShape: [null, 4], dtype: "float32" }),
+      TypeError,
+      /exportOnnx: dtype "float32" differs from the model's parameters, which are float64/,
+      /leave dtype out/,
+    );
     expectThrow(() => exportOnnx(42 as unknown as nn.Module, { inputShape: [null, 4] }), TypeError, /model must be a Module/);
     expectThrow(
       () => exportOnnx((() => 3) as unknown as nn.Module, { inputShape: [null, 4] }),

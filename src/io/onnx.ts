@@ -1193,6 +1193,11 @@ export function exportOnnx(model: Exportable, options: ExportOnnxOptions): Uint8
   const layers = isModule ? layersOf(model) : new Map<Module, string>();
   const named = isModule ? model.namedTensors() : [];
   const own = isModule ? (model.parameters()[0] ?? named[0]?.[1]) : undefined;
+  if (given !== undefined && own !== undefined && own.dtype !== given) {
+    throw new TypeError(
+      `exportOnnx: dtype "${given}" differs from the model's parameters, which are ${own.dtype}; an nn layer takes input of its parameters' dtype, so leave dtype out (the export then uses ${own.dtype}) or build the model in ${given}`,
+    );
+  }
   const dtype: FloatDType = given ?? (own?.dtype === "float32" || own?.dtype === "float64" ? own.dtype : getDefaultDtype());
   const fn = isModule ? (x: Tensor) => model.forward(x) : model;
 
