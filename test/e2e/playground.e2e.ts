@@ -309,6 +309,7 @@ async function networkSteps(page: Page, csvRows: string[]): Promise<void> {
   await page.keyboard.press("Tab");
   await page.waitForFunction(() => window.__playground.neuronMap()?.name === "Layer 2 neuron 2");
   assert.match((await neuronTip.textContent()) ?? "", /^Layer 2 neuron 2: .*after x \* sigmoid\(x\)/);
+  await page.locator(".net-panel").screenshot({ path: resolve(shots, "neuron-keyboard.png") });
   await page.keyboard.press("Escape");
   await neuronTip.waitFor({ state: "hidden" });
   // every neuron comes before the edges in the Tab order: after the last output, the first weight
