@@ -154,6 +154,15 @@ describe("a user-defined activation", () => {
     expect(names).not.toContain("softmax"); // a vector activation is not a hidden-layer choice
   });
 
+  it("has one module class: nn.activationModule gives the same class each time, built-ins' included", () => {
+    const Swish = nn.activationModule(swish);
+    expect(nn.activationModule(swish)).toBe(Swish);
+    expect(new Swish()).toBeInstanceOf(nn.activationModule(swish));
+    expect(nn.activationModule(activations.relu)).toBe(nn.ReLU);
+    expect(nn.builtinModules().ELU).toBe(nn.ELU);
+    expect(new (nn.builtinModules().GELU)()).toBeInstanceOf(nn.GELU);
+  });
+
   it("is a module: nn.Activation(op, ...args) trains in a Sequential and prints", () => {
     manualSeed(3);
     const model = new nn.Sequential(new nn.Linear(2, 8), new nn.Activation(swish), new nn.Linear(8, 1));

@@ -98,8 +98,13 @@ export class Activation extends Module {
  */
 export type ActivationModuleClass = new (...args: ArgValue[]) => Activation;
 
+/** The class made for each activation, so that each has one. */
+const moduleClasses = new WeakMap<ActivationFn, ActivationModuleClass>();
+
 /**
- * The module class of one activation, whose instances apply it with the arguments given to the constructor.
+ * The module class of one activation, whose instances apply it with the arguments given to the
+ * constructor. One class per activation: asking twice gives the same class, so `instanceof`
+ * holds across calls (`nn.activationModule(relu) === nn.ReLU`).
  *
  * @example
  * ```ts
@@ -116,12 +121,15 @@ export type ActivationModuleClass = new (...args: ArgValue[]) => Activation;
  * ```
  */
 export function activationModule(op: ActivationFn): ActivationModuleClass {
+  const made = moduleClasses.get(op);
+  if (made) return made;
   const cls = class extends Activation {
     constructor(...args: ArgValue[]) {
       super(op, ...args);
     }
   };
   Object.defineProperty(cls, "name", { value: op.moduleName });
+  moduleClasses.set(op, cls);
   return cls;
 }
 
