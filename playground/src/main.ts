@@ -102,6 +102,9 @@ const ui = {
   outCaption: $("out-caption"),
   gradBars: $<HTMLCanvasElement>("grad-bars"),
   trace: $<HTMLTableElement>("trace"),
+  sample: $<HTMLInputElement>("sample"),
+  samplePoint: $("sample-point"),
+  sampleStatus: $("sample-status"),
   traceCaption: $("trace-caption"),
   graph: $("graph"),
   graphZoom: $<HTMLButtonElement>("graph-zoom"),
@@ -337,6 +340,9 @@ function reset(): void {
     settings.sample = 0;
     writeUrl();
   }
+  // new data or a new network: the last announcement no longer describes the chosen point
+  ui.sampleStatus.textContent = "";
+  showSample();
   frames.length = 0;
   lossHistory = [{ step: 0, train: trainer.loss("train"), test: trainer.loss("test") }];
   renderStatic();
@@ -495,6 +501,55 @@ function showTrace(t: SampleTrace, when: string): void {
 function traceNow(when: string): void {
   showTrace(trainer.trace(settings.sample), when);
 }
+
+// ——— the traced sample: a click on the map, the "Sample to trace" input, or the map's arrow keys ———
+
+/** Training point `i` as the page tells it: "(0.31, −0.52), class 1" (with the CSV's class name, if any). */
+function samplePoint(i: number): string {
+  const d = trainer.data.train;
+  const f = (v: number) => v.toFixed(2).replace("-", "\u2212");
+  const c = d.y[i];
+  const name = uploadedData()?.classNames[c];
+  const cls = name === undefined || name === String(c) ? `class ${c}` : `class ${c} (${name})`;
+  return `(${f(d.x.data[2 * i])}, ${f(d.x.data[2 * i + 1])}), ${cls}`;
+}
+
+/** The "Sample to trace" input and the point beside it, for the sample in the settings. */
+function showSample(): void {
+  const n = trainer.trainSize;
+  ui.sample.max = String(n - 1);
+  ui.sample.value = String(settings.sample);
+  ui.samplePoint.textContent = `${samplePoint(settings.sample)} · training points 0–${n - 1}`;
+}
+
+/**
+ * Traces training point `i` (clamped to the training set), as a click on it does: the ring on
+ * the map, the URL, the input, the trace and its graph; the live region announces the choice.
+ */
+function chooseSample(i: number): void {
+  const n = trainer.trainSize;
+  const next = Math.min(n - 1, Math.max(0, Math.round(i)));
+  const edge =
+    next !== i && next === settings.sample ? (next === 0 ? ", the first training point" : ", the last training point") : "";
+  settings.sample = next;
+  writeUrl();
+  showSample();
+  ui.sampleStatus.textContent = `Sample ${next}: ${samplePoint(next)}${edge}`;
+  redraw(true);
+  traceNow(`at the current parameters, after step ${trainer.steps}`);
+}
+
+/** The map's keys: Right/Up the next training point, Left/Down the previous, Page Up/Down ten on, Home/End the ends. */
+const SAMPLE_KEYS: Record<string, (i: number, n: number) => number> = {
+  ArrowRight: (i) => i + 1,
+  ArrowUp: (i) => i + 1,
+  ArrowLeft: (i) => i - 1,
+  ArrowDown: (i) => i - 1,
+  PageUp: (i) => i + 10,
+  PageDown: (i) => i - 10,
+  Home: () => 0,
+  End: (_, n) => n - 1,
+};
 
 // ——— wiring ———
 
@@ -746,11 +801,18 @@ function init(): void {
       trainer.data.domain,
       points(trainer.data.train),
     );
-    if (i < 0) return;
-    settings.sample = i;
-    writeUrl();
-    redraw(true);
-    traceNow(`at the current parameters, after step ${trainer.steps}`);
+    if (i >= 0) chooseSample(i);
+  });
+  ui.boundary.addEventListener("keydown", (e) => {
+    const move = Object.hasOwn(SAMPLE_KEYS, e.key) ? SAMPLE_KEYS[e.key] : undefined;
+    if (!move || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    chooseSample(move(settings.sample, trainer.trainSize));
+  });
+  ui.sample.addEventListener("change", () => {
+    const v = Number(ui.sample.value);
+    if (ui.sample.value.trim() === "" || !Number.isFinite(v)) showSample();
+    else chooseSample(v);
   });
   // A link pasted into the address bar of an open page changes only the hash.
   window.addEventListener("hashchange", () => {

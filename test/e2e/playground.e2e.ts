@@ -41,6 +41,11 @@
  *      Node (tsx, against src/) on the downloaded model.json and gives the page's logits.
  *  16. accessible names: Chromium's accessibility tree has a name for every focusable element,
  *      and each control is found by role and the name that says what it does.
+ *  17. the traced sample without a mouse: the "Sample to trace" spinbutton chooses a training point
+ *      (the trace's caption, the graph, the URL and the ring on the map follow, and the role="status"
+ *      live region says "Sample N: (x, y), class c", the caption's point); the decision map, focused
+ *      by role and name, takes ArrowRight / ArrowLeft / End to the next, previous and last point,
+ *      the spinbutton following; screenshot out/e2e/sample-keyboard.png.
  *
  *   npm run build:playground && npm run test:e2e        (CHROMIUM=/path overrides the browser)
  *
@@ -516,6 +521,7 @@ async function accessibleNames(page: Page, context: BrowserContext): Promise<voi
     ["combobox", "Learning rate"],
     ["slider", "Batch size"],
     ["combobox", "Training speed (steps per frame)"],
+    ["spinbutton", "Sample to trace"],
     ["button", "Fit the graph to the panel's width"],
     ["group", "Network drawing"],
     ["img", "Input x"],
@@ -532,6 +538,68 @@ async function accessibleNames(page: Page, context: BrowserContext): Promise<voi
   assert.deepEqual(missing, [], "each control is found by role and its name");
   log(
     `accessible names: ${focusable.length} focusable elements, all named (out/e2e/accessible-names.txt); ${expected.length} controls found by role and name`,
+  );
+}
+
+/** Step 17: the traced sample chosen by keyboard: the "Sample to trace" spinbutton, and the arrow keys on the focused map. */
+async function sampleSteps(page: Page): Promise<void> {
+  await page.getByTestId("dataset").selectOption("moons");
+  await page.waitForFunction(() => document.querySelector("#boundary-caption")?.textContent?.startsWith("moons · "));
+  await page.getByRole("button", { name: "Step: train one mini-batch" }).click();
+  const picker = page.getByRole("spinbutton", { name: "Sample to trace", exact: true });
+  const map = page.getByRole("img", { name: /^Decision map: / });
+  const status = page.getByTestId("sample-status");
+  assert.equal(await status.getAttribute("role"), "status", "the choice is announced in a live region");
+  assert.equal(await picker.inputValue(), String((await page.evaluate(() => window.__playground.settings())).sample));
+  const last = Number(await picker.getAttribute("max"));
+  assert.ok(last > 20, `the input's max is the last training point (${last})`);
+  const mapPixels = () => map.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  /** Waits for sample `i` to be traced; checks the caption, the URL, the input and the live region; returns the caption. */
+  const traced = async (i: number, suffix = "") => {
+    await page.waitForFunction((n) => document.querySelector("#trace-caption")?.textContent?.startsWith(`sample #${n} at (`), i, {
+      timeout: 5_000,
+    });
+    await page.waitForSelector('#graph[data-state="done"] svg', { timeout: 20_000 });
+    const caption = (await page.locator("#trace-caption").textContent()) ?? "";
+    const m = /^sample #(\d+) at \((-?\d+\.\d\d), (-?\d+\.\d\d)\), class (\d+), loss /.exec(caption);
+    assert.ok(m, `the trace's caption names the sample: ${caption}`);
+    const point = `(${m[2].replace("-", "\u2212")}, ${m[3].replace("-", "\u2212")}), class ${m[4]}`;
+    assert.equal(await status.textContent(), `Sample ${i}: ${point}${suffix}`, "the live region says the traced point");
+    assert.equal(await picker.inputValue(), String(i), "the input shows the traced sample");
+    const beside = (await page.getByTestId("sample-point").textContent()) ?? "";
+    assert.ok(beside.startsWith(`${point} · `), `the point beside the input: ${beside}`);
+    assert.equal((await page.evaluate(() => window.__playground.settings())).sample, i);
+    assert.equal(new URLSearchParams(new URL(page.url()).hash.slice(1)).get("sample"), String(i), "the URL keeps the sample");
+    return caption;
+  };
+  // the spinbutton: type a sample and press Enter; the table, the graph and the ring on the map follow
+  const before = await mapPixels();
+  await picker.fill("12");
+  await picker.press("Enter");
+  const typed = await traced(12);
+  assert.notEqual(await mapPixels(), before, "the ring moves to the chosen point");
+  // the map by keyboard: focused by its role and name, ArrowRight traces the next training point
+  await map.focus();
+  assert.ok(await map.evaluate((c) => c === document.activeElement), "the map takes focus");
+  const at12 = await mapPixels();
+  await page.keyboard.press("ArrowRight");
+  const right = await traced(13);
+  assert.notEqual(await mapPixels(), at12, "the ring moves with the arrow key");
+  assert.ok(await map.evaluate((c) => c === document.activeElement), "the map keeps focus");
+  await page.locator(".boundary-panel").screenshot({ path: resolve(dirname(screenshotPath), "sample-keyboard.png") });
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  await traced(11);
+  await page.keyboard.press("End");
+  await traced(last);
+  await page.keyboard.press("ArrowRight");
+  await traced(last, ", the last training point");
+  // the spinbutton's own arrow key steps it, and traces as a change does
+  await picker.focus();
+  await page.keyboard.press("ArrowDown");
+  await traced(last - 1);
+  log(
+    `sample by keyboard: typed 12 → "${typed}"; ArrowRight on the map → "${right}"; live region "${await status.textContent()}"`,
   );
 }
 
@@ -937,6 +1005,7 @@ async function main(): Promise<void> {
 
     await networkSteps(page, rows);
     await accessibleNames(page, context);
+    await sampleSteps(page);
 
     assert.deepEqual(errors, [], "no errors in the page");
     log(
