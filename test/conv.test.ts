@@ -25,12 +25,10 @@ import {
   tensor,
   useWasm,
 } from "../src/index.js";
-import { expectThrow } from "./helpers.js";
+import { expectThrow, gradgradcheck, sizeOf } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** A tensor of `shape` with fixed, distinct, sign-mixed values (or the given ones). */
 function make(shape: readonly number[], seed = 0, dtype: DType = "float64", requiresGrad = false): Tensor {
@@ -109,37 +107,6 @@ function convInputs(g: ConvCase, dtype: DType = "float64") {
   const b = g.bias ? make([g.o], g.seed + 2.9, dtype, true) : null;
   const opts = { stride: [g.sh, g.sw] as [number, number], padding: [g.ph, g.pw] as [number, number] };
   return { x, w, b, opts };
-}
-
-/**
- * Second derivatives through the rules: with S = Σ c ⊙ y³ and T = Σ_k Σ w_k ⊙ ∂S/∂x_k (from grad
- * with createGraph), ∂T/∂x by autograd — the rules differentiated — against central differences
- * of T, which needs only first derivatives.
- */
-function gradgradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[]): void {
-  const xs = inputs.map((x) => tensor(x, { dtype: "float64", requiresGrad: true }));
-  const weights = xs.map((x, k) => make(x.shape, 5 + k).add(2.5));
-  const T = (createGraph: boolean): Tensor => {
-    const y = f(...xs);
-    const s = y.pow(3).mul(make(y.shape, 7)).sum();
-    const gs = grad(s, xs, { createGraph });
-    return gs.map((g, k) => g.mul(weights[k]).sum()).reduce((a, b) => a.add(b));
-  };
-  const analytic = grad(T(true), xs);
-  const eps = 1e-6;
-  xs.forEach((x, k) => {
-    const d = x.data;
-    for (let i = 0; i < d.length; i++) {
-      const orig = d[i];
-      d[i] = orig + eps;
-      const up = T(false).item();
-      d[i] = orig - eps;
-      const down = T(false).item();
-      d[i] = orig;
-      const numeric = (up - down) / (2 * eps);
-      expect(Math.abs(analytic[k].data[i] - numeric), `input ${k}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(numeric));
-    }
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

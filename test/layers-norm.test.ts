@@ -24,7 +24,7 @@ import {
   scope,
   tensor,
 } from "../src/index.js";
-import { expectThrow } from "./helpers.js";
+import { expectThrow, gradgradcheck, sizeOf } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -93,8 +93,6 @@ interface Fixtures {
 
 const FIX = JSON.parse(readFileSync(new URL("./fixtures/torch-layers.json", import.meta.url), "utf8")) as Fixtures;
 
-const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-
 /** A tensor from a fixture record (or fixed values of `shape`). */
 function make(r: Rec | readonly number[], dtype: DType = "float64", requiresGrad = false): Tensor {
   if (!Array.isArray(r) && "data" in r) return tensor(r.data, { shape: r.shape, dtype, requiresGrad });
@@ -122,38 +120,6 @@ function expectClose(actual: Tensor, expected: Rec, dtype: DType, what: string):
 
 function expectPassed(r: ReturnType<typeof gradcheck>): void {
   expect(r.passed, `gradcheck failed: ${JSON.stringify(r.worst)} (max abs error ${r.maxAbsError})`).toBe(true);
-}
-
-/**
- * Second derivatives through the ops: with S = Σ c ⊙ y³ (y = f(xs)) and T = Σ_k Σ w_k ⊙ ∂S/∂x_k
- * (from grad with createGraph), ∂T/∂x by autograd — the rules differentiated — against central
- * differences of T, which needs only first derivatives.
- */
-function gradgradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[]): void {
-  const xs = inputs.map((x) => tensor(x, { dtype: "float64", requiresGrad: true }));
-  const T = (createGraph: boolean): Tensor => {
-    const y = f(...xs);
-    const s = y.pow(3).mul(make(y.shape).mul(0.3).add(1)).sum();
-    const gs = grad(s, xs, { createGraph });
-    return gs.map((g, k) => g.mul(make(g.shape).add(1.5 + k)).sum()).reduce((a, b) => a.add(b));
-  };
-  const analytic = grad(T(true), xs);
-  const eps = 1e-6;
-  xs.forEach((x, k) => {
-    const d = x.data;
-    for (let i = 0; i < d.length; i++) {
-      const orig = d[i];
-      d[i] = orig + eps;
-      const up = T(false).item();
-      d[i] = orig - eps;
-      const down = T(false).item();
-      d[i] = orig;
-      const numeric = (up - down) / (2 * eps);
-      expect(Math.abs(analytic[k].data[i] - numeric), `input ${k}, element ${i}`).toBeLessThanOrEqual(
-        1e-5 + 1e-4 * Math.abs(numeric),
-      );
-    }
-  });
 }
 
 /** A snapshot of tensors' values and gradients, to check that a failed call changed nothing. */

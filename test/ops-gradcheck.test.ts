@@ -26,27 +26,12 @@ import {
   matmul,
 } from "../src/index.js";
 import type { GradcheckResult } from "../src/index.js";
+import { ravel, sizeOf, unravel } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Plain-JS helpers and references (deliberately naive, independent of the library).
 
 type Shape = number[];
-const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d];
-    i = Math.floor(i / shape[d]);
-  }
-  return idx;
-}
-
-function ravel(idx: readonly number[], shape: readonly number[]): number {
-  let k = 0;
-  for (let d = 0; d < shape.length; d++) k = k * shape[d] + idx[d];
-  return k;
-}
 
 const pad = (s: readonly number[], r: number): number[] => [...new Array<number>(r - s.length).fill(1), ...s];
 

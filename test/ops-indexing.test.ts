@@ -21,28 +21,12 @@ import {
   Tensor,
   tensor,
 } from "../src/index.js";
-import { expectThrow } from "./helpers.js";
+import { expectThrow, ravel, secondOrder, sizeOf, unravel, weights } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Plain-JS helpers and references (naive loops over multi-indices, independent of the library).
 
 type Shape = number[];
-const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d];
-    i = Math.floor(i / shape[d]);
-  }
-  return idx;
-}
-
-function ravel(idx: readonly number[], shape: readonly number[]): number {
-  let k = 0;
-  for (let d = 0; d < shape.length; d++) k = k * shape[d] + idx[d];
-  return k;
-}
 
 interface Ref {
   shape: number[];
@@ -107,45 +91,6 @@ function expectRef(t: Tensor, ref: Ref): void {
 
 function expectGradOk(r: GradcheckResult): void {
   expect(r.passed, `gradcheck failed: ${JSON.stringify(r)}`).toBe(true);
-}
-
-/** A small deterministic generator for weights (never 0). */
-function weights(n: number, seed: number): number[] {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 4294967296 - 0.5) * 3 || 0.5;
-  });
-}
-
-/**
- * The second derivative through `op`, by grad of grad: with f(x) = Σ g ⊙ op(x)³,
- * H·w = ∂/∂x ⟨w, ∂f/∂x⟩ from autograd (createGraph), against the central difference of the
- * first derivative along w: (∇f(x + εw) − ∇f(x − εw)) / 2ε.
- */
-function secondOrder(op: (x: Tensor) => Tensor, x0: Tensor, seed = 1): { analytic: number[]; numeric: number[] } {
-  const probe = op(tensor(x0, { dtype: "float64" }));
-  const g = tensor(weights(probe.size, seed), { shape: [...probe.shape] });
-  const w = weights(x0.size, seed + 7);
-  const firstAt = (v: ArrayLike<number>, createGraph: boolean) => {
-    const x = tensor(Array.from(v), { shape: [...x0.shape], requiresGrad: true });
-    const f = op(x).pow(3).mul(g).sum();
-    return { x, d1: grad(f, [x], { createGraph })[0] };
-  };
-  const { x, d1 } = firstAt(x0.data, true);
-  const [hw] = grad(d1.mul(tensor(w, { shape: [...x0.shape] })).sum(), [x]);
-  const eps = 1e-6;
-  const base = Array.from(x0.data);
-  const up = firstAt(
-    base.map((v, i) => v + eps * w[i]),
-    false,
-  ).d1.data;
-  const down = firstAt(
-    base.map((v, i) => v - eps * w[i]),
-    false,
-  ).d1.data;
-  // ⟨w, ∂²f/∂x²⟩ along direction w is H·w (H symmetric); compare H·w with the difference quotient.
-  return { analytic: Array.from(hw.data), numeric: Array.from(up, (u, i) => (u - down[i]) / (2 * eps)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +281,7 @@ describe("select", () => {
       [[2, 3, 2], 1, -1],
     ] as [number[], number, number][]) {
       const x = tensor(weights(sizeOf(shape), axis + 5), { shape });
-      const { analytic, numeric } = secondOrder((t) => select(t, axis, i), x);
+      const { analytic, numeric } = secondOrder((t) => select(t, axis, i), x, { power: 3, eps: 1e-6 });
       expectClose(analytic, numeric, 1e-6, 1e-6, "H·w");
     }
   });
@@ -482,7 +427,7 @@ describe("slice", () => {
       [[4, 2, 3], 0, null, -1, 1],
     ] as [number[], number, number | null, number | null, number][]) {
       const x = tensor(weights(sizeOf(shape), 2 + axis), { shape });
-      const { analytic, numeric } = secondOrder((t) => slice(t, axis, start, end, step), x);
+      const { analytic, numeric } = secondOrder((t) => slice(t, axis, start, end, step), x, { power: 3, eps: 1e-6 });
       expectClose(analytic, numeric, 1e-6, 1e-6, "H·w");
     }
   });
@@ -615,7 +560,7 @@ describe("indexSelect", () => {
       [[2, 3, 2], 1, [2, 2]],
     ] as [number[], number, number[]][]) {
       const x = tensor(weights(sizeOf(shape), 9 + axis), { shape });
-      const { analytic, numeric } = secondOrder((t) => indexSelect(t, axis, idx), x);
+      const { analytic, numeric } = secondOrder((t) => indexSelect(t, axis, idx), x, { power: 3, eps: 1e-6 });
       expectClose(analytic, numeric, 1e-6, 1e-6, "H·w");
     }
   });
@@ -800,7 +745,7 @@ describe("gather", () => {
       [[2, 3, 2], 2, [[[1, 1]], [[0, 0]]]],
     ] as [number[], number, number[]][]) {
       const x = tensor(weights(sizeOf(shape), 11 + axis), { shape });
-      const { analytic, numeric } = secondOrder((t) => gather(t, axis, index), x);
+      const { analytic, numeric } = secondOrder((t) => gather(t, axis, index), x, { power: 3, eps: 1e-6 });
       expectClose(analytic, numeric, 1e-6, 1e-6, "H·w");
     }
   });
@@ -944,7 +889,7 @@ describe("maskedFill", () => {
       ],
     ] as [number[], unknown][]) {
       const x = tensor(weights(sizeOf(shape), 13), { shape });
-      const { analytic, numeric } = secondOrder((t) => maskedFill(t, mask as number[], 0.75), x);
+      const { analytic, numeric } = secondOrder((t) => maskedFill(t, mask as number[], 0.75), x, { power: 3, eps: 1e-6 });
       expectClose(analytic, numeric, 1e-6, 1e-6, "H·w");
     }
     // Through the value too: f(v) = Σ g·maskedFill(x, m, v)³, d²f/dv² = Σ_filled 6·g·v.

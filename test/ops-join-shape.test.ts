@@ -23,13 +23,12 @@ import {
   tensor,
   unsqueeze,
 } from "../src/index.js";
-import { expectThrow } from "./helpers.js";
+import { expectThrow, gradgradcheck, ravel, sizeOf, unravel } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 type Shape = number[];
-const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 const RUNS = { numRuns: 25 };
 
 /** A float64 tensor of `shape` with the given values (or fixed distinct ones). */
@@ -57,64 +56,6 @@ const shapedAxisArb = (minRank = 1, maxRank = 3, minDim = 1, maxDim = 4) =>
 
 function expectPassed(r: ReturnType<typeof gradcheck>): void {
   expect(r.passed, `gradcheck failed: ${JSON.stringify(r.worst)} (max abs error ${r.maxAbsError})`).toBe(true);
-}
-
-/**
- * Second derivatives through the rules: with S = Σ_j Σ c_j ⊙ y_j³ (y = f(xs)) and
- * T = Σ_k Σ w_k ⊙ ∂S/∂x_k (∂S/∂x from grad with createGraph), ∂T/∂x by autograd — the rules
- * differentiated — against central differences of T, which needs only first derivatives.
- */
-function gradgradcheck(f: (...xs: Tensor[]) => Tensor | Tensor[], inputs: readonly Tensor[]): void {
-  const xs = inputs.map((x) => tensor(x, { dtype: "float64", requiresGrad: true }));
-  const weights = xs.map((x) => make(x.shape).add(1.5));
-  const T = (createGraph: boolean): Tensor => {
-    const ys = ([] as Tensor[]).concat(f(...xs));
-    let s: Tensor | null = null;
-    ys.forEach((y, j) => {
-      const term = y
-        .pow(3)
-        .mul(make(y.shape).mul(j + 1))
-        .sum();
-      s = s === null ? term : s.add(term);
-    });
-    const gs = grad(s!, xs, { createGraph });
-    let t: Tensor | null = null;
-    gs.forEach((g, k) => {
-      const term = g.mul(weights[k]).sum();
-      t = t === null ? term : t.add(term);
-    });
-    return t!;
-  };
-  const analytic = grad(T(true), xs);
-  const eps = 1e-6;
-  xs.forEach((x, k) => {
-    const d = x.data;
-    for (let i = 0; i < d.length; i++) {
-      const orig = d[i];
-      d[i] = orig + eps;
-      const up = T(false).item();
-      d[i] = orig - eps;
-      const down = T(false).item();
-      d[i] = orig;
-      const numeric = (up - down) / (2 * eps);
-      expect(Math.abs(analytic[k].data[i] - numeric)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(numeric));
-    }
-  });
-}
-
-/** Reference: the multi-index of flat index i in `shape`, and back. */
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d];
-    i = Math.floor(i / shape[d]);
-  }
-  return idx;
-}
-function ravel(idx: readonly number[], shape: readonly number[]): number {
-  let k = 0;
-  for (let d = 0; d < shape.length; d++) k = k * shape[d] + idx[d];
-  return k;
 }
 
 /** A snapshot of a tensor's values and gradient, to check that a failed call changed nothing. */

@@ -39,7 +39,7 @@ import {
   var as variance,
   variance as varianceFn,
 } from "../src/index.js";
-import { expectThrow, type ErrorClass } from "./helpers.js";
+import { expectThrow, type ErrorClass, secondOrder, sizeOf, weights } from "./helpers.js";
 
 afterEach(() => setDefaultDtype("float64"));
 
@@ -68,46 +68,6 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rtol: numb
     }
     if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) throw new Error(`${what}[${i}]: got ${g}, expected ${w}`);
   }
-}
-
-/** A small deterministic generator of weights in ±1.5 (never 0). */
-function weights(n: number, seed: number): number[] {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 4294967296 - 0.5) * 3 || 0.5;
-  });
-}
-
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/**
- * The second derivative through `op` by grad of grad: with f(x) = Σ g ⊙ op(x)^power, H·w from
- * autograd (createGraph) against the central difference of the first derivative along w.
- */
-function secondOrder(op: (x: Tensor) => Tensor, x0: Tensor, power = 1, seed = 1): { analytic: number[]; numeric: number[] } {
-  const probe = op(tensor(x0, { dtype: "float64" }));
-  const g = tensor(weights(probe.size, seed), { shape: [...probe.shape] });
-  const w = weights(x0.size, seed + 7);
-  const firstAt = (v: ArrayLike<number>, createGraph: boolean) => {
-    const x = tensor(Array.from(v), { shape: [...x0.shape], requiresGrad: true });
-    const y = op(x);
-    const f = (power === 1 ? y : y.pow(power)).mul(g).sum();
-    return { x, d1: grad(f, [x], { createGraph })[0] };
-  };
-  const { x, d1 } = firstAt(x0.data, true);
-  const [hw] = grad(d1.mul(tensor(w, { shape: [...x0.shape] })).sum(), [x]);
-  const eps = 1e-5;
-  const base = Array.from(x0.data);
-  const up = firstAt(
-    base.map((v, i) => v + eps * w[i]),
-    false,
-  ).d1.data;
-  const down = firstAt(
-    base.map((v, i) => v - eps * w[i]),
-    false,
-  ).d1.data;
-  return { analytic: Array.from(hw.data), numeric: Array.from(up, (u, i) => (u - down[i]) / (2 * eps)) };
 }
 
 /** A leaf that requires a gradient and already holds one, to check that a failed call changes neither. */
@@ -346,7 +306,7 @@ describe("min", () => {
       [[2, 3, 2], -2],
     ] as [number[], number][]) {
       const x = tensor(weights(sizeOf(shape), shape.length + 3), { shape });
-      const { analytic, numeric } = secondOrder((t) => min(t, axis), x, 3);
+      const { analytic, numeric } = secondOrder((t) => min(t, axis), x, { power: 3 });
       expectClose(analytic, numeric, 1e-5, 1e-6, "H·w");
     }
   });
@@ -825,7 +785,7 @@ describe("maximum and minimum", () => {
     const x = tensor(weights(6, 4), { shape: [2, 3] });
     for (const op of [maximum, minimum]) {
       for (const f of [(t: Tensor) => op(t, other), (t: Tensor) => op(other, t), (t: Tensor) => op(t, other.sum(0))]) {
-        const { analytic, numeric } = secondOrder(f, x, 3);
+        const { analytic, numeric } = secondOrder(f, x, { power: 3 });
         expectClose(analytic, numeric, 1e-5, 1e-6, "H·w");
       }
     }
