@@ -9,14 +9,9 @@
  *
  *   npx tsx examples/03-mnist.ts
  */
-import { createRequire } from "node:module";
-import { data, manualSeed, metrics, nn, noGrad, optim, scope, tensor, type Tensor } from "../src/index.js";
+import { data, manualSeed, metrics, nn, noGrad, optim, scope, type Tensor } from "../src/index.js";
+import { loadDigits } from "./lib/mnist.js";
 import { lineChart, save } from "./lib/svg.js";
-
-interface Digit {
-  raw: number[];
-  length: number;
-}
 
 /**
  * All 10,000 digits, split 8,000 / 2,000 with a fixed seed, stratified (each digit keeps a fifth
@@ -24,17 +19,7 @@ interface Digit {
  * standardised with the training set's mean and standard deviation of the pixel values.
  */
 export function loadMnist(): { train: data.Dataset; test: data.Dataset } {
-  const digits = createRequire(import.meta.url)("mnist") as Digit[];
-  const size = digits.reduce((n, d) => n + d.length, 0);
-  const x = new Float32Array(size * 784);
-  const y = new Int32Array(size);
-  let row = 0;
-  digits.forEach((d, digit) => {
-    x.set(d.raw.slice(0, d.length * 784), row * 784);
-    y.fill(digit, row, row + d.length);
-    row += d.length;
-  });
-  const { train, test } = data.trainTestSplit({ x: tensor(x, { shape: [size, 784] }), y }, { testFraction: 0.2, seed: 0 });
+  const { train, test } = data.trainTestSplit(loadDigits(), { testFraction: 0.2, seed: 0 });
   const mean = train.x.mean().item();
   const std = train.x.sub(mean).pow(2).mean().sqrt().item();
   const scale = (t: Tensor) => t.sub(mean).div(std);

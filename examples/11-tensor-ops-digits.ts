@@ -15,7 +15,6 @@
  *
  *   npm run example:11     (or: npx tsx examples/11-tensor-ops-digits.ts)
  */
-import { createRequire } from "node:module";
 import {
   arange,
   concat,
@@ -32,6 +31,7 @@ import {
   tensor,
   where,
 } from "../src/index.js";
+import { loadDigits } from "./lib/mnist.js";
 import { barChart, grayImage, grid, save } from "./lib/svg.js";
 
 export interface DigitOpsOptions {
@@ -48,26 +48,6 @@ export interface DigitOpsOptions {
   sureAt?: number;
   outDir?: string;
   print?: boolean;
-}
-
-interface Digit {
-  raw: number[];
-  length: number;
-}
-
-/** The 10,000 digits as [N, 784] ink in [0, 1] (float32) and their labels, as example 3 reads them. */
-function loadDigits(): data.Dataset {
-  const digits = createRequire(import.meta.url)("mnist") as Digit[];
-  const size = digits.reduce((n, d) => n + d.length, 0);
-  const x = new Float32Array(size * 784);
-  const y = new Int32Array(size);
-  let row = 0;
-  digits.forEach((d, digit) => {
-    x.set(d.raw.slice(0, d.length * 784), row * 784);
-    y.fill(digit, row, row + d.length);
-    row += d.length;
-  });
-  return { x: tensor(x, { shape: [size, 784] }), y };
 }
 
 /** The row numbers of the samples labelled `c`. */
