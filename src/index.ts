@@ -173,6 +173,6 @@ export * as metrics from "./nn/metrics.js";
  * ```
  */
 export * as safetensors from "./io/safetensors.js";
-export * from "./io/onnx.js";
+export * from "./io/onnx/index.js";
 export { Rng } from "./tensor/random.js";
 export * from "./teach/index.js";

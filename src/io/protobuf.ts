@@ -1,5 +1,5 @@
 /**
- * A small Protocol Buffers encoder, enough to write ONNX models by hand (src/io/onnx.ts).
+ * A small Protocol Buffers encoder, enough to write ONNX models by hand (src/io/onnx/).
  *
  * A message is a sequence of fields; each field starts with a key, the varint
  * (fieldNumber << 3) | wireType, followed by its value:
