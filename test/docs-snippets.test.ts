@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { extractSnippets, missingNumbers, repoRoot, runSnippets } from "../scripts/run-snippets.js";
+import { exampleText, extractSnippets, missingNumbers, repoRoot, runSnippets } from "../scripts/run-snippets.js";
 
 const work = mkdtempSync(join(tmpdir(), "actigrad-docs-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -99,6 +99,35 @@ describe("the runner fails on a broken snippet", () => {
     expect(snippets[4].skip).toBe("needs a browser");
     expect(snippets[5].source).toContain("double(2.5)");
     expect(() => extractSnippets("```ts\n// snippet: skip\n```\n", "x.md")).toThrow(/x\.md:1: "snippet: skip" needs a reason/);
+  });
+
+  it("takes a ```text block (or a bare one) after a snippet as its output, and reads @example blocks of doc comments at their source lines", () => {
+    const md = ["```ts", "console.log(1);", "```", "", "```text", "1", "```", "```ts", "x;", "```", "```sh", "ls", "```"].join(
+      "\n",
+    );
+    const [withOutput, without] = extractSnippets(md, "t.md");
+    expect(withOutput.expectedOutput).toEqual({ line: 5, text: "1" });
+    expect(without.expectedOutput).toBeUndefined();
+    const source = [
+      "/**", // 1
+      " * Doubles.", // 2
+      " *", // 3
+      " * @example", // 4
+      " * ```ts", // 5
+      ' * import { double } from "actigrad";', // 6
+      " * console.log(double(2));", // 7
+      " * ```", // 8
+      " * ```text", // 9
+      " * 4", // 10
+      " * ```", // 11
+      " * @param x not part of the example", // 12
+      " */", // 13
+      "export const double = (x: number) => 2 * x;", // 14
+    ].join("\n");
+    const [example] = extractSnippets(exampleText(source), "src/double.ts");
+    expect(example.line).toBe(5);
+    expect(example.code).toBe('import { double } from "actigrad";\nconsole.log(double(2));');
+    expect(example.expectedOutput).toEqual({ line: 9, text: "4" });
   });
 
   it("compares printed numbers loosely, in order", () => {

@@ -57,7 +57,7 @@ import type { StateDict, TensorState } from "../nn/state.js";
  * const bytes = safetensors.save(new nn.Linear(2, 1).stateDict(), metadata);
  * console.log(safetensors.read(bytes).metadata);
  * ```
- * ```
+ * ```text
  * { format: 'pt', epochs: '30' }
  * ```
  */
@@ -73,7 +73,7 @@ export type Metadata = Record<string, string>;
  * const file: safetensors.SafetensorsFile = safetensors.read(bytes);
  * console.log(file.metadata, file.state.w);
  * ```
- * ```
+ * ```text
  * { author: 'me' } { shape: [ 2 ], dtype: 'float32', data: [ 1.5, -2 ] }
  * ```
  */
@@ -96,7 +96,7 @@ export interface SafetensorsFile {
  *   console.log((e as Error).message);
  * }
  * ```
- * ```
+ * ```text
  * safetensors.load: header length 100000001 exceeds the limit of 100000000 bytes
  * ```
  */
@@ -130,7 +130,7 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> => x !== null &
  * const n = Number(new DataView(bytes.buffer).getBigUint64(0, true)); // the header's length
  * console.log(bytes.length, new TextDecoder().decode(bytes.subarray(8, 8 + n)).trimEnd());
  * ```
- * ```
+ * ```text
  * 72 {"w":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]}}
  * ```
  */
@@ -251,7 +251,7 @@ export function save(state: StateDict, metadata?: Metadata): Uint8Array {
  *   console.log((e as Error).message);
  * }
  * ```
- * ```
+ * ```text
  * { shape: [ 2 ], dtype: 'float64', data: [ 0.25, '-0' ] }
  * safetensors.load: header length 64 runs past the end of the file (20 bytes, so at most 12)
  * ```
@@ -270,7 +270,7 @@ export function load(bytes: Uint8Array | ArrayBuffer): StateDict {
  * const { state, metadata } = safetensors.read(bytes);
  * console.log(Object.keys(state), state.weight.shape, metadata);
  * ```
- * ```
+ * ```text
  * [ 'weight', 'bias' ] [ 2, 3 ] { format: 'pt' }
  * ```
  */

@@ -32,7 +32,7 @@
  * const x = zeros([2], { dtype });
  * console.log(x.dtype, x.data.constructor.name, tensor([1, 2]).dtype);
  * ```
- * ```
+ * ```text
  * float32 Float32Array float64
  * ```
  */
@@ -48,7 +48,7 @@ export type FloatDType = "float32" | "float64";
  * const dtypes: TensorDType[] = [x.dtype, x.argmax(1).dtype];
  * console.log(dtypes, x.argmax(1).toArray());
  * ```
- * ```
+ * ```text
  * [ 'float64', 'int32' ] [ 1, 0 ]
  * ```
  */
@@ -64,7 +64,7 @@ export type DType = FloatDType | "int32";
  * const out: FloatArray = x.mul(2).data;
  * console.log(x.dtype, out);
  * ```
- * ```
+ * ```text
  * float32 Float32Array(2) [ 1, 3 ]
  * ```
  */
@@ -79,7 +79,7 @@ export type FloatArray = Float32Array | Float64Array;
  * const all: Values[] = [x.data, x.argmax(1).data];
  * console.log(all.map((v) => v.constructor.name), Array.from(all[1]));
  * ```
- * ```
+ * ```text
  * [ 'Float64Array', 'Int32Array' ] [ 1, 0 ]
  * ```
  */
@@ -98,7 +98,7 @@ let defaultDtype: FloatDType = "float64";
  * console.log(tensor([0.1]).toString(), layer.weight.dtype);
  * setDefaultDtype("float64"); // back to the default
  * ```
- * ```
+ * ```text
  * tensor([0.1], dtype=float32) float32
  * ```
  */
@@ -117,7 +117,7 @@ export function setDefaultDtype(dtype: DType): void {
  * setDefaultDtype("float32");
  * console.log(getDefaultDtype(), tensor([1]).dtype);
  * ```
- * ```
+ * ```text
  * float64
  * float32 float32
  * ```

@@ -77,7 +77,7 @@ const MIN_ELEMENTS = 64;
  * });
  * console.log(loss.item(), w.grad!.toArray());
  * ```
- * ```
+ * ```text
  * 45 [ 18, 36 ]
  * ```
  */

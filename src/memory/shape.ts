@@ -13,7 +13,7 @@
  * const shape: Shape = x.shape;
  * console.log(shape, shape.length, x.reshape([...shape].reverse()).shape);
  * ```
- * ```
+ * ```text
  * [ 2, 3 ] 2 [ 3, 2 ]
  * ```
  */
@@ -99,7 +99,7 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
  *   console.log((e as Error).message);
  * }
  * ```
- * ```
+ * ```text
  * [ 4, 2, 3 ]
  * add: shapes [2,3] and [4] cannot be broadcast together (axis -1: 3 vs 4)
  * ```

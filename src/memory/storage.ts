@@ -20,7 +20,7 @@ import { track } from "./scope.js";
  * const kept = scope(() => { const y = x.add(1); inside.push(y.storage); return y.mul(2); });
  * console.log(inside[0].released, kept.storage.released, kept.toArray());
  * ```
- * ```
+ * ```text
  * true true false
  * true false [ 4, 6, 8, 10 ]
  * ```

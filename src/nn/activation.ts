@@ -31,7 +31,7 @@ function isActivation(op: unknown): op is ActivationFn {
  * const act = new nn.Activation(swish);
  * console.log(String(act), act.forward(tensor([-1, 0, 2])).toString());
  * ```
- * ```
+ * ```text
  * Activation(swish) tensor([-0.2689, 0, 1.7616], dtype=float64)
  * ```
  */
@@ -92,7 +92,7 @@ export class Activation extends Module {
  * const m = new Cls(0.5);
  * console.log(String(m), m.forward(tensor([-1, 1])).toString());
  * ```
- * ```
+ * ```text
  * ELU(alpha=0.5) tensor([-0.3161, 1], dtype=float64)
  * ```
  */
@@ -116,7 +116,7 @@ const moduleClasses = new WeakMap<ActivationFn, ActivationModuleClass>();
  * const Swish = nn.activationModule(swish);
  * console.log(String(new Swish()), new Swish().forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * Swish() tensor([-0.2689, 1.7616], dtype=float64)
  * ```
  */
@@ -143,7 +143,7 @@ export function activationModule(op: ActivationFn): ActivationModuleClass {
  * console.log(Object.keys(modules).join(" "));
  * console.log(String(new modules.LeakyReLU(0.1)));
  * ```
- * ```
+ * ```text
  * Sigmoid Tanh ReLU Softplus Softmax LogSoftmax MaxoutActivation LeakyReLU ELU GELU SiLU
  * LeakyReLU(slope=0.1)
  * ```

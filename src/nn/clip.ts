@@ -70,7 +70,7 @@ function replaceGrad(p: Tensor, f: (v: number) => number): void {
  * w.mul(tensor([3, 4])).sum().backward(); // w.grad = [3, 4], norm 5
  * console.log(nn.clipGradNorm([w], 1), w.grad?.toString());
  * ```
- * ```
+ * ```text
  * 5 tensor([0.6, 0.8], dtype=float64)
  * ```
  */
@@ -104,7 +104,7 @@ export function clipGradNorm(params: Tensor | readonly Tensor[], maxNorm: number
  * nn.clipGradValue([w], 1);
  * console.log(w.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([-1, 0.5, 1], dtype=float64)
  * ```
  */

@@ -47,7 +47,7 @@ const asGiven = (v: Pair) => (typeof v === "number" ? String(v) : tuple(v));
  * const conv = new nn.Conv2d(3, 8, 3, opts);
  * console.log(String(conv), conv.forward(zeros([1, 3, 8, 8])).shape);
  * ```
- * ```
+ * ```text
  * Conv2d(3, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=false) [ 1, 8, 4, 4 ]
  * ```
  */
@@ -78,7 +78,7 @@ export interface Conv2dOptions {
  * const y = conv.forward(randn([2, 1, 8, 8]));
  * console.log(String(conv), y.shape);
  * ```
- * ```
+ * ```text
  * Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)) [ 2, 4, 8, 8 ]
  * ```
  */
@@ -186,7 +186,7 @@ abstract class Pool2d extends Module {
  * const x = arange(16).reshape([1, 1, 4, 4]);
  * console.log(new nn.MaxPool2d(2).forward(x).toString());
  * ```
- * ```
+ * ```text
  * tensor([[[[5, 7], [13, 15]]]], dtype=float64)
  * ```
  */
@@ -216,7 +216,7 @@ export class MaxPool2d extends Pool2d {
  * const x = arange(16).reshape([1, 1, 4, 4]);
  * console.log(new nn.AvgPool2d(2).forward(x).toString());
  * ```
- * ```
+ * ```text
  * tensor([[[[2.5, 4.5], [10.5, 12.5]]]], dtype=float64)
  * ```
  */

@@ -37,7 +37,7 @@ import { Tensor } from "../tensor/tensor.js";
  * const { x, y, features } = data.fromCsv("7;0.5;1.5;yes\n8;2.5;3.5;no\n", opts);
  * console.log(x.toString(), Array.from(y), features);
  * ```
- * ```
+ * ```text
  * tensor([[0.5, 1.5], [2.5, 3.5]], dtype=float32) [ 1, 0 ] [ '1', '2' ]
  * ```
  */
@@ -65,7 +65,7 @@ export interface CsvOptions {
  * const parsed: data.CsvData = data.fromCsv("x,y\n1,b\n2,a\n", { label: "y" });
  * for (let i = 0; i < parsed.y.length; i++) console.log(parsed.x.select(0, i).toArray(), parsed.classes[parsed.y[i]]);
  * ```
- * ```
+ * ```text
  * [ 1 ] b
  * [ 2 ] a
  * ```
@@ -248,7 +248,7 @@ function resolveColumn(what: string, col: unknown, names: readonly string[], hea
  * const { x, y, classes, features } = data.fromCsv(text, { label: "label" });
  * console.log(x.toString(), Array.from(y), classes, features);
  * ```
- * ```
+ * ```text
  * tensor([[1, 2], [3, 4], [5, 6]], dtype=float64) [ 0, 1, 0 ] [ 'cat', 'dog' ] [ 'a', 'b' ]
  * ```
  */

@@ -20,7 +20,7 @@ import { Tensor } from "../tensor/tensor.js";
  * const { train, test } = data.trainTestSplit(ds, { testFraction: 0.5, seed: 0 });
  * console.log(train.x.shape, Array.from(train.y), test.x.shape, Array.from(test.y));
  * ```
- * ```
+ * ```text
  * [ 2, 2 ] [ 1, 0 ] [ 2, 2 ] [ 0, 1 ]
  * ```
  */
@@ -52,7 +52,7 @@ function checkRows(x: Tensor, op: string): [number, number] {
  * const x = tensor([[1, 2], [3, 4], [5, 6]]);
  * console.log(data.takeRows(x, [2, 0]).toString());
  * ```
- * ```
+ * ```text
  * tensor([[5, 6], [1, 2]], dtype=float64)
  * ```
  */
@@ -79,7 +79,7 @@ export function takeRows(x: Tensor, idx: ArrayLike<number>): Tensor {
  *   console.log(x.flatten().toArray(), Array.from(y));
  * }
  * ```
- * ```
+ * ```text
  * [ 1, 2 ] [ 1, 0 ]
  * [ 3, 0 ] [ 1, 0 ]
  * [ 4 ] [ 0 ]
@@ -108,7 +108,7 @@ export function* batches(data: Dataset, batchSize: number, opts: { shuffle?: boo
  * console.log(train.x.shape, test.x.shape);
  * console.log(test.y.filter((c) => c === 1).length); // stratified: half of the test set is class 1
  * ```
- * ```
+ * ```text
  * [ 80, 2 ] [ 20, 2 ]
  * 10
  * ```
@@ -154,7 +154,7 @@ export function trainTestSplit(
  * console.log(Array.from(s.mean), Array.from(s.std));
  * console.log(s.transform(tensor([[2, 50]])).toString()); // (x − mean) / std
  * ```
- * ```
+ * ```text
  * [ 2, 20 ] [ 1, 10 ]
  * tensor([[0, 3]], dtype=float64)
  * ```
@@ -194,7 +194,7 @@ export class Standardizer {
  * import { data } from "actigrad";
  * console.log(data.oneHot([2, 0, 1], 3).toArray());
  * ```
- * ```
+ * ```text
  * [ [ 0, 0, 1 ], [ 1, 0, 0 ], [ 0, 1, 0 ] ]
  * ```
  */
@@ -221,7 +221,7 @@ export function oneHot(labels: ArrayLike<number>, classes: number, opts: { dtype
  * const { x, y } = data.moons(opts);
  * console.log(x.shape, x.dtype, y.length);
  * ```
- * ```
+ * ```text
  * [ 100, 2 ] float32 100
  * ```
  */
@@ -269,7 +269,7 @@ function toy(
  * const { x, y } = data.moons({ n: 200, noise: 0.1, seed: 0 });
  * console.log(x.shape, y.length, x.slice(0, 0, 2).toString());
  * ```
- * ```
+ * ```text
  * [ 200, 2 ] 200 tensor([[1.0489, 0.0038], [0.2587, 0.54]], dtype=float64)
  * ```
  */
@@ -288,7 +288,7 @@ export const moons = (opts: ToyOptions = {}): Dataset =>
  * const { x, y } = data.circles({ n: 4, noise: 0, factor: 0.5 });
  * console.log(x.square().sum(1).sqrt().toString(), Array.from(y)); // each point's radius
  * ```
- * ```
+ * ```text
  * tensor([1, 0.5, 1, 0.5], dtype=float64) [ 0, 1, 0, 1 ]
  * ```
  */
@@ -308,7 +308,7 @@ export const circles = (opts: ToyOptions & { factor?: number } = {}): Dataset =>
  * const { x, y } = data.spiral({ n: 300, classes: 3, seed: 0 });
  * console.log(x.shape, Array.from(y.slice(0, 6)));
  * ```
- * ```
+ * ```text
  * [ 300, 2 ] [ 0, 1, 2, 0, 1, 2 ]
  * ```
  */
@@ -329,7 +329,7 @@ export const spiral = (opts: ToyOptions & { classes?: number } = {}): Dataset =>
  * const { x, y } = data.xor({ n: 4, seed: 0 });
  * console.log(x.toString(), Array.from(y)); // class 1: both coordinates of one sign
  * ```
- * ```
+ * ```text
  * tensor([[-0.9875,  0.9675],
  *         [-0.5705, -0.2805],
  *         [-0.0840,  0.7067],
@@ -353,7 +353,7 @@ export const xor = (opts: ToyOptions = {}): Dataset =>
  * const { x, y } = data.blobs({ n: 300, centers: [[-3, 0], [3, 0]], seed: 0 });
  * console.log(x.shape, x.mean(0).toString(), Array.from(y.slice(0, 4)));
  * ```
- * ```
+ * ```text
  * [ 300, 2 ] tensor([0.0124, -0.03], dtype=float64) [ 0, 1, 0, 1 ]
  * ```
  */

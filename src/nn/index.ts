@@ -20,7 +20,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.Sigmoid().forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([0.2689, 0.5, 0.8808], dtype=float64)
    * ```
    */
@@ -33,7 +33,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.Tanh().forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([-0.7616, 0, 0.964], dtype=float64)
    * ```
    */
@@ -46,7 +46,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.ReLU().forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([0, 0, 2], dtype=float64)
    * ```
    */
@@ -59,7 +59,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.Softplus().forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([0.3133, 0.6931, 2.1269], dtype=float64)
    * ```
    */
@@ -72,7 +72,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.Softmax(-1).forward(tensor([[1, 2, 3]])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([[0.09, 0.2447, 0.6652]], dtype=float64)
    * ```
    */
@@ -85,7 +85,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.LogSoftmax(-1).forward(tensor([[1, 2, 3]])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([[-2.4076, -1.4076, -0.4076]], dtype=float64)
    * ```
    */
@@ -98,7 +98,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.MaxoutActivation(2).forward(tensor([[1, 5, -2, -3]])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([[5, -2]], dtype=float64)
    * ```
    */
@@ -111,7 +111,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.LeakyReLU(0.1).forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([-0.1, 0, 2], dtype=float64)
    * ```
    */
@@ -124,7 +124,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.ELU(1).forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([-0.6321, 0, 2], dtype=float64)
    * ```
    */
@@ -137,7 +137,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.GELU().forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([-0.1587, 0, 1.9545], dtype=float64)
    * ```
    */
@@ -150,7 +150,7 @@ export const {
    * import { nn, tensor } from "actigrad";
    * console.log(new nn.SiLU().forward(tensor([-1, 0, 2])).toString());
    * ```
-   * ```
+   * ```text
    * tensor([-0.2689, 0, 1.7616], dtype=float64)
    * ```
    */
@@ -165,7 +165,7 @@ export const {
  * const act: nn.Sigmoid = new nn.Sigmoid();
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * Sigmoid() tensor([0.2689, 0.8808], dtype=float64)
  * ```
  */
@@ -179,7 +179,7 @@ export type Sigmoid = Activation;
  * const act: nn.Tanh = new nn.Tanh();
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * Tanh() tensor([-0.7616, 0.964], dtype=float64)
  * ```
  */
@@ -193,7 +193,7 @@ export type Tanh = Activation;
  * const act: nn.ReLU = new nn.ReLU();
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * ReLU() tensor([0, 2], dtype=float64)
  * ```
  */
@@ -207,7 +207,7 @@ export type ReLU = Activation;
  * const act: nn.Softplus = new nn.Softplus();
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * Softplus() tensor([0.3133, 2.1269], dtype=float64)
  * ```
  */
@@ -221,7 +221,7 @@ export type Softplus = Activation;
  * const act: nn.Softmax = new nn.Softmax(0);
  * console.log(String(act), act.forward(tensor([1, 2])).toString());
  * ```
- * ```
+ * ```text
  * Softmax(axis=0) tensor([0.2689, 0.7311], dtype=float64)
  * ```
  */
@@ -235,7 +235,7 @@ export type Softmax = Activation;
  * const act: nn.LogSoftmax = new nn.LogSoftmax(0);
  * console.log(String(act), act.forward(tensor([1, 2])).toString());
  * ```
- * ```
+ * ```text
  * LogSoftmax(axis=0) tensor([-1.3133, -0.3133], dtype=float64)
  * ```
  */
@@ -249,7 +249,7 @@ export type LogSoftmax = Activation;
  * const act: nn.MaxoutActivation = new nn.MaxoutActivation(2);
  * console.log(String(act), act.forward(tensor([[1, 5, -2, -3]])).toString());
  * ```
- * ```
+ * ```text
  * MaxoutActivation(pieces=2) tensor([[5, -2]], dtype=float64)
  * ```
  */
@@ -263,7 +263,7 @@ export type MaxoutActivation = Activation;
  * const act: nn.LeakyReLU = new nn.LeakyReLU(0.2);
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * LeakyReLU(slope=0.2) tensor([-0.2, 2], dtype=float64)
  * ```
  */
@@ -277,7 +277,7 @@ export type LeakyReLU = Activation;
  * const act: nn.ELU = new nn.ELU(0.5);
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * ELU(alpha=0.5) tensor([-0.3161, 2], dtype=float64)
  * ```
  */
@@ -291,7 +291,7 @@ export type ELU = Activation;
  * const act: nn.GELU = new nn.GELU("tanh");
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * GELU(approximate='tanh') tensor([-0.1588, 1.9546], dtype=float64)
  * ```
  */
@@ -305,7 +305,7 @@ export type GELU = Activation;
  * const act: nn.SiLU = new nn.SiLU();
  * console.log(String(act), act.forward(tensor([-1, 2])).toString());
  * ```
- * ```
+ * ```text
  * SiLU() tensor([-0.2689, 1.7616], dtype=float64)
  * ```
  */

@@ -23,7 +23,7 @@ import type { Tensor } from "../tensor/tensor.js";
  * const layer = new nn.Linear(3, 2, { init });
  * console.log(init, layer.explicitInit, layer.weight.shape);
  * ```
- * ```
+ * ```text
  * he true [ 2, 3 ]
  * ```
  */
@@ -46,7 +46,7 @@ function fans(w: Tensor): [number, number] {
  * const w = nn.xavierUniform(zeros([2, 3])); // a = √(6 / (3 + 2)) ≈ 1.0954
  * console.log(w.toString());
  * ```
- * ```
+ * ```text
  * tensor([[0.8476, -1.0681, -1.0242], [-1.042, 0.2461, 0.997]], dtype=float64)
  * ```
  */
@@ -67,7 +67,7 @@ export function xavierUniform(w: Tensor, gain = 1): Tensor {
  * const w = nn.xavierNormal(zeros([256, 512]));
  * console.log(w.std().item().toFixed(4), Math.sqrt(2 / (512 + 256)).toFixed(4));
  * ```
- * ```
+ * ```text
  * 0.0510 0.0510
  * ```
  */
@@ -89,7 +89,7 @@ export function xavierNormal(w: Tensor, gain = 1): Tensor {
  * const w = nn.heNormal(zeros([256, 512]));
  * console.log(w.std().item().toFixed(4), Math.sqrt(2 / 512).toFixed(4));
  * ```
- * ```
+ * ```text
  * 0.0624 0.0625
  * ```
  */
@@ -109,7 +109,7 @@ export function heNormal(w: Tensor): Tensor {
  * const w = nn.heUniform(zeros([2, 3])); // a = √(6 / 3) ≈ 1.4142
  * console.log(w.toString());
  * ```
- * ```
+ * ```text
  * tensor([[1.0942, -1.3789, -1.3222], [-1.3452, 0.3177, 1.2872]], dtype=float64)
  * ```
  */
@@ -134,7 +134,7 @@ export function zerosInit(w: Tensor): Tensor {
  * console.log(Object.keys(nn.initializers).join(" "));
  * console.log(nn.initializers.he(zeros([2, 2])).toString());
  * ```
- * ```
+ * ```text
  * xavier xavierNormal he heUniform zeros
  * tensor([[0.4885, 0.0384], [2.5868, 0.3999]], dtype=float64)
  * ```
@@ -155,7 +155,7 @@ export const initializers: Record<InitName, (w: Tensor) => Tensor> = {
  * import { nn } from "actigrad";
  * console.log(nn.initFor("relu"), nn.initFor("tanh"), nn.initFor(undefined));
  * ```
- * ```
+ * ```text
  * he xavier xavier
  * ```
  */

@@ -25,7 +25,7 @@ import { Module } from "./module.js";
  * const layer = new nn.Linear(3, 2, opts);
  * console.log(String(layer), layer.weight.dtype, layer.parameters().length);
  * ```
- * ```
+ * ```text
  * Linear(in_features=3, out_features=2, bias=false) float32 1
  * ```
  */
@@ -51,7 +51,7 @@ export interface LinearOptions {
  * const y = layer.forward(ones([4, 3])); // [batch, in] → [batch, out]
  * console.log(String(layer), y.shape);
  * ```
- * ```
+ * ```text
  * Linear(in_features=3, out_features=2, bias=true) [ 4, 2 ]
  * ```
  */
@@ -119,7 +119,7 @@ export class Linear extends Module {
  * const layer = new nn.Maxout(4, 3, 2); // Linear(4, 6), then the max of each pair
  * console.log(String(layer), layer.forward(randn([5, 4])).shape);
  * ```
- * ```
+ * ```text
  * Maxout(in_features=4, out_features=3, pieces=2) [ 5, 3 ]
  * ```
  */
@@ -167,7 +167,7 @@ export class Maxout extends Module {
  * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3));
  * console.log(model.forward(randn([2, 4])).shape, Object.keys(model.stateDict()));
  * ```
- * ```
+ * ```text
  * [ 2, 3 ] [ '0.weight', '0.bias', '2.weight', '2.bias' ]
  * ```
  */

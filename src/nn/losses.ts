@@ -27,7 +27,7 @@ import { softplus } from "../ops/softplus.js";
  *   console.log(reduction, nn.mseLoss(tensor([1, 2, 3]), tensor([1, 0, 5]), { reduction }).toString());
  * }
  * ```
- * ```
+ * ```text
  * mean tensor(2.6667, dtype=float64)
  * sum tensor(8, dtype=float64)
  * none tensor([0, 4, 4], dtype=float64)
@@ -43,7 +43,7 @@ export type Reduction = "mean" | "sum" | "none";
  * const labels: nn.Labels = new Int32Array([2, 0]);
  * console.log(nn.crossEntropy(tensor([[0, 0, 1], [3, 0, 0]]), labels).toString());
  * ```
- * ```
+ * ```text
  * tensor(0.3232, dtype=float64)
  * ```
  */
@@ -91,7 +91,7 @@ function labelIndices(op: string, scores: Tensor, labels: Labels): Int32Array {
  * const logProbs = tensor([[2, 0, -1], [0.5, 1.5, 0]]).logSoftmax(1);
  * console.log(nn.nllLoss(logProbs, [0, 1]).toString()); // the same as crossEntropy on the logits
  * ```
- * ```
+ * ```text
  * tensor(0.3171, dtype=float64)
  * ```
  */
@@ -112,7 +112,7 @@ export function nllLoss(logProbs: Tensor, labels: Labels, opts: { reduction?: Re
  * loss.backward(); // ∂loss/∂logits = (softmax(logits) − onehot(labels)) / 2
  * console.log(loss.item().toFixed(4), logits.grad?.toString());
  * ```
- * ```
+ * ```text
  * 0.3171 tensor([[-0.0781, 0.0571, 0.021], [0.1156, -0.1857, 0.0701]], dtype=float64)
  * ```
  */
@@ -140,7 +140,7 @@ function sameShapes(op: string, a: Tensor, b: Tensor, what: string): void {
  * loss.backward();
  * console.log(loss.item().toFixed(4), pred.grad?.toString());
  * ```
- * ```
+ * ```text
  * 1.3333 tensor([0, 1.3333, 0], dtype=float64)
  * ```
  */
@@ -160,7 +160,7 @@ export function mseLoss(pred: Tensor, target: Tensor, opts: { reduction?: Reduct
  * const logits = tensor([0, 2, -30]);
  * console.log(nn.bceWithLogits(logits, tensor([1, 0, 0]), { reduction: "none" }).toString());
  * ```
- * ```
+ * ```text
  * tensor([6.9315e-01, 2.1269e+00, 9.3576e-14], dtype=float64)
  * ```
  */

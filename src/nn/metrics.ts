@@ -25,7 +25,7 @@ import { Tensor } from "../tensor/tensor.js";
  * const fromIndices: metrics.Predictions = logits.argmax(1);
  * console.log(metrics.accuracy(fromScores, [0, 1, 0]), metrics.accuracy(fromIndices, [0, 1, 0]));
  * ```
- * ```
+ * ```text
  * 0.6666666666666666 0.6666666666666666
  * ```
  */
@@ -41,7 +41,7 @@ export type Predictions = readonly number[] | Int32Array | Tensor;
  * const asTensor: metrics.ClassLabels = tensor([0, 1, 1]);
  * console.log([asArray, asInt32, asTensor].map((y) => metrics.accuracy([0, 1, 0], y)));
  * ```
- * ```
+ * ```text
  * [ 0.6666666666666666, 0.6666666666666666, 0.6666666666666666 ]
  * ```
  */
@@ -126,7 +126,7 @@ function sameLength(op: string, p: ArrayLike<number>, y: ArrayLike<number>): voi
  * const logits = tensor([[2, 1], [0, 3], [5, 5]]);
  * console.log(metrics.accuracy(logits, [0, 0, 0])); // the tie [5, 5] predicts class 0
  * ```
- * ```
+ * ```text
  * 0.6666666666666666
  * ```
  */
@@ -155,7 +155,7 @@ export function accuracy(pred: Predictions, labels: ClassLabels): number {
  * const m = metrics.confusionMatrix([0, 1, 1, 2], [0, 0, 1, 2], 3); // (predicted, true, classes)
  * console.log(m); // m[true][predicted]
  * ```
- * ```
+ * ```text
  * [ [ 1, 1, 0 ], [ 0, 1, 0 ], [ 0, 0, 1 ] ]
  * ```
  */
@@ -197,7 +197,7 @@ export function confusionMatrix(pred: Predictions, labels: ClassLabels, classes?
  * const m = metrics.confusionMatrix([0, 1, 1, 1], [0, 0, 1, 1], classes);
  * console.log(metrics.formatConfusionMatrix(m, classes));
  * ```
- * ```
+ * ```text
  *            cat    dog
  * cat          1      1
  * dog          0      2

@@ -104,7 +104,7 @@ function slots(m: Module): [string, Module | Tensor][] {
  * const m = new Scaled();
  * console.log(Object.keys(m.stateDict()), m.parameters().length);
  * ```
- * ```
+ * ```text
  * [ 'scale', 'inner.weight', 'inner.bias' ] 3
  * ```
  */

@@ -60,7 +60,7 @@ function owned(dtype: DType, shape: number[], fill: number, parameter: boolean):
  * const norm = new nn.LayerNorm([2, 2], opts);
  * console.log(String(norm), norm.parameters().length, norm.forward(tensor([[[0, 1], [1, 2]]])).toString());
  * ```
- * ```
+ * ```text
  * LayerNorm((2, 2), eps=0.001, elementwise_affine=false) 0 tensor([[[-1.4128, 0], [0, 1.4128]]], dtype=float64)
  * ```
  */
@@ -85,7 +85,7 @@ export interface LayerNormOptions {
  * const norm = new nn.LayerNorm(3);
  * console.log(norm.forward(tensor([[1, 2, 3], [2, 4, 9]])).toString());
  * ```
- * ```
+ * ```text
  * tensor([[-1.2247,  0.0000,  1.2247],
  *         [-1.0190, -0.3397,  1.3587]], dtype=float64, gradFn=<add>)
  * ```
@@ -162,7 +162,7 @@ export class LayerNorm extends Module {
  * bn.forward(tensor([[5, 50], [7, 70]]));
  * console.log(String(bn), bn.running_mean?.toString()); // the cumulative average
  * ```
- * ```
+ * ```text
  * BatchNorm1d(2, eps=1e-05, momentum=null, affine=false, track_running_stats=true) tensor([4, 40], dtype=float64)
  * ```
  */
@@ -201,7 +201,7 @@ export interface BatchNorm1dOptions {
  * bn.eval(); // eval(): the running statistics
  * console.log(bn.forward(tensor([[1, 10]])).toString());
  * ```
- * ```
+ * ```text
  * tensor([[-1, -1], [1, 1]], dtype=float64, gradFn=<add>) tensor([0.2, 2], dtype=float64)
  * tensor([[0.7628, 1.7499]], dtype=float64, gradFn=<add>)
  * ```

@@ -61,7 +61,7 @@ function checkParams(params: readonly Tensor[], op: string): Tensor[] {
  * const buf: optim.JsonNumber[] | null = opt.stateDict().params[0].buffers.momentumBuffer;
  * console.log(JSON.stringify(buf)); // −0 survives JSON as "-0"
  * ```
- * ```
+ * ```text
  * ["-0",2]
  * ```
  */
@@ -112,7 +112,7 @@ const betaPair: Parse<readonly [number, number]> = (v, op, key) => {
  * opt.lr = lrOf(opt) / 10; // what a schedule does between steps
  * console.log(opt.stateDict().hyperparameters);
  * ```
- * ```
+ * ```text
  * { lr: 0.001, betas: [ 0.9, 0.999 ], eps: 1e-8, weightDecay: 0 }
  * ```
  */
@@ -159,7 +159,7 @@ function decode(v: unknown): unknown {
  * const p: optim.ParamState = opt.stateDict().params[0];
  * console.log(p.shape, p.dtype, p.step, Object.keys(p.buffers));
  * ```
- * ```
+ * ```text
  * [ 2 ] float64 1 [ 'expAvg', 'expAvgSq' ]
  * ```
  */
@@ -187,7 +187,7 @@ export interface ParamState {
  * resumed.loadStateDict(state); // hyperparameters, step counts and momentum buffers
  * console.log(state.optimizer, resumed.lr, resumed.momentum, state.params[0].buffers.momentumBuffer);
  * ```
- * ```
+ * ```text
  * SGD 0.1 0.9 [ 2, -2 ]
  * ```
  */
@@ -213,7 +213,7 @@ type Buffers = Record<string, (FloatArray | null)[]>;
  * fit(new optim.SGD([w], { lr: 0.25 }), () => w.sub(1).square().sum(), 5);
  * console.log(w.item()); // w − 1 halves each step: 1 + 2/2⁵
  * ```
- * ```
+ * ```text
  * 1.0625
  * ```
  */
@@ -386,7 +386,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
  * const opt = new optim.SGD([tensor([1], { requiresGrad: true })], opts);
  * console.log(opt.lr, opt.momentum, opt.nesterov, opt.dampening);
  * ```
- * ```
+ * ```text
  * 0.1 0.9 true 0
  * ```
  */
@@ -429,7 +429,7 @@ const SGD_SPEC: Spec<SGDHyper> = {
  * }
  * console.log(w.toString());
  * ```
- * ```
+ * ```text
  * tensor([0.062, -0.124], dtype=float64, requiresGrad=true)
  * ```
  */
@@ -491,7 +491,7 @@ export class SGD extends Optimizer<SGDHyper> {
  * const opt = new optim.Adam([tensor([1], { requiresGrad: true })], opts);
  * console.log(opt.lr, opt.betas, opt.eps, opt.weightDecay);
  * ```
- * ```
+ * ```text
  * 0.0003 [ 0.9, 0.98 ] 1e-9 0
  * ```
  */
@@ -566,7 +566,7 @@ abstract class AdamFamily extends Optimizer<AdamHyper> {
  * }
  * console.log(w.toString()); // each step moves each weight by about lr
  * ```
- * ```
+ * ```text
  * tensor([0.7016, -1.7006], dtype=float64, requiresGrad=true)
  * ```
  */
@@ -591,7 +591,7 @@ export class Adam extends AdamFamily {
  * const opt = new optim.AdamW([tensor([1], { requiresGrad: true })], opts);
  * console.log(opt.lr, opt.weightDecay, opt.betas);
  * ```
- * ```
+ * ```text
  * 0.001 0.1 [ 0.9, 0.999 ]
  * ```
  */
@@ -610,7 +610,7 @@ export type AdamWOptions = AdamOptions;
  * opt.step(); // w ← w·(1 − 0.1·0.5), then Adam's first step of −lr·sign(∇)
  * console.log(w.toString());
  * ```
- * ```
+ * ```text
  * tensor([0.85, -1.8], dtype=float64, requiresGrad=true)
  * ```
  */
@@ -635,7 +635,7 @@ export class AdamW extends AdamFamily {
  * const opt = new optim.RMSprop([tensor([1], { requiresGrad: true })], opts);
  * console.log(opt.lr, opt.alpha, opt.momentum, opt.centered, opt.eps);
  * ```
- * ```
+ * ```text
  * 0.001 0.9 0.5 true 1e-8
  * ```
  */
@@ -678,7 +678,7 @@ const RMSPROP_SPEC: Spec<RMSpropHyper> = {
  * opt.step(); // s = 0.01·g², so the first step is lr·g/√s = 0.1 per weight
  * console.log(w.toString());
  * ```
- * ```
+ * ```text
  * tensor([0.9, -1.9], dtype=float64, requiresGrad=true)
  * ```
  */

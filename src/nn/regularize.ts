@@ -34,7 +34,7 @@ import { Module } from "./module.js";
  * drop.eval();
  * console.log(drop.forward(ones([6])).toString());
  * ```
- * ```
+ * ```text
  * tensor([2, 0, 0, 2, 0, 2], dtype=float64)
  * tensor([1, 1, 1, 1, 1, 1], dtype=float64)
  * ```
@@ -77,7 +77,7 @@ export class Dropout extends Module {
  * const flat = new nn.Flatten();
  * console.log(String(flat), flat.forward(zeros([2, 3, 4, 4])).shape);
  * ```
- * ```
+ * ```text
  * Flatten(start_dim=1, end_dim=-1) [ 2, 48 ]
  * ```
  */
@@ -133,7 +133,7 @@ export class Flatten extends Module {
  * const emb = new nn.Embedding(100, 8, opts);
  * console.log(emb.weight.dtype, emb.weight.shape);
  * ```
- * ```
+ * ```text
  * float32 [ 100, 8 ]
  * ```
  */
@@ -158,7 +158,7 @@ export interface EmbeddingOptions {
  * const y = emb.forward([[4, 2], [7, 7]]);
  * console.log(String(emb), y.shape, y.select(0, 1).toString());
  * ```
- * ```
+ * ```text
  * Embedding(10, 3) [ 2, 2, 3 ] tensor([[-1.4338,  0.0718,  0.1215],
  *         [-1.4338,  0.0718,  0.1215]], dtype=float64, gradFn=<select>)
  * ```

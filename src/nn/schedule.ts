@@ -35,7 +35,7 @@ import type { Optimizer } from "./optim.js";
  * sched.step();
  * console.log(holder.lr);
  * ```
- * ```
+ * ```text
  * 0.05
  * ```
  */
@@ -53,7 +53,7 @@ export type ScheduledOptimizer = Pick<Optimizer, "lr">;
  * const state: optim.ScheduleState = sched.stateDict();
  * console.log(state);
  * ```
- * ```
+ * ```text
  * {
  *   schedule: 'ExponentialLR',
  *   options: { gamma: 0.5 },
@@ -127,7 +127,7 @@ function record(op: string, where: string, v: unknown, keys: readonly string[]):
  * resumed.step();
  * console.log(resumed.lastEpoch, resumed.lr, opt.lr);
  * ```
- * ```
+ * ```text
  * 2 0.025 0.025
  * ```
  */
@@ -220,7 +220,7 @@ export abstract class LRScheduler<O extends Record<string, number> = Record<stri
  * const sched = new optim.StepLR(opt, opts);
  * console.log(sched.stepSize, sched.gamma);
  * ```
- * ```
+ * ```text
  * 10 0.1
  * ```
  */
@@ -245,7 +245,7 @@ export interface StepLROptions {
  * }
  * console.log(rates);
  * ```
- * ```
+ * ```text
  * [ 0.1, 0.05, 0.05, 0.025, 0.025 ]
  * ```
  */
@@ -277,7 +277,7 @@ export class StepLR extends LRScheduler<{ stepSize: number; gamma: number }> {
  * const opts: optim.ExponentialLROptions = { gamma: 0.9 };
  * console.log(new optim.ExponentialLR(opt, opts).gamma);
  * ```
- * ```
+ * ```text
  * 0.9
  * ```
  */
@@ -297,7 +297,7 @@ export interface ExponentialLROptions {
  * sched.step();
  * console.log(sched.lr, opt.lr); // 0.1 · 0.5², set on the optimizer too
  * ```
- * ```
+ * ```text
  * 0.025 0.025
  * ```
  */
@@ -327,7 +327,7 @@ export class ExponentialLR extends LRScheduler<{ gamma: number }> {
  * const sched = new optim.CosineAnnealingLR(opt, opts);
  * console.log(sched.tMax, sched.etaMin);
  * ```
- * ```
+ * ```text
  * 100 0.0001
  * ```
  */
@@ -352,7 +352,7 @@ export interface CosineAnnealingLROptions {
  * }
  * console.log(rates);
  * ```
- * ```
+ * ```text
  * [ 0.8536, 0.5, 0.1464, 0 ]
  * ```
  */

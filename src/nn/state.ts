@@ -22,7 +22,7 @@ import type { Tensor } from "../tensor/tensor.js";
  * layer.loadStateDict({ ...layer.stateDict(), weight });
  * console.log(layer.weight.toString(), Object.is(layer.weight.data[1], -0));
  * ```
- * ```
+ * ```text
  * tensor([[0.5, -0]], dtype=float64, requiresGrad=true) true
  * ```
  */
@@ -45,7 +45,7 @@ export interface TensorState {
  * const x = tensor([[0.3, -1.2]]);
  * console.log(copy.call(x).item() === model.call(x).item()); // bit for bit
  * ```
- * ```
+ * ```text
  * [ '0.weight', '0.bias', '2.weight', '2.bias' ] [ 3, 2 ]
  * true
  * ```

@@ -123,7 +123,7 @@ export function binary(
  * console.log(add(tensor([1, 2, 3]), 10).toString());
  * console.log(add(tensor([[1], [2]]), tensor([10, 20, 30])).toString()); // [2, 1] with [3] → [2, 3]
  * ```
- * ```
+ * ```text
  * tensor([11, 12, 13], dtype=float64)
  * tensor([[11, 21, 31], [12, 22, 32]], dtype=float64)
  * ```
@@ -143,7 +143,7 @@ export function add(a: Tensor | number, b: Tensor | number): Tensor {
  * y.sum().backward(); // ∂/∂b = −g
  * console.log(y.toString(), b.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([4, 5], dtype=float64, gradFn=<sub>) tensor([-1, -1], dtype=float64)
  * ```
  */
@@ -162,7 +162,7 @@ export function sub(a: Tensor | number, b: Tensor | number): Tensor {
  * y.sum().backward(); // ∂/∂a = g·b
  * console.log(y.toString(), a.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([4, 10, 18], dtype=float64, gradFn=<mul>) tensor([4, 5, 6], dtype=float64)
  * ```
  */
@@ -181,7 +181,7 @@ export function mul(a: Tensor | number, b: Tensor | number): Tensor {
  * y.sum().backward(); // ∂/∂b = −g·a/b² = −1/b²
  * console.log(y.toString(), b.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([0.5, 0.25], dtype=float64, gradFn=<div>) tensor([-0.25, -0.0625], dtype=float64)
  * ```
  */
@@ -205,7 +205,7 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
  * y.sum().backward(); // 1 where a is larger, ½ at the tie
  * console.log(y.toString(), a.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([3, 5, 3], dtype=float64, gradFn=<maximum>) tensor([0, 1, 0.5], dtype=float64)
  * ```
  */
@@ -226,7 +226,7 @@ export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
  * console.log(minimum(tensor([1, 5, -3]), tensor([2, 2, 2])).toString());
  * console.log(minimum(tensor([[1], [4]]), tensor([2, 3])).toString()); // broadcast to [2, 2]
  * ```
- * ```
+ * ```text
  * tensor([1, 2, -3], dtype=float64)
  * tensor([[1, 1], [2, 3]], dtype=float64)
  * ```
@@ -252,7 +252,7 @@ export function minimum(a: Tensor | number, b: Tensor | number): Tensor {
  * console.log(tieWeight("maximum", a, b).toString()); // ∂maximum(a, b)/∂a
  * console.log(tieWeight("minimum", a, b).toString()); // ∂minimum(a, b)/∂a
  * ```
- * ```
+ * ```text
  * tensor([0, 0.5, 1], dtype=float64)
  * tensor([1, 0.5, 0], dtype=float64)
  * ```
@@ -272,7 +272,7 @@ export function tieWeight(op: "maximum" | "minimum", a: Tensor, b: Tensor): Tens
  * import { neg, tensor } from "actigrad";
  * console.log(neg(tensor([1, -2.5])).toString());
  * ```
- * ```
+ * ```text
  * tensor([-1, 2.5], dtype=float64)
  * ```
  */
@@ -297,7 +297,7 @@ export function neg(x: Tensor): Tensor {
  * y.sum().backward(); // the gradient is summed back: sumToShape(g, [3])
  * console.log(y.toString(), b.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([[1, 2, 3], [1, 2, 3]], dtype=float64, gradFn=<broadcastTo>) tensor([2, 2, 2], dtype=float64)
  * ```
  */
@@ -325,7 +325,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
  * console.log(sumToShape(g, [3]).toString()); // the leading axis summed away
  * console.log(sumToShape(g, [2, 1]).toString()); // the size-1 axis summed, kept
  * ```
- * ```
+ * ```text
  * tensor([5, 7, 9], dtype=float64)
  * tensor([[6], [15]], dtype=float64)
  * ```
@@ -354,7 +354,7 @@ export function sumToShape(x: Tensor, shape: Shape): Tensor {
  * const i = cast(tensor([0, 2, 1]), "int32"); // indices; cast(tensor([0.5]), "int32") throws
  * console.log(i.toString(), cast(i, "float32").toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 2, 1], dtype=int32) tensor([0, 2, 1], dtype=float32)
  * ```
  */

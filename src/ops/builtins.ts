@@ -29,7 +29,7 @@ import { tanh } from "./tanh.js";
  * console.log(Object.keys(builtins).join(" "));
  * console.log(builtins.softplus(tensor([0, 1])).toString());
  * ```
- * ```
+ * ```text
  * sigmoid tanh relu softplus softmax logSoftmax maxout leakyRelu elu gelu silu
  * tensor([0.6931, 1.3133], dtype=float64)
  * ```
@@ -45,7 +45,7 @@ export const builtins = { sigmoid, tanh, relu, softplus, softmax, logSoftmax, ma
  * const x = tensor([-1, 0, 1]);
  * for (const name of names) console.log(name, activations[name](x).toString());
  * ```
- * ```
+ * ```text
  * sigmoid tensor([0.2689, 0.5, 0.7311], dtype=float64)
  * tanh tensor([-0.7616, 0, 0.7616], dtype=float64)
  * relu tensor([0, 0, 1], dtype=float64)
@@ -72,7 +72,7 @@ for (const act of Object.values(builtins)) {
  *   console.log(act.name, "|", act.derivative, "|", act(x).toString());
  * }
  * ```
- * ```
+ * ```text
  * sigmoid | σ′(x) = σ(x)(1 − σ(x)) | tensor([0.2689, 0.5, 0.7311], dtype=float64)
  * tanh | tanh′(x) = 1 − tanh²(x) | tensor([-0.7616, 0, 0.7616], dtype=float64)
  * relu | relu′(x) = [x > 0] | tensor([0, 0, 1], dtype=float64)

@@ -33,7 +33,7 @@ function comparison(op: string, kind: BinaryOp, a: Tensor | number, b: Tensor | 
  * import { gt, tensor } from "actigrad";
  * console.log(gt(tensor([-1, 0, 2]), 0).toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 0, 1], dtype=float64)
  * ```
  */
@@ -46,7 +46,7 @@ export const gt = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  * import { ge, tensor } from "actigrad";
  * console.log(ge(tensor([-1, 0, 2]), 0).toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 1, 1], dtype=float64)
  * ```
  */
@@ -59,7 +59,7 @@ export const ge = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  * import { lt, tensor } from "actigrad";
  * console.log(lt(tensor([-1, 0, 2]), tensor([0, 0, 3])).toString());
  * ```
- * ```
+ * ```text
  * tensor([1, 0, 1], dtype=float64)
  * ```
  */
@@ -72,7 +72,7 @@ export const lt = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  * import { le, tensor } from "actigrad";
  * console.log(le(tensor([-1, 0, 2]), 0).toString());
  * ```
- * ```
+ * ```text
  * tensor([1, 1, 0], dtype=float64)
  * ```
  */
@@ -85,7 +85,7 @@ export const le = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  * import { eq, tensor } from "actigrad";
  * console.log(eq(tensor([1, 2, NaN]), tensor([1, 3, NaN])).toString()); // NaN ≠ NaN
  * ```
- * ```
+ * ```text
  * tensor([1, 0, 0], dtype=float64)
  * ```
  */
@@ -98,7 +98,7 @@ export const eq = (a: Tensor | number, b: Tensor | number): Tensor => comparison
  * import { ne, tensor } from "actigrad";
  * console.log(ne(tensor([1, 2, NaN]), tensor([1, 3, NaN])).toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 1, 1], dtype=float64)
  * ```
  */
@@ -127,7 +127,7 @@ function spread(v: Tensor, shape: readonly number[]): FloatArray {
  * y.sum().backward();
  * console.log(y.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 0.5, 2], dtype=float64, gradFn=<where>) tensor([0, 1, 1], dtype=float64)
  * ```
  */

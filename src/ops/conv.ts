@@ -55,7 +55,7 @@ import { reshape } from "./shape.js";
  * const x = arange(8).reshape([1, 1, 2, 4]);
  * console.log(maxPool2d(x, kernel).toString());
  * ```
- * ```
+ * ```text
  * tensor([[[[1, 3], [5, 7]]]], dtype=float64)
  * ```
  */
@@ -71,7 +71,7 @@ export type Pair = number | readonly [number, number];
  * const y = conv2d(ones([1, 1, 4, 4]), ones([1, 1, 3, 3]), null, opts);
  * console.log(y.shape, y.toString());
  * ```
- * ```
+ * ```text
  * [ 1, 1, 2, 2 ] tensor([[[[4, 6], [6, 9]]]], dtype=float64)
  * ```
  */
@@ -114,7 +114,7 @@ function convArgs(g: ConvGeometry) {
  * const w = tensor([[[[1, 0], [0, -1]]]]); // [1, 1, 2, 2]
  * console.log(conv2d(x, w, tensor([0.5])).toString());
  * ```
- * ```
+ * ```text
  * tensor([[[[-3.5, -3.5], [-3.5, -3.5]]]], dtype=float64)
  * ```
  */
@@ -254,7 +254,7 @@ const poolArgs = (g: PoolGeometry) => ({ kernel: [g.kh, g.kw], stride: [g.sh, g.
  * const x = tensor([[[[1, 5, 2, 0], [3, 4, 8, 1], [0, 2, 1, 1], [6, 1, 3, 7]]]]);
  * console.log(maxPool2d(x, 2).toString());
  * ```
- * ```
+ * ```text
  * tensor([[[[5, 8], [6, 7]]]], dtype=float64)
  * ```
  */
@@ -276,7 +276,7 @@ export function maxPool2d(x: Tensor, kernel: Pair, stride?: Pair): Tensor {
  * const x = tensor([[[[1, 5, 2, 0], [3, 4, 8, 1], [0, 2, 1, 1], [6, 1, 3, 7]]]]);
  * console.log(avgPool2d(x, 2).toString());
  * ```
- * ```
+ * ```text
  * tensor([[[[3.25, 2.75], [2.25, 3]]]], dtype=float64)
  * ```
  */

@@ -43,7 +43,7 @@ import "./methods.js";
  * const saved: Saved = { x, y: sigmoid(x), grad: tensor([1, 1]) };
  * console.log(sigmoid.backward(saved).toString()); // σ(x)(1 − σ(x))
  * ```
- * ```
+ * ```text
  * tensor([0.25, 0.105], dtype=float64)
  * ```
  */
@@ -67,7 +67,7 @@ export interface Saved {
  * sp(x).sum().backward();
  * console.log(x.grad!.toString()); // σ(x)
  * ```
- * ```
+ * ```text
  * tensor([0.5, 0.8808], dtype=float64)
  * ```
  */
@@ -86,7 +86,7 @@ export interface RuleInput extends Saved {
  * const approximate: ArgValue = "tanh";
  * console.log(leakyRelu(x, slope).toString(), gelu(x, approximate).toString());
  * ```
- * ```
+ * ```text
  * tensor([-0.2, 1], dtype=float64) tensor([-0.1588, 0.8412], dtype=float64)
  * ```
  */
@@ -101,7 +101,7 @@ export type ArgValue = number | string;
  * const kinds: ActivationKind[] = [activations.relu.kind, activations.softmax.kind, activations.maxout.kind];
  * console.log(kinds);
  * ```
- * ```
+ * ```text
  * [ 'elementwise', 'vector', 'groups' ]
  * ```
  */
@@ -122,7 +122,7 @@ export type ActivationKind = "elementwise" | "vector" | "groups";
  * const cube = defineActivation(spec);
  * console.log(cube(tensor([1, 2])).toString());
  * ```
- * ```
+ * ```text
  * tensor([1, 8], dtype=float64)
  * ```
  */
@@ -181,7 +181,7 @@ export interface ActivationSpec<A extends ArgValue[] = number[]> {
  * console.log(act.name, "|", act.formula, "|", act.derivative);
  * console.log(act(tensor([0, 1])).toString());
  * ```
- * ```
+ * ```text
  * softplus | softplus(x) = log(1 + e^x) | softplus′(x) = σ(x)
  * tensor([0.6931, 1.3133], dtype=float64)
  * ```
@@ -226,7 +226,7 @@ export const registry: Record<string, Activation> = {};
  * swish(x).sum().backward();
  * console.log(swish(x).toString(), x.grad!.toString());
  * ```
- * ```
+ * ```text
  * tensor([-0.2689, 0, 1.7616], dtype=float64, gradFn=<swish>) tensor([0.0723, 0.5, 1.0908], dtype=float64)
  * ```
  */

@@ -27,7 +27,7 @@ import { step } from "./unary.js";
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([-0.6321, 0, 2], dtype=float64, gradFn=<elu>) tensor([0.3679, 1, 1], dtype=float64)
  * ```
  */

@@ -40,7 +40,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([-0.1587, 0, 1.9545], dtype=float64, gradFn=<gelu>) tensor([-0.0833, 0.5, 1.0852], dtype=float64)
  * ```
  */

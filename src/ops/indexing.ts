@@ -75,7 +75,7 @@ declare module "../tensor/tensor.js" {
  * const lists: IndexList[] = [[2, 0], Int32Array.from([1]), tensor([0, 0])];
  * for (const indices of lists) console.log(indexSelect(x, 0, indices).toString());
  * ```
- * ```
+ * ```text
  * tensor([30, 10], dtype=float64)
  * tensor([20], dtype=float64)
  * tensor([10, 10], dtype=float64)
@@ -101,7 +101,7 @@ export type IndexList =
  * const mask: NestedMask = [[true, false], [false, true]];
  * console.log(maskedFill(tensor([[1, 2], [3, 4]]), mask, 0).toString());
  * ```
- * ```
+ * ```text
  * tensor([[0, 2], [3, 0]], dtype=float64)
  * ```
  */
@@ -202,7 +202,7 @@ function position(i: number, shape: Shape): string {
  * const x = tensor([[1, 2, 3], [4, 5, 6]]);
  * console.log(select(x, 0, 1).toString(), select(x, -1, -1).toString());
  * ```
- * ```
+ * ```text
  * tensor([4, 5, 6], dtype=float64) tensor([3, 6], dtype=float64)
  * ```
  */
@@ -264,7 +264,7 @@ function sliceIndices(
  * console.log(slice(x, 0, -2).toString()); // x[-2:]
  * console.log(slice(x, 0, null, null, 2).toString()); // x[::2]
  * ```
- * ```
+ * ```text
  * tensor([1, 2], dtype=float64)
  * tensor([4, 5], dtype=float64)
  * tensor([0, 2, 4], dtype=float64)
@@ -339,7 +339,7 @@ function readIndices(indices: unknown, n: number, axis: number, shape: Shape, op
  * const x = tensor([[1, 2], [3, 4], [5, 6]]);
  * console.log(indexSelect(x, 0, [2, 0, 2]).toString());
  * ```
- * ```
+ * ```text
  * tensor([[5, 6], [1, 2], [5, 6]], dtype=float64)
  * ```
  */
@@ -384,7 +384,7 @@ export function indexSelect(x: Tensor, axis: number, indices: IndexList): Tensor
  * const x = tensor([[1, 2, 3], [4, 5, 6]]);
  * console.log(gather(x, 1, [[2, 0], [1, 1]]).toString()); // out[i][j] = x[i][index[i][j]]
  * ```
- * ```
+ * ```text
  * tensor([[3, 1], [5, 5]], dtype=float64)
  * ```
  */
@@ -459,7 +459,7 @@ export function gather(x: Tensor, axis: number, index: Tensor | NestedArray): Te
  * const x = tensor([-1, 2, -3, 4]);
  * console.log(maskedFill(x, x.lt(0), 0).toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 2, 0, 4], dtype=float64)
  * ```
  */

@@ -63,7 +63,7 @@ const prod = (s: readonly number[]): number => sizeOf(s);
  * console.log(concat([a, b]).toString()); // shape [3, 2]
  * console.log(concat([a, a], 1).toString()); // shape [1, 4]
  * ```
- * ```
+ * ```text
  * tensor([[1, 2], [3, 4], [5, 6]], dtype=float64)
  * tensor([[1, 2, 1, 2]], dtype=float64)
  * ```
@@ -131,7 +131,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  * console.log(stack([a, b]).toString()); // shape [2, 2]
  * console.log(stack([a, b], 1).toString()); // a and b as columns
  * ```
- * ```
+ * ```text
  * tensor([[1, 2], [3, 4]], dtype=float64)
  * tensor([[1, 3], [2, 4]], dtype=float64)
  * ```
@@ -199,7 +199,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  * console.log(split(x, 2).map((p) => p.toString()));
  * console.log(split(x, [1, 4]).map((p) => p.toString()));
  * ```
- * ```
+ * ```text
  * [
  *   'tensor([0, 1], dtype=float64)',
  *   'tensor([2, 3], dtype=float64)',

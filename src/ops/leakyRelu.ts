@@ -25,7 +25,7 @@ import { step } from "./unary.js";
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([-0.1, 0, 2], dtype=float64, gradFn=<leakyRelu>) tensor([0.1, 0.1, 1], dtype=float64)
  * ```
  */

@@ -26,7 +26,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * const y = logSoftmax(tensor([1, 2, 3]));
  * console.log(y.toString(), y.exp().sum().toString()); // e^y sums to 1
  * ```
- * ```
+ * ```text
  * tensor([-2.4076, -1.4076, -0.4076], dtype=float64) tensor(1, dtype=float64)
  * ```
  */

@@ -23,7 +23,7 @@ import { reshape, transpose } from "./shape.js";
  * console.log(matmul(A, tensor([[5, 6], [7, 8]])).toString());
  * console.log(matmul(A, tensor([1, -1])).toString()); // matrix · vector
  * ```
- * ```
+ * ```text
  * tensor([[19, 22], [43, 50]], dtype=float64)
  * tensor([-1, -1], dtype=float64)
  * ```
@@ -92,7 +92,7 @@ function mm2(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
  * const W = tensor([[1, 0, -1], [0.5, 0.5, 0.5]]); // [out, in]
  * console.log(linear(x, W, tensor([0.1, -0.1])).toString());
  * ```
- * ```
+ * ```text
  * tensor([[-1.9, 2.9]], dtype=float64)
  * ```
  */

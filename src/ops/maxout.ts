@@ -42,7 +42,7 @@ function groups(x: Tensor, pieces: number): Tensor {
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString());
  * ```
- * ```
+ * ```text
  * tensor([[5, 3, 4]], dtype=float64, gradFn=<maxout>) tensor([[0, 1, 0, 1, 0, 1]], dtype=float64)
  * ```
  */

@@ -72,7 +72,7 @@ function checkEps(eps: unknown, who: string): number {
  * console.log(dropout(ones([6]), 0.5).toString()); // kept values scaled by 1/(1 − p) = 2
  * console.log(dropout(ones([3]), 0.5, false).toString()); // eval: x itself
  * ```
- * ```
+ * ```text
  * tensor([2, 0, 0, 2, 0, 2], dtype=float64)
  * tensor([1, 1, 1], dtype=float64)
  * ```
@@ -145,7 +145,7 @@ function checkAffine(t: unknown, what: string, shape: readonly number[], who: st
  * console.log(layerNorm(x, 3).toString()); // each row: mean 0, variance 1
  * console.log(layerNorm(x, 3, tensor([1, 1, 2]), tensor([0, 0, 1])).toString());
  * ```
- * ```
+ * ```text
  * tensor([[-1.2247, 0, 1.2247], [-1.2247, 0, 1.2247]], dtype=float64)
  * tensor([[-1.2247, 0, 3.4495], [-1.2247, 0, 3.4495]], dtype=float64)
  * ```
@@ -199,7 +199,7 @@ function layerNormUnchecked(x: Tensor, s: readonly number[], w: Tensor | null, b
  * const x = tensor([[1, 10], [3, 30]]);
  * console.log(batchNorm(x, tensor([2, 20]), tensor([1, 100]), null, null, opts).toString());
  * ```
- * ```
+ * ```text
  * tensor([[-1, -1], [1, 1]], dtype=float64)
  * ```
  */
@@ -230,7 +230,7 @@ export interface BatchNormOptions {
  * console.log(batchNorm(x, runningMean, runningVar, null, null, { training: true }).toString());
  * console.log(runningMean.toString(), runningVar.toString()); // moved 0.1 of the way
  * ```
- * ```
+ * ```text
  * tensor([[-1, -1], [1, 1]], dtype=float64)
  * tensor([0.2, 2], dtype=float64) tensor([1.1, 20.9], dtype=float64)
  * ```
@@ -344,7 +344,7 @@ function batchNormUnchecked(
  * const indices: EmbeddingIndices = [[0, 2], [2, 1]];
  * console.log(embedding(indices, w).shape, embedding(Int32Array.from([1]), w).toString());
  * ```
- * ```
+ * ```text
  * [ 2, 2, 2 ] tensor([[1, 1]], dtype=float64)
  * ```
  */
@@ -422,7 +422,7 @@ function readEmbeddingIndices(indices: unknown, num: number, who: string): { idx
  * e.sum().backward();
  * console.log(e.toString(), w.grad!.toString()); // row 2 was used twice
  * ```
- * ```
+ * ```text
  * tensor([[4, 5], [0.5, 1], [4, 5]], dtype=float64, gradFn=<indexSelect>) tensor([[1, 1], [0, 0], [2, 2]], dtype=float64)
  * ```
  */

@@ -51,7 +51,7 @@ function reducedShapes(x: Tensor, axis: Axis | null | undefined, keepDims: boole
  * console.log(sum(x).item(), sum(x, 0).toString());
  * console.log(x.sum(-1, true).toString()); // keepDims: shape [2, 1]
  * ```
- * ```
+ * ```text
  * 21 tensor([5, 7, 9], dtype=float64)
  * tensor([[6], [15]], dtype=float64)
  * ```
@@ -72,7 +72,7 @@ export function sum(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
  * const x = tensor([[1, 2, 3], [4, 5, 6]]);
  * console.log(mean(x).item(), mean(x, 1).toString());
  * ```
- * ```
+ * ```text
  * 3.5 tensor([2, 5], dtype=float64)
  * ```
  */
@@ -103,7 +103,7 @@ function extreme(op: "max" | "min", x: Tensor, axis: Axis | null | undefined, ke
  * m.sum().backward(); // to the first arg-max of each row
  * console.log(m.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([7, 6], dtype=float64, gradFn=<max>) tensor([[0, 1, 0], [0, 0, 1]], dtype=float64)
  * ```
  */
@@ -122,7 +122,7 @@ export function max(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
  * const x = tensor([[1, 5, 3], [4, 2, 6]]);
  * console.log(min(x).item(), min(x, 0).toString());
  * ```
- * ```
+ * ```text
  * 1 tensor([1, 2, 3], dtype=float64)
  * ```
  */
@@ -141,7 +141,7 @@ export function min(x: Tensor, axis?: Axis | null, keepDims = false): Tensor {
  * console.log(logsumexp(tensor([1000, 1001])).item()); // no overflow
  * console.log(logsumexp(tensor([[0, 0], [1, 2]]), 1).toString());
  * ```
- * ```
+ * ```text
  * 1001.3132616875182
  * tensor([0.6931, 2.3133], dtype=float64)
  * ```
@@ -165,7 +165,7 @@ export function logsumexp(x: Tensor, axis?: Axis | null, keepDims = false): Tens
  * const opts: VarOptions = { correction: 0, keepDims: true }; // population std, axis kept
  * console.log(std(tensor([[1, 2, 3], [2, 4, 6]]), 1, opts).toString());
  * ```
- * ```
+ * ```text
  * tensor([[0.8165], [1.633]], dtype=float64)
  * ```
  */
@@ -205,7 +205,7 @@ function varArgs(op: string, x: Tensor, axis: Axis | null | undefined, opts: Var
  * console.log(variance(x).item()); // Σ(x − 2.5)² / 3
  * console.log(variance(x, 0, { correction: 0 }).item()); // Σ(x − 2.5)² / 4
  * ```
- * ```
+ * ```text
  * 1.6666666666666667
  * 1.25
  * ```
@@ -233,7 +233,7 @@ export { variance as var };
  * const x = tensor([[1, 2, 3, 4], [5, 5, 5, 5]]);
  * console.log(std(x, 1).toString(), x.std().item());
  * ```
- * ```
+ * ```text
  * tensor([1.291, 0], dtype=float64) 1.5811388300841898
  * ```
  */
@@ -281,7 +281,7 @@ function centered(x: Tensor, axes: number[]): Tensor {
  * const logits = tensor([[0.1, 2, -1], [3, 0, 1]]);
  * console.log(argmax(logits, 1).toString()); // predicted class of each row
  * ```
- * ```
+ * ```text
  * 1
  * tensor([1, 0], dtype=int32)
  * ```
@@ -304,7 +304,7 @@ export function argmax(x: Tensor, axis?: number | null, keepDims = false): Tenso
  * const x = tensor([[1, 5], [7, 2]]);
  * console.log(argmin(x), argmin(x, 0).toString());
  * ```
- * ```
+ * ```text
  * 0 tensor([0, 1], dtype=int32)
  * ```
  */

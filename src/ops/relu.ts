@@ -29,7 +29,7 @@ import { step } from "./unary.js";
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([0, 0, 2], dtype=float64, gradFn=<relu>) tensor([0, 0, 1], dtype=float64)
  * ```
  */

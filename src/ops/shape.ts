@@ -48,7 +48,7 @@ declare module "../tensor/tensor.js" {
  * import { arange, reshape } from "actigrad";
  * console.log(reshape(arange(6), [2, -1]).toString());
  * ```
- * ```
+ * ```text
  * tensor([[0, 1, 2], [3, 4, 5]], dtype=float64)
  * ```
  */
@@ -88,7 +88,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  * console.log(transpose(tensor([[1, 2, 3], [4, 5, 6]])).toString());
  * console.log(transpose(zeros([2, 3, 4]), 0, 2).shape);
  * ```
- * ```
+ * ```text
  * tensor([[1, 4], [2, 5], [3, 6]], dtype=float64)
  * [ 4, 3, 2 ]
  * ```
@@ -127,7 +127,7 @@ function view(x: Tensor, shape: readonly number[], op: string, args: Record<stri
  * const x = zeros([1, 3, 1]);
  * console.log(squeeze(x).shape, squeeze(x, 0).shape, squeeze(x, 1).shape);
  * ```
- * ```
+ * ```text
  * [ 3 ] [ 3, 1 ] [ 1, 3, 1 ]
  * ```
  */
@@ -149,7 +149,7 @@ export function squeeze(x: Tensor, axis?: Axis | null): Tensor {
  * const x = tensor([1, 2, 3]);
  * console.log(unsqueeze(x, 0).shape, unsqueeze(x, -1).toString());
  * ```
- * ```
+ * ```text
  * [ 1, 3 ] tensor([[1], [2], [3]], dtype=float64)
  * ```
  */
@@ -196,7 +196,7 @@ function listArg(args: readonly unknown[], op: string, what: string): number[] {
  * console.log(permute(zeros([2, 3, 4]), 2, 0, 1).shape);
  * console.log(permute(tensor([[1, 2, 3], [4, 5, 6]]), [1, 0]).toString());
  * ```
- * ```
+ * ```text
  * [ 4, 2, 3 ]
  * tensor([[1, 4], [2, 5], [3, 6]], dtype=float64)
  * ```
@@ -240,7 +240,7 @@ export function permute(x: Tensor, ...axes: number[] | [readonly number[]]): Ten
  * const x = zeros([2, 3, 4]);
  * console.log(flatten(x).shape, flatten(x, 1).shape, flatten(x, 0, 1).shape);
  * ```
- * ```
+ * ```text
  * [ 24 ] [ 2, 12 ] [ 6, 4 ]
  * ```
  */
@@ -272,7 +272,7 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
  * console.log(expand(tensor([[1], [2]]), [2, 3]).toString());
  * console.log(expand(tensor([1, 2]), 3, -1).shape);
  * ```
- * ```
+ * ```text
  * tensor([[1, 1, 1], [2, 2, 2]], dtype=float64)
  * [ 3, 2 ]
  * ```

@@ -25,7 +25,7 @@ import { defineActivation } from "./define.js";
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([0.5, 0.8808], dtype=float64, gradFn=<sigmoid>) tensor([0.25, 0.105], dtype=float64)
  * ```
  */

@@ -26,7 +26,7 @@ import { clamp } from "./unary.js";
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([-0.2689, 0, 1.7616], dtype=float64, gradFn=<silu>) tensor([0.0723, 0.5, 1.0908], dtype=float64)
  * ```
  */

@@ -22,7 +22,7 @@ import { sum } from "./reduce.js";
  * const x = tensor([[1, 2, 3], [0, 0, 0]]);
  * console.log(softmax(x).toString()); // each row sums to 1; softmax(x, 0) for columns
  * ```
- * ```
+ * ```text
  * tensor([[0.09, 0.2447, 0.6652], [0.3333, 0.3333, 0.3333]], dtype=float64)
  * ```
  */

@@ -28,7 +28,7 @@ import { expm1 } from "./unary.js";
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([0.6931, 2.1269], dtype=float64, gradFn=<softplus>) tensor([0.5, 0.8808], dtype=float64)
  * ```
  */

@@ -23,7 +23,7 @@ import { defineActivation } from "./define.js";
  * y.sum().backward();
  * console.log(y.toString(), x.grad!.toString()); // f(x), f′(x)
  * ```
- * ```
+ * ```text
  * tensor([0, 0.7616], dtype=float64, gradFn=<tanh>) tensor([1, 0.42], dtype=float64)
  * ```
  */

@@ -36,7 +36,7 @@ export function mapKernel(x: Tensor, op: string, kernel: (x: FloatArray, out: Fl
  * import { exp, tensor } from "actigrad";
  * console.log(exp(tensor([0, 1, -1])).toString());
  * ```
- * ```
+ * ```text
  * tensor([1, 2.7183, 0.3679], dtype=float64)
  * ```
  */
@@ -58,7 +58,7 @@ export function exp(x: Tensor): Tensor {
  * y.sum().backward(); // 1/x
  * console.log(y.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 1, 2.3026], dtype=float64, gradFn=<log>) tensor([1, 0.3679, 0.1], dtype=float64)
  * ```
  */
@@ -79,7 +79,7 @@ export function log(x: Tensor): Tensor {
  * const y = pow(x, 3);
  * console.log(y.toString(), grad(y.sum(), [x])[0].toString()); // 3x²
  * ```
- * ```
+ * ```text
  * tensor([1, 8, 27], dtype=float64, gradFn=<pow>) tensor([3, 12, 27], dtype=float64)
  * ```
  */
@@ -104,7 +104,7 @@ export function pow(x: Tensor, p: number): Tensor {
  * import { sign, tensor } from "actigrad";
  * console.log(sign(tensor([-3, 0, 2.5])).toString());
  * ```
- * ```
+ * ```text
  * tensor([-1, 0, 1], dtype=float64)
  * ```
  */
@@ -123,7 +123,7 @@ export function sign(x: Tensor): Tensor {
  * import { step, tensor } from "actigrad";
  * console.log(step(tensor([-1, 0, 2])).toString()); // [x > 0]: 0 at 0
  * ```
- * ```
+ * ```text
  * tensor([0, 0, 1], dtype=float64)
  * ```
  */
@@ -145,7 +145,7 @@ export function step(x: Tensor): Tensor {
  * y.sum().backward(); // sign(x), 0 at 0
  * console.log(y.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([2, 0, 3], dtype=float64, gradFn=<abs>) tensor([-1, 0, 1], dtype=float64)
  * ```
  */
@@ -167,7 +167,7 @@ export function abs(x: Tensor): Tensor {
  * y.sum().backward(); // 1/(2√x)
  * console.log(y.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([2, 3], dtype=float64, gradFn=<sqrt>) tensor([0.25, 0.1667], dtype=float64)
  * ```
  */
@@ -187,7 +187,7 @@ export function sqrt(x: Tensor): Tensor {
  * import { erf, tensor } from "actigrad";
  * console.log(erf(tensor([0, 0.5, 1, -1])).toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 0.5205, 0.8427, -0.8427], dtype=float64)
  * ```
  */
@@ -211,7 +211,7 @@ export function erf(x: Tensor): Tensor {
  * console.log(y.toString(), x.grad?.toString());
  * console.log(clamp(x, 0).toString()); // only a lower bound: max(x, 0)
  * ```
- * ```
+ * ```text
  * tensor([-1, 0.5, 1], dtype=float64, gradFn=<clamp>) tensor([0, 1, 0], dtype=float64)
  * tensor([0, 0.5, 3], dtype=float64, gradFn=<clamp>)
  * ```
@@ -242,7 +242,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
  * import { expm1, tensor } from "actigrad";
  * console.log(expm1(tensor([1e-10, 1])).toString()); // exp(1e-10) − 1 would lose digits
  * ```
- * ```
+ * ```text
  * tensor([1e-10, 1.7183e+00], dtype=float64)
  * ```
  */
@@ -264,7 +264,7 @@ export function expm1(x: Tensor): Tensor {
  * y.sum().backward(); // 2x
  * console.log(y.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([9, 0.25], dtype=float64, gradFn=<square>) tensor([-6, 1], dtype=float64)
  * ```
  */
@@ -283,7 +283,7 @@ export function square(x: Tensor): Tensor {
  * import { log1p, tensor } from "actigrad";
  * console.log(log1p(tensor([1e-10, 1])).toString()); // log(1 + 1e-10) would lose digits
  * ```
- * ```
+ * ```text
  * tensor([1e-10, 6.9315e-01], dtype=float64)
  * ```
  */
@@ -305,7 +305,7 @@ export function log1p(x: Tensor): Tensor {
  * y.sum().backward(); // cos(x)
  * console.log(y.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([0, 0.8415], dtype=float64, gradFn=<sin>) tensor([1, 0.5403], dtype=float64)
  * ```
  */
@@ -327,7 +327,7 @@ export function sin(x: Tensor): Tensor {
  * y.sum().backward(); // −sin(x)
  * console.log(y.toString(), x.grad?.toString());
  * ```
- * ```
+ * ```text
  * tensor([0.5403, -0.4161], dtype=float64, gradFn=<cos>) tensor([-0.8415, -0.9093], dtype=float64)
  * ```
  */

@@ -44,7 +44,7 @@ const kind = (v: number) => (Number.isNaN(v) ? "NaN" : num(v));
  *   console.log((e as Error).message);
  * }
  * ```
- * ```
+ * ```text
  * detectAnomaly: Infinity in the backward of sqrt (input shapes [2]): ∂L/∂input 0 at index 1; first made by div (input shapes [2], [2]) inside the rule
  * ```
  */

@@ -25,7 +25,7 @@ import { summarize } from "./summary.js";
  * const opts: DotOptions = { names: { w, loss }, rankdir: "LR" };
  * console.log(toDot(loss, opts));
  * ```
- * ```
+ * ```text
  * digraph actigrad {
  *   rankdir=LR;
  *   node [fontname="Helvetica", fontsize=10, margin="0.2,0.06"];
@@ -58,7 +58,7 @@ export interface DotOptions {
  * import { dotString } from "actigrad";
  * console.log(dotString('say "hi"\nthen C:\\dir'));
  * ```
- * ```
+ * ```text
  * "say \"hi\"\nthen C:\\dir"
  * ```
  */
@@ -104,7 +104,7 @@ function reachable(root: Tensor): Tensor[] {
  * loss.backward();
  * console.log(toDot(loss)); // render with `dot -Tsvg`
  * ```
- * ```
+ * ```text
  * digraph actigrad {
  *   rankdir=TB;
  *   node [fontname="Helvetica", fontsize=10, margin="0.2,0.06"];

@@ -25,7 +25,7 @@ import { summarize } from "./summary.js";
  * const opts: FormatOptions = { digits: 3, leaves: false };
  * console.log(formatTrace(traceBackward(x.sigmoid().sum(), { names: { x } }), opts));
  * ```
- * ```
+ * ```text
  * step 1   t2 = sum(t1; axes [0])               [2] → []
  *   formula   ∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element
  *   upstream  ∂L/∂t2 = 1
@@ -107,7 +107,7 @@ function localText(s: TraceStep, k: number, show: (t: Tensor) => string): string
  * const loss = x.tanh().sum();
  * console.log(formatTrace(traceBackward(loss, { names: { x, loss } })));
  * ```
- * ```
+ * ```text
  * step 1   loss = sum(t1; axes [0])             [2] → []
  *   formula   ∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element
  *   upstream  ∂L/∂loss = 1

@@ -34,7 +34,7 @@ import { Tensor } from "../tensor/tensor.js";
  * const kinds: LocalKind[] = traceBackward(loss).map((s) => s.local.kind);
  * console.log(kinds);
  * ```
- * ```
+ * ```text
  * [ 'spread', 'elementwise', 'matmul', 'jacobian' ]
  * ```
  */
@@ -52,7 +52,7 @@ export type LocalKind = "elementwise" | "spread" | "matmul" | "jacobian" | "rout
  *   console.log(step.op, local.kind, local.factors[0]?.toString());
  * }
  * ```
- * ```
+ * ```text
  * sum spread tensor([1, 1], dtype=float64)
  * sigmoid elementwise tensor([0.25, 0.105], dtype=float64)
  * ```
@@ -81,7 +81,7 @@ type Args = Readonly<Record<string, unknown>> | undefined;
  * console.log(formulaOf("tanh"));
  * console.log(formulaOf("pow", { p: 3 }));
  * ```
- * ```
+ * ```text
  * ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a
  * tanh′(x) = 1 − tanh²(x)
  * (x^3)′ = 3·x^2
@@ -294,7 +294,7 @@ function spreadBack(op: string, args: Args, u: Tensor, shape: Shape): Tensor {
  *   console.log(step.op, chain(step)[0]?.toString(), step.result[0]?.toString());
  * }
  * ```
- * ```
+ * ```text
  * sum tensor([1, 1], dtype=float64) tensor([1, 1], dtype=float64)
  * mul tensor([3, 3], dtype=float64) tensor([3, 3], dtype=float64)
  * tanh tensor([3, 0.212], dtype=float64) tensor([3, 0.212], dtype=float64)

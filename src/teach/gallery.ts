@@ -21,7 +21,7 @@ import { tensor } from "../tensor/create.js";
  * const r = (vs: number[]) => vs.map((v) => +v.toFixed(4));
  * console.log(row.formula, r(row.f), r(row.d1), r(row.d2));
  * ```
- * ```
+ * ```text
  * tanh(x) = (e^x − e^−x) / (e^x + e^−x) [ 0, 0.7616 ] [ 1, 0.42 ] [ 0, -0.6397 ]
  * ```
  */
@@ -55,7 +55,7 @@ export interface GalleryRow {
  * console.log(row.derivative, r(row.f), r(row.d1), r(row.d2));
  * console.log(gallery(activations.leakyRelu, [-1, 1], 0.1).d1); // with slope 0.1
  * ```
- * ```
+ * ```text
  * softplus′(x) = σ(x) [ 0.3133, 0.6931, 1.3133 ] [ 0.2689, 0.5, 0.7311 ] [ 0.1966, 0.25, 0.1966 ]
  * [ 0.1, 1 ]
  * ```

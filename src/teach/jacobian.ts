@@ -28,7 +28,7 @@ import { Tensor } from "../tensor/tensor.js";
  * const hessian = jacobian((t) => jacobian((u) => u.pow(3).sum(), t, opts), tensor([1, 2]));
  * console.log(hessian.toString()); // diag(6x)
  * ```
- * ```
+ * ```text
  * tensor([[6, 0], [0, 12]], dtype=float64)
  * ```
  */
@@ -46,7 +46,7 @@ export interface JacobianOptions {
  * const J = jacobian((x) => x.softmax(), tensor([0, 0]));
  * console.log(J.toString()); // S_i(δ_ij − S_j)
  * ```
- * ```
+ * ```text
  * tensor([[0.25, -0.25], [-0.25, 0.25]], dtype=float64)
  * ```
  */

@@ -28,7 +28,7 @@ export function num(v: number, digits = 4): string {
  * const s: Stats = stats(tensor([1, 2, 6, Number.NaN]));
  * console.log(s);
  * ```
- * ```
+ * ```text
  * { mean: 3, min: 1, max: 6, nonFinite: 1 }
  * ```
  */
@@ -52,7 +52,7 @@ export interface Stats {
  * const { mean, min, max, nonFinite } = stats(tensor([[-1, 3], [Number.POSITIVE_INFINITY, 4]]));
  * console.log(mean, min, max, nonFinite);
  * ```
- * ```
+ * ```text
  * 2 -1 4 1
  * ```
  */
@@ -92,7 +92,7 @@ function values(t: Tensor, digits: number): string {
  * console.log(summarize(tensor([0.5, 1 / 3])));
  * console.log(summarize(arange(100).reshape([10, 10])));
  * ```
- * ```
+ * ```text
  * [0.5, 0.3333]
  * [10,10] mean 49.5 min 0 max 99
  * ```

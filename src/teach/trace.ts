@@ -34,7 +34,7 @@ import { num } from "./summary.js";
  * const steps: TraceStep[] = traceBackward(x.relu().sum(), { names: { x } });
  * for (const s of steps) console.log(s.index, s.name, s.op, s.inputNames, s.upstream.toString(), s.result[0]?.toString());
  * ```
- * ```
+ * ```text
  * 1 t2 sum [ 't1' ] tensor(1, dtype=float64) tensor([1, 1], dtype=float64)
  * 2 t1 relu [ 'x' ] tensor([1, 1], dtype=float64) tensor([1, 0], dtype=float64)
  * ```
@@ -72,7 +72,7 @@ export interface TraceStep {
  * const opts: TraceOptions = { grad: tensor([10, 10]), names: { x, y } }; // y is not a scalar: seed it
  * for (const s of traceBackward(y, opts)) console.log(s.name, s.formula, s.result[0]?.toString());
  * ```
- * ```
+ * ```text
  * y relu′(x) = [x > 0] tensor([10, 0], dtype=float64)
  * ```
  */
@@ -121,7 +121,7 @@ function namer(loss: Tensor, given: Record<string, Tensor> = {}): (t: Tensor) =>
  *   console.log(s.index, s.op, "|", s.formula, "|", s.upstream.toString(), "→", s.result[0]?.toString());
  * }
  * ```
- * ```
+ * ```text
  * 1 sum | ∂(Σ x)/∂x_i = 1: the upstream is copied back to every summed element | tensor(1, dtype=float64) → tensor([1, 1], dtype=float64)
  * 2 sigmoid | σ′(x) = σ(x)(1 − σ(x)) | tensor([1, 1], dtype=float64) → tensor([0.25, 0.105], dtype=float64)
  * ```
@@ -179,7 +179,7 @@ export function traceBackward(loss: Tensor, opts: TraceOptions = {}): TraceStep[
  * const grads = traceGradients(traceBackward(h.sum()));
  * console.log(grads.get(h)?.toString(), grads.get(x)?.toString()); // ∂L/∂h = 1, ∂L/∂x = 2x
  * ```
- * ```
+ * ```text
  * tensor([1, 1], dtype=float64) tensor([2, 4], dtype=float64)
  * ```
  */

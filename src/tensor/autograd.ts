@@ -59,7 +59,7 @@ export function runBackward(out: Tensor, g: Tensor | undefined, createGraph: boo
  * const opts: GradOptions = { gradOutputs: [tensor([1, 0, -1])] };
  * console.log(grad(y, [x], opts)[0].toString()); // 2x · [1, 0, −1]
  * ```
- * ```
+ * ```text
  * tensor([2, 0, -6], dtype=float64)
  * ```
  */
@@ -85,7 +85,7 @@ export interface GradOptions {
  * const [d2x] = grad(dx.sum(), [x]); // 6x
  * console.log(dx.toArray(), d2x.toArray(), x.grad); // .grad untouched
  * ```
- * ```
+ * ```text
  * [ 3, 12 ] [ 6, 12 ] null
  * ```
  */

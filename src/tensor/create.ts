@@ -19,7 +19,7 @@ import { Tensor } from "./tensor.js";
  * const opts: TensorOptions = { dtype: "float32", requiresGrad: true };
  * console.log(zeros([2, 2], opts).toString());
  * ```
- * ```
+ * ```text
  * tensor([[0, 0], [0, 0]], dtype=float32, requiresGrad=true)
  * ```
  */
@@ -101,7 +101,7 @@ function flatten(value: Nested, out: FloatArray): void {
  * console.log(x.toString(), x.shape);
  * console.log(tensor(new Float32Array([1, 2, 3, 4, 5, 6]), { shape: [2, 3] }).toString());
  * ```
- * ```
+ * ```text
  * tensor([[1, -2], [3, 4]], dtype=float64, requiresGrad=true) [ 2, 2 ]
  * tensor([[1, 2, 3], [4, 5, 6]], dtype=float32)
  * ```
@@ -151,7 +151,7 @@ export function tensor(value: Nested | ArrayLike<number> | Tensor, opts: TensorO
  * import { full } from "actigrad";
  * console.log(full([2, 3], 0.5).toString());
  * ```
- * ```
+ * ```text
  * tensor([[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]], dtype=float64)
  * ```
  */
@@ -171,7 +171,7 @@ export function full(shape: number | Shape, value: number, opts: TensorOptions =
  * import { zeros } from "actigrad";
  * console.log(zeros([2, 3]).toString());
  * ```
- * ```
+ * ```text
  * tensor([[0, 0, 0], [0, 0, 0]], dtype=float64)
  * ```
  */
@@ -188,7 +188,7 @@ export function zeros(shape: number | Shape, opts: TensorOptions = {}): Tensor {
  * import { ones } from "actigrad";
  * console.log(ones(3, { dtype: "float32" }).toString());
  * ```
- * ```
+ * ```text
  * tensor([1, 1, 1], dtype=float32)
  * ```
  */
@@ -205,7 +205,7 @@ export function ones(shape: number | Shape, opts: TensorOptions = {}): Tensor {
  * const x = tensor([[1, 2], [3, 4]], { dtype: "float32" });
  * console.log(zerosLike(x).toString());
  * ```
- * ```
+ * ```text
  * tensor([[0, 0], [0, 0]], dtype=float32)
  * ```
  */
@@ -222,7 +222,7 @@ export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
  * const x = tensor([[1, 2], [3, 4]]);
  * console.log(onesLike(x, { dtype: "float32" }).toString());
  * ```
- * ```
+ * ```text
  * tensor([[1, 1], [1, 1]], dtype=float32)
  * ```
  */
@@ -240,7 +240,7 @@ export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
  * console.log(randn([2, 3]).toString());
  * console.log(randn(2, { mean: 10, std: 0.1 }).toString()); // N(10, 0.1²)
  * ```
- * ```
+ * ```text
  * tensor([[0.4885, 0.0384, 2.5868], [0.3999, 0.9513, -0.2759]], dtype=float64)
  * tensor([9.9752, 9.8724], dtype=float64)
  * ```
@@ -263,7 +263,7 @@ export function randn(shape: number | Shape, opts: TensorOptions & { mean?: numb
  * console.log(rand([2, 2]).toString());
  * console.log(rand(3, { low: -1, high: 1 }).toString()); // uniform in [−1, 1)
  * ```
- * ```
+ * ```text
  * tensor([[0.8869, 0.0125], [0.0325, 0.0244]], dtype=float64)
  * tensor([0.2246, 0.9102, -0.141], dtype=float64)
  * ```
@@ -286,7 +286,7 @@ export function rand(shape: number | Shape, opts: TensorOptions & { low?: number
  * console.log(arange(5).toString());
  * console.log(arange(1, 2, 0.25).toString()); // 2 excluded
  * ```
- * ```
+ * ```text
  * tensor([0, 1, 2, 3, 4], dtype=float64)
  * tensor([1, 1.25, 1.5, 1.75], dtype=float64)
  * ```

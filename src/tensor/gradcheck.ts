@@ -24,7 +24,7 @@ import { Tensor } from "./tensor.js";
  * const r = gradcheck((x) => x.sin(), [tensor([0.5, 2])], opts);
  * console.log(r.passed, r.maxAbsError < 1e-8);
  * ```
- * ```
+ * ```text
  * true true
  * ```
  */
@@ -49,7 +49,7 @@ export interface GradcheckOptions {
  * const w: GradcheckWorst | null = r.worst;
  * if (w) console.log(r.passed, w.position, w.analytic, w.numeric.toFixed(4));
  * ```
- * ```
+ * ```text
  * false [ 0 ] 0 0.6926
  * ```
  */
@@ -75,7 +75,7 @@ export interface GradcheckWorst {
  * const r: GradcheckResult = gradcheck((a, b) => a.mul(b).tanh(), [tensor([0.5, -1]), tensor([2, 0.3])]);
  * console.log(r.passed, r.maxAbsError < 1e-8, r.worst?.input);
  * ```
- * ```
+ * ```text
  * true true 0
  * ```
  */
@@ -130,7 +130,7 @@ function defaultInput(seed: number): Tensor {
  * console.log(r.passed, r.maxAbsError < 1e-8);
  * console.log(gradcheck((x) => x.tanh()).passed); // a default 3×4 input
  * ```
- * ```
+ * ```text
  * true true
  * true
  * ```

@@ -23,7 +23,7 @@ import type { Tensor } from "./tensor.js";
  * console.log(node?.op, node?.inputs[0].node?.op);
  * console.log(node?.backward(tensor([1]))[0]?.item()); // g · e^(x²) = e⁴
  * ```
- * ```
+ * ```text
  * exp mul
  * 54.598150033144236
  * ```
@@ -47,7 +47,7 @@ let gradEnabled = true;
  * import { isGradEnabled, noGrad } from "actigrad";
  * console.log(isGradEnabled(), noGrad(() => isGradEnabled()));
  * ```
- * ```
+ * ```text
  * true false
  * ```
  */
@@ -76,7 +76,7 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
  * const y = noGrad(() => w.mul(3)); // evaluation only: no graph recorded
  * console.log(y.toString(), y.requiresGrad);
  * ```
- * ```
+ * ```text
  * tensor([3, 6], dtype=float64) false
  * ```
  */

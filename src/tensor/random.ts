@@ -39,7 +39,7 @@ function checkSeed(seed: unknown, op: string): number {
  * console.log(rng.int(10), [...rng.permutation(5)]);
  * console.log(new Rng(42).int(10)); // the same seed, the same draws
  * ```
- * ```
+ * ```text
  * 6 [ 2, 1, 3, 4, 0 ]
  * 6
  * ```
@@ -130,7 +130,7 @@ export const globalRng = new Rng(Date.now() % 4294967296);
  * manualSeed(0);
  * console.log(a.toString(), randn(3).toString()); // the same draws
  * ```
- * ```
+ * ```text
  * tensor([0.4885, 0.0384, 2.5868], dtype=float64) tensor([0.4885, 0.0384, 2.5868], dtype=float64)
  * ```
  */

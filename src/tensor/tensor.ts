@@ -28,7 +28,7 @@ import { formatReleased, formatTensor } from "./print.js";
  * const last: Axis = -1, both: Axis = [0, 1];
  * console.log(x.sum(last).toString(), x.sum(both).item());
  * ```
- * ```
+ * ```text
  * tensor([3, 7], dtype=float64) 10
  * ```
  */
@@ -49,7 +49,7 @@ export type Axis = number | readonly number[];
  * console.log(x.shape, x.dtype, loss.item());
  * console.log(x.grad?.toString()); // 2x
  * ```
- * ```
+ * ```text
  * [ 2, 2 ] float64 30
  * tensor([[2, -4], [6, 8]], dtype=float64)
  * ```
@@ -227,7 +227,7 @@ export class Tensor {
  * const rows: NestedArray = tensor([[1, 2], [3, 4]]).toArray();
  * console.log(JSON.stringify(rows));
  * ```
- * ```
+ * ```text
  * [[1,2],[3,4]]
  * ```
  */

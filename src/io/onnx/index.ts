@@ -88,7 +88,7 @@ import { dummy, layersOf, runTrace, type TraceEvent } from "./trace.js";
  * const bytes = exportOnnx((x) => x.softmax(-1), opts); // a float32 input of [batch, 3]
  * console.log(bytes.length);
  * ```
- * ```
+ * ```text
  * 141
  * ```
  */
@@ -111,7 +111,7 @@ export interface ExportOnnxOptions {
  * const f: Exportable = (x) => x.matmul(w).sigmoid(); // w becomes an initializer
  * console.log(exportOnnx(f, { inputShape: [null, 2] }).length);
  * ```
- * ```
+ * ```text
  * 209
  * ```
  */
@@ -126,7 +126,7 @@ export type Exportable = Module | ((x: Tensor) => Tensor);
  * console.log(onnxOps.length, onnxOps.includes("matmul"), onnxOps.includes("gather"));
  * console.log(onnxOps.slice(0, 6));
  * ```
- * ```
+ * ```text
  * 59 true false
  * [ 'abs', 'add', 'avgPool2d', 'broadcastTo', 'cast', 'clamp' ]
  * ```
@@ -195,7 +195,7 @@ function checkOptions(opts: unknown): { inputShape: (number | null)[]; opset: nu
  * console.log(bytes.constructor.name, bytes.length);
  * // writeFileSync("model.onnx", bytes): onnxruntime (Python, Node, web) runs it as it is
  * ```
- * ```
+ * ```text
  * Uint8Array 879
  * ```
  */

@@ -63,7 +63,7 @@ function loadSync(): boolean {
  * import { wasmReady } from "actigrad";
  * console.log(await wasmReady); // true in Node: the SIMD kernels serve float32 ops at once
  * ```
- * ```
+ * ```text
  * true
  * ```
  */
@@ -89,7 +89,7 @@ export const wasmReady: Promise<boolean> = loadSync()
  * useWasm(true);
  * console.log(fast.sub(plain).abs().max().item() < 1e-6);
  * ```
- * ```
+ * ```text
  * true
  * ```
  */
