@@ -8,6 +8,7 @@ import { main as graphExample } from "../examples/06-graph.js";
 import { main as jacobianExample } from "../examples/07-softmax-jacobian.js";
 import { main as gallery } from "../examples/08-derivative-gallery.js";
 import { main as claims } from "../examples/09-claims.js";
+import { ALL_NAMES } from "./helpers.js";
 
 const outDir = mkdtempSync(join(tmpdir(), "actigrad-teach-"));
 const isSvg = (path: string) => existsSync(path) && /<svg[\s\S]*<\/svg>\s*$/.test(readFileSync(path, "utf8"));
@@ -43,19 +44,7 @@ describe("teaching examples", () => {
   it("8: the gallery's engine-made f′ and f″ match the closed forms (σ″ = σ′(1 − 2σ), tanh″ = −2 tanh (1 − tanh²))", () => {
     const r = gallery({ outDir, print: false, points: 21 });
     // Every row of the activations table, in its order: the built-ins (and any activation defined since).
-    expect(r.curves.map((c) => c.name)).toEqual([
-      "sigmoid",
-      "tanh",
-      "relu",
-      "softplus",
-      "softmax",
-      "logSoftmax",
-      "maxout",
-      "leakyRelu",
-      "elu",
-      "gelu",
-      "silu",
-    ]);
+    expect(r.curves.map((c) => c.name)).toEqual([...ALL_NAMES]);
     const sig = r.curves.find((c) => c.name === "sigmoid")!,
       th = r.curves.find((c) => c.name === "tanh")!;
     sig.x.forEach((_, i) => {

@@ -35,6 +35,8 @@ export const NAMES = [
   "logSoftmax",
   "maxout",
 ] as const satisfies readonly ActivationName[];
+/** Every built-in, in the table's order: the seven, then the four added through defineActivation. */
+export const ALL_NAMES = [...NAMES, "leakyRelu", "elu", "gelu", "silu"] as const satisfies readonly ActivationName[];
 
 // ---------------------------------------------------------------------------------------------
 // Plain-JS references (deliberately naive, independent of the library).
