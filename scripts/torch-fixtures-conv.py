@@ -22,12 +22,13 @@ Inputs are 2·sin(0.37·i + seed) + 0.1 (distinct, so no ties), except the pooli
 a window, where PyTorch's CPU kernels send the gradient to the first maximum.
 """
 
-import json
 import math
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+
+from fixture_json import write_cases
 
 OUT = Path(__file__).resolve().parent.parent / "test" / "fixtures" / "torch-conv.json"
 
@@ -121,17 +122,12 @@ def main():
             text = f"F.{'max_pool2d' if op == 'maxPool2d' else 'avg_pool2d'}(x, {pair(kernel)}, {None if stride is None else pair(stride)})"
             args = {"kernel": kernel, "stride": stride, "ties": ties}
             cases.append(run(op, args, xs, fn, text))
-    doc = {
+    head = {
         "generator": "scripts/torch-fixtures-conv.py",
         "torch": torch.__version__,
         "values": "x: 2·sin(0.37·i + 0.5) + 0.1 (ties: round(2·sin(0.37·i + 0.5))); weight: seed 1.8; bias: seed 3.7; upstream: 2·sin(0.37·i + 3.1) + 0.1",
-        "cases": cases,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    head = {k: v for k, v in doc.items() if k != "cases"}
-    lines = ",\n".join("  " + json.dumps(c, separators=(",", ":")) for c in cases)
-    OUT.write_text(json.dumps(head, indent=1)[:-2] + ',\n "cases": [\n' + lines + "\n ]\n}\n")
-    print(f"wrote {len(cases)} cases to {OUT}")
+    write_cases(OUT, head, cases)
 
 
 if __name__ == "__main__":

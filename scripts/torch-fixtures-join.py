@@ -19,11 +19,12 @@ Every case runs in float64 and in float32 (computed in float32 by PyTorch; numbe
 as the doubles they are); "mixed" concatenates a float32 with a float64 tensor.
 """
 
-import json
 import math
 from pathlib import Path
 
 import torch
+
+from fixture_json import write_cases
 
 OUT = Path(__file__).resolve().parent.parent / "test" / "fixtures" / "torch-join.json"
 
@@ -127,18 +128,12 @@ def main():
     cases.append(
         run("stack", [1], [[2, 2], [2, 2]], "torch.stack(xs, 1)", lambda xs: [torch.stack(xs, 1)], None, [torch.float64, torch.float32])
     )
-    doc = {
+    head = {
         "generator": "scripts/torch-fixtures-join.py",
         "torch": torch.__version__,
         "values": "input k: 2·sin(0.37·i + 0.5 + 1.3·k) + 0.1; upstream j: 2·sin(0.37·i + 3.1 + 0.7·j) + 0.1 (i the flat index)",
-        "cases": cases,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    # One case a line: small diffs when a case changes, and a file a person can scan.
-    head = {k: v for k, v in doc.items() if k != "cases"}
-    lines = ",\n".join("  " + json.dumps(c, separators=(",", ":")) for c in cases)
-    OUT.write_text(json.dumps(head, indent=1)[:-2] + ',\n "cases": [\n' + lines + "\n ]\n}\n")
-    print(f"wrote {len(cases)} cases to {OUT}")
+    write_cases(OUT, head, cases)
 
 
 if __name__ == "__main__":
