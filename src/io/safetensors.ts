@@ -46,6 +46,7 @@
  * Written with DataView, TextEncoder and TextDecoder only, so it runs in Node and browsers.
  */
 import type { StateDict, TensorState } from "../nn/state.js";
+import { FORBIDDEN_KEYS } from "../nn/untrusted.js";
 
 /**
  * The free-form `__metadata__` of a file: strings to strings.
@@ -103,7 +104,6 @@ export interface SafetensorsFile {
 export const MAX_HEADER_BYTES = 100_000_000;
 
 const META = "__metadata__";
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 /** File dtypes `load` reads: element size and the state-dict dtype they become. */
 const READABLE = new Map<string, { size: number; dtype: "float32" | "float64" }>([
   ["F32", { size: 4, dtype: "float32" }],
@@ -502,7 +502,8 @@ function wellFormed(s: string): boolean {
 }
 
 function checkName(op: string, name: string, what: string): void {
-  if (FORBIDDEN.has(name)) throw new TypeError(`${op}: ${what} ${q(name)} is not allowed (it could pollute object prototypes)`);
+  if (FORBIDDEN_KEYS.has(name))
+    throw new TypeError(`${op}: ${what} ${q(name)} is not allowed (it could pollute object prototypes)`);
   if (!wellFormed(name)) throw new TypeError(`${op}: ${what} ${q(name)} is not well-formed Unicode (a lone surrogate)`);
 }
 

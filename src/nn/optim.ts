@@ -38,6 +38,7 @@ import type { DType, FloatArray } from "../memory/dtype.js";
 import { alloc } from "../memory/dtype.js";
 import { fmt, sameShape } from "../memory/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { numberIn, record, show } from "./untrusted.js";
 
 function checkParams(params: readonly Tensor[], op: string): Tensor[] {
   if (!Array.isArray(params) || params.length === 0) throw new TypeError(`${op}: expected a non-empty array of parameters`);
@@ -71,21 +72,8 @@ function encode(v: number): JsonNumber {
   return Object.is(v, -0) ? "-0" : v;
 }
 
-function show(v: unknown): string {
-  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  return Array.isArray(v) ? "an array" : typeof v;
-}
-
 /** Reads one hyperparameter: `v` as given (constructor) or as stored (state dict, "-0" allowed). */
 type Parse<T> = (v: unknown, op: string, key: string) => T;
-
-function numberIn(ok: (v: number) => boolean, expected: string): Parse<number> {
-  return (v, op, key) => {
-    if (typeof v !== "number" || !ok(v)) throw new RangeError(`${op}: ${key} must be ${expected}, got ${show(v)}`);
-    return v;
-  };
-}
 
 const nonNegative = numberIn((v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
 const finite = numberIn(Number.isFinite, "finite");
@@ -121,24 +109,6 @@ export interface Hyperparameters {
 }
 
 type Spec<H> = { [K in keyof H]-?: Parse<H[K]> };
-
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
-
-/** A plain object with exactly `keys` (forbidden and unknown keys named), or an error naming `where`. */
-function record(op: string, where: string, v: unknown, keys: readonly string[]): Record<string, unknown> {
-  const at = where === "" ? "the state" : where;
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw new TypeError(`${op}: ${at} must be a plain object, got ${show(v)}`);
-  }
-  const prefix = where === "" ? "" : `${where}.`;
-  for (const k of Object.keys(v)) {
-    if (FORBIDDEN.has(k))
-      throw new TypeError(`${op}: key ${JSON.stringify(prefix + k)} is not allowed (it could pollute object prototypes)`);
-    if (!keys.includes(k)) throw new RangeError(`${op}: unexpected key ${JSON.stringify(prefix + k)}`);
-  }
-  for (const k of keys) if (!Object.hasOwn(v, k)) throw new RangeError(`${op}: missing key ${JSON.stringify(prefix + k)}`);
-  return v as Record<string, unknown>;
-}
 
 /** "-0" → −0 (also inside arrays); anything else as it is, for the parsers to judge. */
 function decode(v: unknown): unknown {

@@ -22,6 +22,7 @@
  * own state dict; doing it here as well means a schedule resumed alone continues exactly too).
  */
 import type { Optimizer } from "./optim.js";
+import { numberIn, record, show } from "./untrusted.js";
 
 /**
  * The part of an optimizer that a schedule uses.
@@ -78,39 +79,10 @@ export interface ScheduleState {
 
 type Check = (v: unknown, op: string, key: string) => number;
 
-function show(v: unknown): string {
-  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  return Array.isArray(v) ? "an array" : typeof v;
-}
-
-function numberIn(ok: (v: number) => boolean, expected: string): Check {
-  return (v, op, key) => {
-    if (typeof v !== "number" || !ok(v)) throw new RangeError(`${op}: ${key} must be ${expected}, got ${show(v)}`);
-    return v;
-  };
-}
-
 const positiveInteger = numberIn((v) => Number.isSafeInteger(v) && v > 0, "an integer > 0");
 const positive = numberIn((v) => v > 0 && Number.isFinite(v), "a finite number > 0");
 const nonNegative = numberIn((v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
 const epochCount = numberIn((v) => Number.isSafeInteger(v) && v >= 0, "an integer ≥ 0");
-
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
-
-function record(op: string, where: string, v: unknown, keys: readonly string[]): Record<string, unknown> {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw new TypeError(`${op}: ${where === "" ? "the state" : where} must be a plain object, got ${show(v)}`);
-  }
-  const prefix = where === "" ? "" : `${where}.`;
-  for (const k of Object.keys(v)) {
-    if (FORBIDDEN.has(k))
-      throw new TypeError(`${op}: key ${JSON.stringify(prefix + k)} is not allowed (it could pollute object prototypes)`);
-    if (!keys.includes(k)) throw new RangeError(`${op}: unexpected key ${JSON.stringify(prefix + k)}`);
-  }
-  for (const k of keys) if (!Object.hasOwn(v, k)) throw new RangeError(`${op}: missing key ${JSON.stringify(prefix + k)}`);
-  return v as Record<string, unknown>;
-}
 
 /**
  * The base of the learning-rate schedules: `step()` once per epoch sets the optimizer's lr from the epoch count.

@@ -10,6 +10,7 @@
 import { checkDtype, type DType } from "../memory/dtype.js";
 import { fmt, sameShape } from "../memory/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { FORBIDDEN_KEYS } from "./untrusted.js";
 
 /**
  * One tensor in a JSON state dict: its shape, dtype and values (−0 written as "-0").
@@ -52,8 +53,6 @@ export interface TensorState {
  */
 export type StateDict = Record<string, TensorState>;
 
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
-
 export function saveState(named: [string, Tensor][]): StateDict {
   const out: StateDict = {};
   for (const [name, t] of named) {
@@ -72,7 +71,7 @@ export function loadState(named: [string, Tensor][], state: unknown): void {
     throw new TypeError(`loadStateDict: expected a plain object of tensors, got ${state === null ? "null" : typeof state}`);
   }
   const keys = Object.keys(state);
-  for (const k of keys) if (FORBIDDEN.has(k)) fail(k, "is not allowed (it could pollute object prototypes)");
+  for (const k of keys) if (FORBIDDEN_KEYS.has(k)) fail(k, "is not allowed (it could pollute object prototypes)");
   const expected = new Map(named);
   const missing = named.map(([k]) => k).filter((k) => !Object.hasOwn(state, k));
   if (missing.length > 0) {
