@@ -50,7 +50,8 @@ export function outputSize(size: number, kernel: number, stride: number, padding
   return Math.floor((size + 2 * padding - kernel) / stride) + 1;
 }
 
-const show = (v: unknown): string =>
+/** A size argument as an error message shows it: the number, the array's items, or the type. */
+export const show = (v: unknown): string =>
   v === null ? "null" : Array.isArray(v) ? `[${v.map(String).join(", ")}]` : typeof v === "number" ? String(v) : typeof v;
 
 /**

@@ -3,11 +3,10 @@
  * dtype, unknown options, an error from a functional form renamed after the layer, and
  * PyTorch's way of printing a float in a repr.
  */
+import { describe } from "../ops/arithmetic.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-/** A value as an error message shows it: "null", "an array", the number, or its type. */
-export const describe = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
+export { describe };
 
 /** An input of another dtype than the layer's tensors is a TypeError naming the layer and the fix, never promoted. */
 export function checkInputDtype(layer: string, x: Tensor, param: Tensor): void {

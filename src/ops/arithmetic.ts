@@ -70,6 +70,10 @@ const TAKES_INT32: ReadonlySet<string> = new Set([
   "argmin",
 ]);
 
+/** A value as an op's or layer's error message shows it: "null", "an array", the number, or its type. */
+export const describe = (v: unknown): string =>
+  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
+
 /**
  * Checks that `x` is a Tensor, naming the op and argument otherwise — and, the one place where
  * this is decided, that an int32 tensor goes only to an op that takes one (`TAKES_INT32`).

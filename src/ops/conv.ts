@@ -34,6 +34,7 @@ import {
   maxPoolIndexKernel,
   outputSize,
   type PoolGeometry,
+  show,
   sizePair as pair,
 } from "../kernels/conv.js";
 import { type DType, promote } from "../memory/dtype.js";
@@ -81,9 +82,6 @@ export interface Conv2dOptions {
   /** Zeros added on each side, one number or [height, width] (default 0). */
   padding?: Pair;
 }
-
-const show = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? `[${v.map(String).join(", ")}]` : typeof v === "number" ? String(v) : typeof v;
 
 /** The dtype of an op's result from its inputs, and the inputs in it (mixed dtypes give float64). */
 function common(ts: (Tensor | null)[]): (Tensor | null)[] {

@@ -25,7 +25,7 @@ import { broadcastsTo, fmt, normalizeAxis, padShape, sameShape, sizeOf, stridesO
 import { record } from "../tensor/graph.js";
 import type { NestedArray } from "../tensor/tensor.js";
 import { Tensor } from "../tensor/tensor.js";
-import { expectTensor } from "./arithmetic.js";
+import { describe, expectTensor } from "./arithmetic.js";
 import { where } from "./compare.js";
 import { putFlat, takeFlat } from "./flat.js";
 import { installMethod } from "./methods.js";
@@ -110,9 +110,6 @@ export type NestedMask = number | boolean | readonly NestedMask[];
 // ---------------------------------------------------------------------------------------------
 // Checks shared by the ops. Everything is checked before anything is made, so a failed call
 // changes nothing.
-
-const describe = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
 
 /** An integer (what `what` is for), naming `op`: TypeError for a non-number, RangeError for a non-integer. */
 function integer(v: unknown, op: string, what: string): number {

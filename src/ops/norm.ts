@@ -21,14 +21,11 @@ import { fmt, sizeOf } from "../memory/shape.js";
 import { globalRng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 import { allocValues } from "../memory/scope.js";
-import { add, div, expectTensor, mul, sub } from "./arithmetic.js";
+import { add, describe, div, expectTensor, mul, sub } from "./arithmetic.js";
 import { indexSelect } from "./indexing.js";
 import { mean } from "./reduce.js";
 import { reshape } from "./shape.js";
 import { sqrt } from "./unary.js";
-
-const describe = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "number" ? String(v) : typeof v;
 
 /** A probability p in [0, 1], naming `who`: TypeError for a non-number, RangeError outside [0, 1] (or NaN). */
 function checkProbability(p: unknown, who: string): number {
